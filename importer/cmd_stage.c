@@ -1,0 +1,274 @@
+/*
+ * cmd_stage.c: importer stage FILE: stage a file as a new run and say what
+ * was found in it.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cmd.h"
+#include "csvin.h"
+#include "importer.h"
+#include "isodata.h"
+#include "norm.h"
+#include "profile.h"
+#include "staging.h"
+#include "store.h"
+
+#define STAGE_SHOWN	50	/* problems printed without -v */
+
+static int	cmd_stage_exec(int, char **);
+
+const struct cmd_entry cmd_stage_entry = {
+	"stage",
+	"stage FILE [--encoding NAME] [--delimiter C] [--force]",
+	"read, map and validate a CSV file and store it as a new run",
+	"  --encoding NAME  the file's charset (UTF-8, UTF-16, GB18030, "
+	"SHIFT_JIS,\n"
+	"                   WINDOWS-1252, any iconv name); default: "
+	"BOM, UTF-8, or detected\n"
+	"  --delimiter C    ',' ';' '|' or 'tab'; default: sniffed (or "
+	"Excel's sep= line)\n"
+	"  --force          stage a file that was staged before\n",
+	cmd_stage_exec
+};
+
+static int
+parse_delimiter(const char *s)
+{
+	if (strcmp(s, "tab") == 0 || strcmp(s, "\\t") == 0 ||
+	    strcmp(s, "\t") == 0)
+		return '\t';
+	if (strcmp(s, "comma") == 0)
+		return ',';
+	if (strcmp(s, "semicolon") == 0)
+		return ';';
+	if (strcmp(s, "pipe") == 0)
+		return '|';
+	if (strlen(s) == 1 && s[0] != '"' && s[0] != '\n' && s[0] != '\r')
+		return (unsigned char)s[0];
+	return -1;
+}
+
+struct shown {
+	const char	*file;
+	long		 n;
+};
+
+static int
+print_problem(const struct store_problem_line *p, void *arg)
+{
+	struct shown	*sh = arg;
+	const char	*file = sh->file;
+
+	sh->n++;
+	fprintf(stderr, "importer: %s:%lu: ", file, p->line);
+	if (p->column != NULL)
+		fprintf(stderr, "column %s: ", p->column);
+	if (p->value != NULL)
+		fprintf(stderr, "'%.60s%s': ", p->value,
+		    strlen(p->value) > 60 ? "..." : "");
+	fprintf(stderr, "%s: %s", p->rule, p->message);
+	if (p->hint != NULL && *p->hint != '\0')
+		fprintf(stderr, " (%s)", p->hint);
+	fputc('\n', stderr);
+	return 0;
+}
+
+static int
+print_rule(const struct store_rule_count *c, void *arg)
+{
+	(void)arg;
+	printf("  %-20s %6lld   line%s %s%s\n", c->rule, (long long)c->count,
+	    strchr(c->lines, ',') != NULL ? "s" : "", c->lines,
+	    c->count > 5 ? ", ..." : "");
+	return 0;
+}
+
+static int
+json_rule(const struct store_rule_count *c, void *arg)
+{
+	json_object_set_new(arg, c->rule, json_integer(c->count));
+	return 0;
+}
+
+static void
+print_json(struct store *st, const struct staging_result *r,
+    const char *file)
+{
+	json_t	*o, *u, *p, *nz;
+	size_t	 i;
+	char	 d[2] = { (char)r->delimiter, '\0' };
+
+	o = json_object();
+	json_object_set_new(o, "run", json_integer(r->run));
+	json_object_set_new(o, "file", json_string(file));
+	json_object_set_new(o, "sha256", json_string(r->sha256));
+	json_object_set_new(o, "encoding", json_string(r->encoding));
+	json_object_set_new(o, "bom", json_boolean(r->bom));
+	json_object_set_new(o, "encoding_detected",
+	    json_boolean(r->detected));
+	json_object_set_new(o, "delimiter", json_string(d));
+	json_object_set_new(o, "rows", json_integer(r->rows));
+	json_object_set_new(o, "valid", json_integer(r->valid));
+	json_object_set_new(o, "invalid", json_integer(r->invalid));
+	json_object_set_new(o, "duplicate", json_integer(r->duplicate));
+	json_object_set_new(o, "pending", json_integer(r->valid));
+	json_object_set_new(o, "blank", json_integer(r->blank));
+	if (r->previous != 0)
+		json_object_set_new(o, "previous_run",
+		    json_integer(r->previous));
+	u = json_array();
+	for (i = 0; i < r->nunknown; i++)
+		json_array_append_new(u, json_string(r->unknown[i]));
+	json_object_set_new(o, "unknown_columns", u);
+	nz = json_object();
+	for (i = 0; i < NORM_NKINDS; i++)
+		if (r->fixed_rows[i] > 0)
+			json_object_set_new(nz, norm_kind_name(1u << i),
+			    json_integer(r->fixed_rows[i]));
+	json_object_set_new(o, "normalized", nz);
+	p = json_object();
+	store_rule_counts(st, r->run, json_rule, p, NULL);
+	json_object_set_new(o, "problems", p);
+	json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	json_decref(o);
+}
+
+static void
+print_summary(struct store *st, const struct staging_result *r,
+    const char *file)
+{
+	size_t	i, n;
+
+	printf("staged run %lld from %s\n", (long long)r->run, file);
+	printf("  %s%s%s, delimiter %s%s\n", r->encoding,
+	    r->bom ? " with BOM" : "", r->detected ? " (detected)" : "",
+	    csvin_delimiter_name(r->delimiter),
+	    r->sniffed ? " (sniffed)" : "");
+	printf("  %lld rows: %lld valid, %lld invalid, %lld duplicate",
+	    (long long)r->rows, (long long)r->valid, (long long)r->invalid,
+	    (long long)r->duplicate);
+	if (r->blank > 0)
+		printf(" (%lld blank record%s skipped)", (long long)r->blank,
+		    r->blank == 1 ? "" : "s");
+	putchar('\n');
+	if (r->previous != 0)
+		printf("  the same file was staged before as run %lld\n",
+		    (long long)r->previous);
+	for (i = 0, n = 0; i < NORM_NKINDS; i++) {
+		if (r->fixed_rows[i] == 0)
+			continue;
+		printf("%s %s %lld", n++ == 0 ? "  normalized (not counted "
+		    "as changes):" : ",", norm_kind_name(1u << i),
+		    (long long)r->fixed_rows[i]);
+	}
+	if (n > 0)
+		printf(" row%s\n", n == 1 && r->fixed_rows[0] == 1 ? "" : "s");
+	if (r->nunknown > 0) {
+		printf("  unknown columns, kept for the report:");
+		for (i = 0; i < r->nunknown; i++)
+			printf("%s %s", i ? "," : "", r->unknown[i]);
+		putchar('\n');
+	}
+	if (r->invalid > 0) {
+		printf("problems by rule:\n");
+		store_rule_counts(st, r->run, print_rule, NULL, NULL);
+	}
+}
+
+static int
+cmd_stage_exec(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "encoding", required_argument, NULL, 'e' },
+		{ "delimiter", required_argument, NULL, 'd' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct staging_opts	 so;
+	struct staging_result	 res;
+	struct profile		 pf;
+	struct imp_err		 err;
+	struct isodata		*iso = NULL;
+	struct store		*st = NULL;
+	struct shown		 shown;
+	long			 limit;
+	int			 c, rc;
+
+	memset(&so, 0, sizeof so);
+	memset(&res, 0, sizeof res);
+	memset(&err, 0, sizeof err);
+	memset(&pf, 0, sizeof pf);
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'e':
+			so.encoding = optarg;
+			break;
+		case 'd':
+			so.delimiter = parse_delimiter(optarg);
+			if (so.delimiter == -1)
+				return cmd_usage(&cmd_stage_entry,
+				    "bad delimiter '%s'", optarg);
+			break;
+		case 'f':
+			so.force = 1;
+			break;
+		case 'h':
+			printf("usage: importer %s\n\n%s\n\noptions:\n%s",
+			    cmd_stage_entry.usage, cmd_stage_entry.summary,
+			    cmd_stage_entry.help);
+			return IMP_EXIT_OK;
+		default:
+			return cmd_usage(&cmd_stage_entry, NULL);
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage(&cmd_stage_entry, argc - optind == 0 ?
+		    "which file?" : "one file at a time");
+	so.file = argv[optind];
+
+	if (profile_load(&pf, imp_opts.profile, &err) == -1) {
+		rc = cmd_fail(&err);
+		goto out;
+	}
+	so.profile = &pf;
+	if ((iso = isodata_load(NULL, &err)) == NULL ||
+	    (st = store_open(imp_opts.db, &err)) == NULL) {
+		rc = cmd_fail(&err);
+		goto out;
+	}
+	if (staging_run(st, iso, &so, &res, &err) == -1) {
+		rc = cmd_fail(&err);
+		goto out;
+	}
+
+	limit = imp_opts.verbose ? -1 : STAGE_SHOWN;
+	if (!imp_opts.quiet && res.invalid > 0) {
+		shown.file = so.file;
+		shown.n = 0;
+		store_problems(st, res.run, limit, print_problem, &shown,
+		    NULL);
+		if (limit >= 0 && shown.n == limit)
+			fprintf(stderr, "importer: (only the first %ld "
+			    "problems are shown; -v shows all)\n", limit);
+	}
+	if (imp_opts.json)
+		print_json(st, &res, so.file);
+	else if (!imp_opts.quiet)
+		print_summary(st, &res, so.file);
+	rc = res.invalid > 0 ? IMP_EXIT_ROWS : IMP_EXIT_OK;
+out:
+	staging_result_free(&res);
+	store_close(st);
+	isodata_free(iso);
+	profile_free(&pf);
+	return rc;
+}

@@ -1,0 +1,186 @@
+/*
+ * norm.c: cell normalization. ASCII cells (nearly all of them) only need
+ * trimming and are returned in place; other cells are rebuilt in a buffer.
+ */
+#include "config.h"
+
+#include "norm.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "xmalloc.h"
+
+static void
+buf_reserve(struct norm_buf *buf, size_t n)
+{
+	if (buf->cap < n + 1) {
+		buf->cap = (n + 1) * 2 < 64 ? 64 : (n + 1) * 2;
+		buf->s = xreallocarray(buf->s, buf->cap, 1);
+	}
+}
+
+void
+norm_buf_free(struct norm_buf *buf)
+{
+	free(buf->s);
+	buf->s = NULL;
+	buf->cap = 0;
+}
+
+const char *
+norm_kind_name(unsigned bit)
+{
+	switch (bit) {
+	case NORM_TRIM:
+		return "whitespace";
+	case NORM_NBSP:
+		return "nbsp";
+	case NORM_ZEROWIDTH:
+		return "zero-width";
+	case NORM_NFC:
+		return "nfc";
+	case NORM_CASE:
+		return "case";
+	case NORM_FORMAT:
+		return "format";
+	}
+	return "?";
+}
+
+size_t
+norm_length(const char *s, size_t len)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+static int
+is_ascii_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+	    c == '\v' || c == '\f';
+}
+
+/* Trims ASCII space and U+3000 from both ends of s[0..*len). */
+static const char *
+trim(const char *s, size_t *len, unsigned *fixes)
+{
+	size_t	n = *len;
+	size_t	n0 = n;
+
+	for (;;) {
+		if (n > 0 && is_ascii_space(*s)) {
+			s++;
+			n--;
+		} else if (n >= 3 && memcmp(s, "\343\200\200", 3) == 0) {
+			s += 3;
+			n -= 3;
+		} else
+			break;
+	}
+	for (;;) {
+		if (n > 0 && is_ascii_space(s[n - 1]))
+			n--;
+		else if (n >= 3 && memcmp(s + n - 3, "\343\200\200", 3) == 0)
+			n -= 3;
+		else
+			break;
+	}
+	if (n != n0)
+		*fixes |= NORM_TRIM;
+	*len = n;
+	return s;
+}
+
+const char *
+norm_text(const char *s, size_t len, struct norm_buf *buf, size_t *outlen,
+    unsigned *fixes)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	utf8proc_int32_t	 cp;
+	utf8proc_ssize_t	 k;
+	utf8proc_uint8_t	*nfc;
+	size_t			 i, o, n;
+	int			 ascii = 1;
+	unsigned		 f = 0;
+
+	for (i = 0; i < len; i++)
+		if (p[i] >= 0x80) {
+			ascii = 0;
+			break;
+		}
+	if (ascii) {
+		const char	*t;
+
+		n = len;
+		t = trim(s, &n, &f);
+		if (f == 0) {
+			*outlen = len;
+			return s;
+		}
+		*fixes |= f;
+		buf_reserve(buf, n);
+		memcpy(buf->s, t, n);
+		buf->s[n] = '\0';
+		*outlen = n;
+		return buf->s;
+	}
+
+	/* Plain spaces for NBSPs, no zero-width characters. */
+	buf_reserve(buf, len);
+	for (i = 0, o = 0; i < len; ) {
+		k = utf8proc_iterate(p + i, len - i, &cp);
+		if (k <= 0) {	/* invalid UTF-8 cannot reach here; copy */
+			buf->s[o++] = s[i++];
+			continue;
+		}
+		if (cp == 0xa0 || cp == 0x2007 || cp == 0x202f) {
+			buf->s[o++] = ' ';
+			f |= NORM_NBSP;
+		} else if (cp == 0x200b || cp == 0x200c || cp == 0x200d ||
+		    cp == 0x2060 || cp == 0xfeff) {
+			f |= NORM_ZEROWIDTH;
+		} else {
+			memcpy(buf->s + o, s + i, k);
+			o += k;
+		}
+		i += k;
+	}
+	buf->s[o] = '\0';
+
+	nfc = utf8proc_NFC((const utf8proc_uint8_t *)buf->s);
+	if (nfc != NULL) {
+		n = strlen((char *)nfc);
+		if (n != o || memcmp(nfc, buf->s, n) != 0) {
+			f |= NORM_NFC;
+			buf_reserve(buf, n);
+			memcpy(buf->s, nfc, n + 1);
+			o = n;
+		}
+		free(nfc);
+	}
+
+	{
+		const char	*t;
+
+		n = o;
+		t = trim(buf->s, &n, &f);
+		memmove(buf->s, t, n);
+		buf->s[n] = '\0';
+	}
+	*outlen = n;
+	*fixes |= f;
+	if (f == 0) {
+		*outlen = len;
+		return s;
+	}
+	return buf->s;
+}

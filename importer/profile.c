@@ -1,0 +1,146 @@
+/*
+ * profile.c: reads a profile with inih. The handler refuses what it does
+ * not know, which makes ini_parse() return that line number.
+ */
+#include "config.h"
+
+#include "profile.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "xmalloc.h"
+
+struct profile_ctx {
+	struct profile	*pf;
+	char		 why[256];	/* what was wrong with that line */
+};
+
+/* Keeps the reason for the first refused line; inih reports that one. */
+static int
+refuse(struct profile_ctx *ctx, const char *why)
+{
+	if (ctx->why[0] == '\0')
+		snprintf(ctx->why, sizeof ctx->why, "%s", why);
+	return 0;
+}
+
+static int
+set_required(struct profile_ctx *ctx, const char *value)
+{
+	char	*list, *tok, *save = NULL;
+	int	 col;
+
+	list = xstrdup(value);
+	for (tok = strtok_r(list, ", \t", &save); tok != NULL;
+	    tok = strtok_r(NULL, ", \t", &save)) {
+		col = colmap_lookup(tok);
+		if (col < 0) {
+			char	why[256];
+
+			snprintf(why, sizeof why,
+			    "required: unknown column '%s'", tok);
+			free(list);
+			return refuse(ctx, why);
+		}
+		ctx->pf->required |= 1u << col;
+	}
+	free(list);
+	return 1;
+}
+
+static int
+handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct profile_ctx	*ctx = user;
+	struct profile		*pf = ctx->pf;
+	struct colmap_rule	*r;
+	char			 why[256];
+	int			 col;
+
+	if (strcmp(section, "columns") == 0) {
+		if (strcmp(value, "ignore") == 0)
+			col = COLMAP_IGNORE;
+		else if ((col = colmap_lookup(value)) < 0) {
+			snprintf(why, sizeof why,
+			    "'%s' is not a column (use a canonical name such "
+			    "as customer_id, postal_code, or 'ignore')", value);
+			return refuse(ctx, why);
+		}
+		pf->columns = xreallocarray(pf->columns, pf->ncolumns + 1,
+		    sizeof *pf->columns);
+		r = &pf->columns[pf->ncolumns++];
+		r->header = xstrdup(name);
+		r->col = col;
+		return 1;
+	}
+	if (strcmp(section, "validation") == 0) {
+		if (strcmp(name, "clear_token") == 0) {
+			if (*value == '\0') {
+				return refuse(ctx, "clear_token cannot be "
+				    "empty (an empty cell means 'leave "
+				    "unchanged')");
+			}
+			free(pf->clear_token);
+			pf->clear_token = xstrdup(value);
+			return 1;
+		}
+		if (strcmp(name, "required") == 0)
+			return set_required(ctx, value);
+		snprintf(why, sizeof why,
+		    "unknown key '%s' in [validation] (known: clear_token, "
+		    "required)", name);
+		return refuse(ctx, why);
+	}
+	snprintf(why, sizeof why,
+	    "unknown section [%s] (known: [columns], [validation])", section);
+	return refuse(ctx, why);
+}
+
+int
+profile_load(struct profile *pf, const char *path, struct imp_err *err)
+{
+	struct profile_ctx	 ctx;
+	FILE			*fp;
+	int			 line;
+
+	memset(pf, 0, sizeof *pf);
+	pf->clear_token = xstrdup(PROFILE_CLEAR_TOKEN);
+	if (path == NULL)
+		return 0;
+	pf->path = xstrdup(path);
+
+	fp = fopen(path, "r");
+	if (fp == NULL)
+		return imp_errf(err, IMP_EXIT_USAGE, "%s: %s", path,
+		    strerror(errno));
+	memset(&ctx, 0, sizeof ctx);
+	ctx.pf = pf;
+	line = ini_parse_file(fp, handler, &ctx);
+	fclose(fp);
+	if (line == -1)
+		return imp_errf(err, IMP_EXIT_USAGE, "%s: cannot read",
+		    path);
+	if (line > 0)
+		return imp_errf(err, IMP_EXIT_USAGE, "%s:%d: %s", path, line,
+		    ctx.why[0] != '\0' ? ctx.why :
+		    "not a 'key = value' line or a [section]");
+	return 0;
+}
+
+void
+profile_free(struct profile *pf)
+{
+	size_t	i;
+
+	for (i = 0; i < pf->ncolumns; i++)
+		free(pf->columns[i].header);
+	free(pf->columns);
+	free(pf->clear_token);
+	free(pf->path);
+	memset(pf, 0, sizeof *pf);
+}

@@ -1,0 +1,853 @@
+/*
+ * rules.c: row validation. A cell is normalized first (norm.c), then
+ * checked by its column's rule. Rules that need the country use the row's
+ * own country cell; rows that leave the country unchanged are checked
+ * against the account when it is fetched.
+ */
+#include "config.h"
+
+#include "rules.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "xmalloc.h"
+
+struct rules {
+	const struct isodata	*iso;
+	const struct colmap	*cm;
+	const char		*clear;
+	size_t			 clearlen;
+	unsigned		 required;
+	int			*map;		/* input -> column */
+	size_t			 ninput;
+};
+
+/* Maximum lengths in characters: documented ones from the API reference
+ * (address lines 200, names 50); the others are generous bounds of ours. */
+static const size_t rules_maxlen[COL_COUNT] = {
+	[COL_CUSTOMER_ID] = 38, [COL_COMPANY_NAME] = 255,
+	[COL_FIRST_NAME] = 50, [COL_LAST_NAME] = 50, [COL_EMAIL] = 254,
+	[COL_PHONE_NUMBER] = 40, [COL_ADDRESS_LINE1] = 200,
+	[COL_ADDRESS_LINE2] = 200, [COL_ADDRESS_LINE3] = 200,
+	[COL_CITY] = 128, [COL_STATE] = 128, [COL_REGION] = 128,
+	[COL_POSTAL_CODE] = 20, [COL_COUNTRY] = 2, [COL_CULTURE] = 16,
+	[COL_LANGUAGE] = 8,
+};
+
+/* Fields that may be cleared with the clear token. */
+#define RULES_CLEARABLE	((1u << COL_ADDRESS_LINE2) | (1u << COL_ADDRESS_LINE3) | \
+	(1u << COL_REGION) | (1u << COL_PHONE_NUMBER) | (1u << COL_STATE))
+
+/* Postal code shapes: 9 a digit, A a letter, anything else itself. */
+static const struct {
+	const char	*cc;
+	const char	*shapes;
+	const char	*example;
+} rules_postal[] = {
+	{ "US", "99999|99999-9999", "98052 or 98052-6399" },
+	{ "CA", "A9A 9A9|A9A9A9", "K1A 0B1" },
+	{ "CN", "999999", "100080" },
+	{ "JP", "999-9999|9999999", "100-0001" },
+	{ "DE", "99999", "10115" },
+	{ "GB", "A9 9AA|A99 9AA|A9A 9AA|AA9 9AA|AA99 9AA|AA9A 9AA|"
+	    "A99AA|A999AA|A9A9AA|AA99AA|AA999AA|AA9A9AA", "SW1A 1AA" },
+	{ "FR", "99999", "75001" },
+	{ "IN", "999999|999 999", "560001" },
+	{ "BR", "99999-999|99999999", "01310-100" },
+	{ "AU", "9999", "2000" },
+	{ "MX", "99999", "06600" },
+	{ "PT", "9999-999|9999", "1000-001" },
+	{ "ES", "99999", "28001" },
+	{ "IT", "99999", "00184" },
+	{ "NL", "9999 AA|9999AA", "1012 AB" },
+};
+
+/* Countries whose billing address needs a phone number (error 600051),
+ * and those that need it when a customer is created or modified. */
+static const char rules_phone_required[] =
+    "AM AZ BY HU KZ KG MD RU TJ UZ UA TH VN TR PL ZA IN BR IQ MM SS SA AE VE";
+
+static const char *const rules_excel_errors[] = {
+	"#N/A", "#VALUE!", "#REF!", "#NAME?", "#DIV/0!", "#NULL!", "#NUM!",
+	"#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!",
+	"#UNKNOWN!", "#GETTING_DATA", "#N/A!",
+};
+
+struct rules *
+rules_new(const struct isodata *iso, const struct colmap *cm,
+    const char *clear_token, unsigned required)
+{
+	struct rules	*r;
+	size_t		 i;
+
+	r = xcalloc(1, sizeof *r);
+	r->iso = iso;
+	r->cm = cm;
+	r->clear = clear_token;
+	r->clearlen = strlen(clear_token);
+	r->required = required | (1u << COL_CUSTOMER_ID);
+	r->ninput = colmap_ninput(cm);
+	r->map = xcalloc(r->ninput, sizeof *r->map);
+	for (i = 0; i < r->ninput; i++)
+		r->map[i] = colmap_column(cm, i);
+	return r;
+}
+
+void
+rules_free(struct rules *r)
+{
+	if (r == NULL)
+		return;
+	free(r->map);
+	free(r);
+}
+
+void
+rules_row_free(struct rules_row *row)
+{
+	int	i;
+
+	for (i = 0; i < COL_COUNT; i++)
+		norm_buf_free(&row->buf[i]);
+	norm_buf_free(&row->tmp);
+}
+
+static void
+vadd(struct rules_row *row, size_t input, int col, const char *rule,
+    const char *hint, const char *fmt, va_list ap)
+{
+	struct rules_problem	*p;
+
+	row->nerrors++;
+	if (row->nprobs == RULES_MAX_PROBLEMS)
+		return;
+	p = &row->probs[row->nprobs++];
+	p->input = input;
+	p->col = col;
+	p->rule = rule;
+	vsnprintf(p->msg, sizeof p->msg, fmt, ap);
+	snprintf(p->hint, sizeof p->hint, "%s", hint != NULL ? hint : "");
+}
+
+void
+rules_add(struct rules_row *row, size_t input, int col, const char *rule,
+    const char *hint, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vadd(row, input, col, rule, hint, fmt, ap);
+	va_end(ap);
+}
+
+/* A problem of column col's cell, the hint itself a format. */
+static void __attribute__((format(printf, 5, 6)))
+problem(const struct rules *r, struct rules_row *row, int col,
+    const char *rule, const char *hintfmt, ...)
+{
+	struct rules_problem	*p;
+	size_t			 input = colmap_input(r->cm, col);
+	va_list			 ap;
+
+	row->nerrors++;
+	if (row->nprobs == RULES_MAX_PROBLEMS)
+		return;
+	p = &row->probs[row->nprobs++];
+	p->input = input;
+	p->col = col;
+	p->rule = rule;
+	p->msg[0] = '\0';
+	va_start(ap, hintfmt);
+	vsnprintf(p->hint, sizeof p->hint, hintfmt, ap);
+	va_end(ap);
+}
+
+/* Sets the message of the problem just added. */
+static void __attribute__((format(printf, 2, 3)))
+message(struct rules_row *row, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (row->nprobs == 0 || row->nerrors > row->nprobs)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(row->probs[row->nprobs - 1].msg,
+	    sizeof row->probs[0].msg, fmt, ap);
+	va_end(ap);
+}
+
+static int
+all_digits(const char *s, size_t n)
+{
+	size_t	i;
+
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* Excel's scientific form of a long number: 4.25555E+09. */
+static int
+is_scientific(const char *s, size_t n)
+{
+	size_t	i = 0;
+
+	if (n < 3 || !isdigit((unsigned char)s[0]))
+		return 0;
+	while (i < n && isdigit((unsigned char)s[i]))
+		i++;
+	if (i < n && s[i] == '.') {
+		i++;
+		while (i < n && isdigit((unsigned char)s[i]))
+			i++;
+	}
+	if (i >= n || (s[i] != 'E' && s[i] != 'e'))
+		return 0;
+	i++;
+	if (i < n && (s[i] == '+' || s[i] == '-'))
+		i++;
+	return i < n && all_digits(s + i, n - i);
+}
+
+/* A number that Excel wrote with ".0" (or ".00"): 98052.0. */
+static int
+is_dot_zero(const char *s, size_t n, size_t *intlen)
+{
+	size_t	i = 0;
+
+	while (i < n && isdigit((unsigned char)s[i]))
+		i++;
+	if (i == 0 || i + 1 >= n || s[i] != '.')
+		return 0;
+	*intlen = i;
+	for (i++; i < n; i++)
+		if (s[i] != '0')
+			return 0;
+	return 1;
+}
+
+static int
+match_shape(const char *shape, size_t slen, const char *s, size_t n)
+{
+	size_t	i;
+
+	if (slen != n)
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char	c = s[i];
+
+		if (shape[i] == '9') {
+			if (!isdigit(c))
+				return 0;
+		} else if (shape[i] == 'A') {
+			if (!isalpha(c) || c >= 0x80)
+				return 0;
+		} else if (shape[i] != (char)c)
+			return 0;
+	}
+	return 1;
+}
+
+/* Which of '|'-separated shapes s matches; all-digit length in *digits. */
+static int
+match_shapes(const char *shapes, const char *s, size_t n, size_t *digits)
+{
+	const char	*p = shapes, *e;
+	int		 ok = 0;
+
+	*digits = 0;
+	for (;;) {
+		e = strchr(p, '|');
+		if (e == NULL)
+			e = p + strlen(p);
+		if (match_shape(p, e - p, s, n))
+			ok = 1;
+		if (*digits == 0 && strspn(p, "9") == (size_t)(e - p))
+			*digits = e - p;
+		if (*e == '\0')
+			break;
+		p = e + 1;
+	}
+	return ok;
+}
+
+/* Copies v into the column's buffer as the new normalized value. */
+static void
+set_norm(struct rules_row *row, int col, const char *v, size_t n,
+    unsigned fix)
+{
+	struct norm_buf	*b = &row->buf[col];
+
+	if (v != b->s) {
+		if (b->cap < n + 1) {
+			b->cap = n + 64;
+			b->s = xreallocarray(b->s, b->cap, 1);
+		}
+		memmove(b->s, v, n);
+	}
+	b->s[n] = '\0';
+	row->norm[col] = b->s;
+	row->normlen[col] = n;
+	row->fixes |= fix;
+}
+
+static void
+check_guid(const struct rules *r, struct rules_row *row)
+{
+	const char	*v = row->norm[COL_CUSTOMER_ID];
+	size_t		 n = row->normlen[COL_CUSTOMER_ID], i, h = 0;
+	char		 out[37];
+	unsigned	 fix = 0;
+	int		 upper = 0;
+
+	if (n == 38 && v[0] == '{' && v[37] == '}') {
+		v++;
+		n -= 2;
+		fix |= NORM_FORMAT;
+	}
+	if (n == 36) {
+		for (i = 0; i < 36; i++) {
+			int	dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+			if (dash ? v[i] != '-' : !isxdigit((unsigned char)v[i]))
+				break;
+		}
+		if (i == 36)
+			h = 36;
+	} else if (n == 32 && strspn(v, "0123456789abcdefABCDEF") >= 32)
+		h = 32;
+	if (h == 0) {
+		problem(r, row, COL_CUSTOMER_ID, "guid",
+		    "the customer's tenant ID (Microsoft ID) looks like "
+		    "1f4e2b7c-0000-4000-8000-000000000000");
+		message(row, "not a GUID");
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (v[i] >= 'A' && v[i] <= 'F')
+			upper = 1;
+	for (i = 0, h = 0; i < n; i++) {
+		if (n == 32 && (h == 8 || h == 13 || h == 18 || h == 23))
+			out[h++] = '-';
+		out[h++] = tolower((unsigned char)v[i]);
+	}
+	out[36] = '\0';
+	if (n == 32)
+		fix |= NORM_FORMAT;
+	if (upper)
+		fix |= NORM_CASE;
+	if (fix != 0)
+		set_norm(row, COL_CUSTOMER_ID, out, 36, fix);
+}
+
+static int
+email_label_ok(const char *s, size_t n)
+{
+	size_t	i;
+
+	if (n == 0 || n > 63 || s[0] == '-' || s[n - 1] == '-')
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char	c = s[i];
+
+		if (!(isalnum(c) || c == '-' || c >= 0x80))
+			return 0;
+	}
+	return 1;
+}
+
+static void
+check_email(const struct rules *r, struct rules_row *row)
+{
+	const char	*v = row->norm[COL_EMAIL], *at, *d, *dot;
+	size_t		 n = row->normlen[COL_EMAIL], i, local;
+	int		 labels = 0;
+
+	if (strpbrk(v, ",; ") != NULL && memchr(v, '@', n) != NULL &&
+	    strchr(strchr(v, '@') + 1, '@') != NULL) {
+		problem(r, row, COL_EMAIL, "email",
+		    "the billing profile takes one address; put the others "
+		    "in your own records");
+		message(row, "more than one email address");
+		return;
+	}
+	at = memchr(v, '@', n);
+	if (at == NULL || memchr(at + 1, '@', n - (at - v) - 1) != NULL)
+		goto bad;
+	local = at - v;
+	if (local == 0 || local > 64 || v[0] == '.' || v[local - 1] == '.' ||
+	    memmem(v, local, "..", 2) != NULL)
+		goto bad;
+	for (i = 0; i < local; i++) {
+		unsigned char	c = v[i];
+
+		if (c <= ' ' || strchr("()<>[]:;,\\\"", c) != NULL)
+			goto bad;
+	}
+	d = at + 1;
+	for (;;) {
+		dot = memchr(d, '.', n - (d - v));
+		if (!email_label_ok(d, dot != NULL ? (size_t)(dot - d) :
+		    n - (d - v)))
+			goto bad;
+		labels++;
+		if (dot == NULL)
+			break;
+		d = dot + 1;
+	}
+	if (labels < 2 || n - (d - v) < 2)
+		goto bad;
+	return;
+bad:
+	problem(r, row, COL_EMAIL, "email",
+	    "an address like billing@contoso.com: one '@', a domain with a "
+	    "dot, no spaces");
+	message(row, "not a valid email address");
+}
+
+static void
+check_phone(const struct rules *r, struct rules_row *row, const char *cc)
+{
+	const char	*v = row->norm[COL_PHONE_NUMBER];
+	size_t		 n = row->normlen[COL_PHONE_NUMBER], i, digits = 0;
+	char		 first = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char	c = v[i];
+
+		if (isdigit(c)) {
+			if (digits++ == 0)
+				first = c;
+		} else if (c == '+' && i == 0)
+			;
+		else if (strchr(" -().//", c) == NULL || c == '\0') {
+			problem(r, row, COL_PHONE_NUMBER, "phone",
+			    "digits with optional +, spaces, '-', '.', '/' "
+			    "and brackets, e.g. +86 10 5917 2000");
+			message(row, "'%c' is not allowed in a phone number",
+			    c);
+			return;
+		}
+	}
+	if (digits < 4 || digits > 20) {
+		problem(r, row, COL_PHONE_NUMBER, "phone",
+		    "a phone number has 4 to 20 digits");
+		message(row, "%zu digits", digits);
+		return;
+	}
+	if (cc != NULL && strcmp(cc, "US") == 0 &&
+	    !(digits == 10 || (digits == 11 && first == '1'))) {
+		problem(r, row, COL_PHONE_NUMBER, "phone",
+		    "a US number has 10 digits, optionally after 1 or +1, "
+		    "e.g. (425) 555-0100");
+		message(row, "%zu digits for a US number", digits);
+	}
+}
+
+static void
+check_postal(const struct rules *r, struct rules_row *row, const char *cc)
+{
+	const char	*v = row->norm[COL_POSTAL_CODE];
+	size_t		 n = row->normlen[COL_POSTAL_CODE], i, k, digits;
+	char		 up[32];
+	int		 changed = 0;
+
+	if (cc == NULL)
+		return;
+	for (k = 0; k < sizeof rules_postal / sizeof rules_postal[0]; k++)
+		if (strcmp(rules_postal[k].cc, cc) == 0)
+			break;
+	if (k == sizeof rules_postal / sizeof rules_postal[0] ||
+	    n >= sizeof up)
+		return;
+	for (i = 0; i < n; i++) {
+		up[i] = toupper((unsigned char)v[i]);
+		if (up[i] != v[i])
+			changed = 1;
+	}
+	up[n] = '\0';
+	if (match_shapes(rules_postal[k].shapes, up, n, &digits)) {
+		if (changed)
+			set_norm(row, COL_POSTAL_CODE, up, n, NORM_CASE);
+		return;
+	}
+	if (digits > 0 && all_digits(up, n) && n < digits) {
+		char	fixed[32];
+
+		memset(fixed, '0', digits - n);
+		memcpy(fixed + digits - n, up, n + 1);
+		problem(r, row, COL_POSTAL_CODE, "postal-leading-zero",
+		    "did you mean %s? Excel drops leading zeros from numbers: "
+		    "format the column as Text before saving", fixed);
+		message(row, "%s postal codes have %zu digits; this one lost "
+		    "its leading zero", cc, digits);
+		return;
+	}
+	problem(r, row, COL_POSTAL_CODE, "postal-code",
+	    "a %s postal code looks like %s", cc, rules_postal[k].example);
+	message(row, "not a %s postal code", cc);
+}
+
+/* Normalizes "zh_cn" to "zh-CN" and checks it is language-COUNTRY. */
+static void
+check_culture(const struct rules *r, struct rules_row *row, const char *cc)
+{
+	const char	*v = row->norm[COL_CULTURE];
+	size_t		 n = row->normlen[COL_CULTURE];
+	char		 c[6], ll[3], reg[3];
+	unsigned	 fix = 0;
+
+	if (n != 5 || (v[2] != '-' && v[2] != '_') ||
+	    !isalpha((unsigned char)v[0]) || !isalpha((unsigned char)v[1]) ||
+	    !isalpha((unsigned char)v[3]) || !isalpha((unsigned char)v[4])) {
+		problem(r, row, COL_CULTURE, "culture",
+		    "a culture is language-COUNTRY, e.g. en-US, zh-CN, ja-JP");
+		message(row, "not a culture");
+		return;
+	}
+	c[0] = ll[0] = tolower((unsigned char)v[0]);
+	c[1] = ll[1] = tolower((unsigned char)v[1]);
+	c[2] = '-';
+	c[3] = reg[0] = toupper((unsigned char)v[3]);
+	c[4] = reg[1] = toupper((unsigned char)v[4]);
+	c[5] = ll[2] = reg[2] = '\0';
+	if (v[2] == '_')
+		fix |= NORM_FORMAT;
+	if (memcmp(c, v, 5) != 0 && (fix == 0 || c[0] != v[0] ||
+	    c[1] != v[1] || c[3] != v[3] || c[4] != v[4]))
+		fix |= NORM_CASE;
+	if (!isodata_language(r->iso, ll) || !isodata_country(r->iso, reg)) {
+		problem(r, row, COL_CULTURE, "culture",
+		    "a culture is an ISO 639-1 language and an ISO 3166 "
+		    "country, e.g. en-US, zh-CN, ja-JP");
+		message(row, "unknown %s '%s'",
+		    isodata_language(r->iso, ll) ? "country" : "language",
+		    isodata_language(r->iso, ll) ? reg : ll);
+		return;
+	}
+	if (fix != 0)
+		set_norm(row, COL_CULTURE, c, 5, fix);
+	if (cc != NULL && strcmp(reg, cc) != 0 && strcmp(c, "en-US") != 0) {
+		problem(r, row, COL_CULTURE, "culture-country",
+		    "the service accepts the cultures of the account's "
+		    "country, or en-US; e.g. %c%c-%s", c[0], c[1], cc);
+		message(row, "culture %s does not belong to country %s", c,
+		    cc);
+	}
+}
+
+static void
+check_language(const struct rules *r, struct rules_row *row)
+{
+	const char	*v = row->norm[COL_LANGUAGE];
+	size_t		 n = row->normlen[COL_LANGUAGE];
+	char		 ll[3];
+
+	if (n == 2 && isalpha((unsigned char)v[0]) &&
+	    isalpha((unsigned char)v[1])) {
+		ll[0] = tolower((unsigned char)v[0]);
+		ll[1] = tolower((unsigned char)v[1]);
+		ll[2] = '\0';
+		if (isodata_language(r->iso, ll)) {
+			if (ll[0] != v[0] || ll[1] != v[1])
+				set_norm(row, COL_LANGUAGE, ll, 2, NORM_CASE);
+			return;
+		}
+	}
+	problem(r, row, COL_LANGUAGE, "language",
+	    n == 5 && (v[2] == '-' || v[2] == '_') ?
+	    "that is a culture; the language is its first two letters, "
+	    "e.g. %.2s" : "a two-letter ISO 639-1 code, e.g. en, zh, ja%s",
+	    n == 5 ? v : "");
+	message(row, "not an ISO 639-1 language code");
+}
+
+static const char *
+check_country(const struct rules *r, struct rules_row *row)
+{
+	const char	*v = row->norm[COL_COUNTRY], *hint;
+	size_t		 n = row->normlen[COL_COUNTRY];
+	char		 cc[3];
+
+	if (n == 2) {
+		cc[0] = toupper((unsigned char)v[0]);
+		cc[1] = toupper((unsigned char)v[1]);
+		cc[2] = '\0';
+		if (isodata_country(r->iso, cc)) {
+			if (cc[0] != v[0] || cc[1] != v[1])
+				set_norm(row, COL_COUNTRY, cc, 2, NORM_CASE);
+			return row->norm[COL_COUNTRY];
+		}
+	}
+	hint = isodata_country_hint(r->iso, v);
+	problem(r, row, COL_COUNTRY, "country", hint != NULL ?
+	    "use %s (ISO 3166-1 alpha-2)" : "an ISO 3166-1 alpha-2 code, "
+	    "e.g. US, GB, CN, JP%s", hint != NULL ? hint : "");
+	message(row, "not an ISO 3166-1 alpha-2 country code");
+	return NULL;
+}
+
+static void
+check_state(const struct rules *r, struct rules_row *row, const char *cc)
+{
+	const char	*v = row->norm[COL_STATE];
+	size_t		 n = row->normlen[COL_STATE], i;
+	char		 up[16];
+
+	if (cc == NULL || !isodata_has_states(r->iso, cc))
+		return;
+	if (n < sizeof up) {
+		for (i = 0; i <= n; i++)
+			up[i] = toupper((unsigned char)v[i]);
+		if (isodata_state(r->iso, cc, up)) {
+			if (memcmp(up, v, n) != 0)
+				set_norm(row, COL_STATE, up, n, NORM_CASE);
+			return;
+		}
+	}
+	problem(r, row, COL_STATE, "state",
+	    "%s states are written as their code, e.g. %s", cc,
+	    strcmp(cc, "US") == 0 ? "WA, NY, CA" :
+	    strcmp(cc, "CA") == 0 ? "ON, QC, BC" : "NSW, VIC, QLD");
+	message(row, "not a %s state code", cc);
+}
+
+static int
+excel_error(const char *s, size_t n)
+{
+	size_t	i;
+
+	if (n < 3 || s[0] != '#')
+		return 0;
+	for (i = 0; i < sizeof rules_excel_errors / sizeof rules_excel_errors[0];
+	    i++)
+		if (strlen(rules_excel_errors[i]) == n &&
+		    strncasecmp(rules_excel_errors[i], s, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Controls are never data; a line break gets its own hint. */
+static void
+check_controls(const struct rules *r, struct rules_row *row, int col)
+{
+	const char	*v = row->norm[col];
+	size_t		 n = row->normlen[col], i;
+	int		 nl = 0, ctl = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char	c = v[i];
+
+		if (c == '\n' || c == '\r')
+			nl = 1;
+		else if (c < 0x20 || c == 0x7f)
+			ctl = 1;
+	}
+	if (nl) {
+		problem(r, row, col, "line-break", col >= COL_ADDRESS_LINE1 &&
+		    col <= COL_ADDRESS_LINE3 ? "put each line of the address "
+		    "in address_line1, address_line2, address_line3" :
+		    "a billing profile field is a single line");
+		message(row, "the cell contains a line break");
+	}
+	if (ctl) {
+		problem(r, row, col, "control-character",
+		    "remove the invisible control character (often pasted "
+		    "from another program)");
+		message(row, "the cell contains a control character");
+	}
+}
+
+static int
+is_code_column(int col)
+{
+	return col == COL_PHONE_NUMBER || col == COL_POSTAL_CODE;
+}
+
+size_t
+rules_check(const struct rules *r, struct rules_row *row)
+{
+	static const char	 cleared[] = "";
+	const char		*v, *cc = NULL;
+	size_t			 i, n, expected = r->ninput, intlen;
+	unsigned		 f;
+	int			 col, nonblank = 0;
+
+	row->fixes = 0;
+	row->fixed = 0;
+	row->nerrors = row->nprobs = 0;
+	row->blank = 0;
+	for (i = 0; i < COL_COUNT; i++) {
+		row->norm[i] = NULL;
+		row->normlen[i] = 0;
+	}
+
+	for (i = 0; i < row->ncells && !nonblank; i++) {
+		n = row->lens[i];
+		f = 0;
+		norm_text(row->cells[i], n, &row->tmp, &n, &f);
+		if (n > 0)
+			nonblank = 1;
+	}
+	if (!nonblank) {
+		row->blank = 1;
+		return 0;
+	}
+	if (row->ncells != expected) {
+		rules_add(row, (size_t)-1, -1, "field-count",
+		    "a delimiter too many or too few on this line, or a quote "
+		    "that should be doubled",
+		    "%zu fields, but the header has %zu", row->ncells,
+		    expected);
+		return row->nerrors;
+	}
+
+	for (i = 0; i < row->ncells; i++) {
+		col = r->map[i];
+		if (row->lens[i] > 0 && row->lens[i] < 24 &&
+		    memchr(row->cells[i], '#', row->lens[i]) != NULL &&
+		    (v = norm_text(row->cells[i], row->lens[i], &row->tmp,
+		    &n, &f)) != NULL && excel_error(v, n)) {
+			rules_add(row, i, col >= 0 ? col : -1, "excel-error",
+			    "fix the formula in the workbook, or paste the "
+			    "column as values, before saving as CSV",
+			    "'%.20s' is an Excel error, not data",
+			    row->cells[i]);
+			continue;
+		}
+		if (col < 0)
+			continue;
+		f = 0;
+		v = norm_text(row->cells[i], row->lens[i], &row->buf[col], &n,
+		    &f);
+		if (n == 0)
+			continue;	/* empty: leave unchanged */
+		row->fixes |= f;
+		if (n == r->clearlen && memcmp(v, r->clear, n) == 0) {
+			if (!(RULES_CLEARABLE & (1u << col))) {
+				problem(r, row, col, "clear-not-allowed",
+				    "only address_line2, address_line3, "
+				    "region, phone_number and state can be "
+				    "cleared; leave the cell empty to keep "
+				    "the value");
+				message(row, "%s cannot be cleared",
+				    colmap_name(col));
+				continue;
+			}
+			row->norm[col] = cleared;
+			continue;
+		}
+		row->norm[col] = v;
+		row->normlen[col] = n;
+	}
+	if (row->nerrors > 0 && row->norm[COL_CUSTOMER_ID] == NULL &&
+	    row->nprobs > 0 && row->probs[0].col == COL_CUSTOMER_ID)
+		goto done;
+
+	for (col = 0; col < COL_COUNT; col++) {
+		v = row->norm[col];
+		if (v == NULL) {
+			if ((r->required & (1u << col)) &&
+			    colmap_input(r->cm, col) != (size_t)-1) {
+				problem(r, row, col, "required",
+				    col == COL_CUSTOMER_ID ? "every row needs "
+				    "the customer's tenant ID (Microsoft ID)" :
+				    "the profile's [validation] requires this "
+				    "column in every row");
+				message(row, "%s is empty", colmap_name(col));
+			}
+			continue;
+		}
+		if (*v == '\0')
+			continue;	/* cleared */
+		n = row->normlen[col];
+		check_controls(r, row, col);
+		if (norm_length(v, n) > rules_maxlen[col] &&
+		    col != COL_CUSTOMER_ID && col != COL_COUNTRY &&
+		    col != COL_CULTURE && col != COL_LANGUAGE) {
+			problem(r, row, col, "too-long",
+			    "shorten it to %zu characters", rules_maxlen[col]);
+			message(row, "%zu characters, at most %zu",
+			    norm_length(v, n), rules_maxlen[col]);
+			row->norm[col] = NULL;
+			continue;
+		}
+		if (is_code_column(col) && is_scientific(v, n)) {
+			problem(r, row, col, "excel-scientific",
+			    "Excel turned the number into scientific notation "
+			    "and lost digits: format the column as Text, "
+			    "re-enter the values, save again");
+			message(row, "'%.30s' is in scientific notation", v);
+			row->norm[col] = NULL;
+			continue;
+		}
+		if (is_code_column(col) && is_dot_zero(v, n, &intlen)) {
+			problem(r, row, col, "excel-number",
+			    "did you mean %.*s? The cell was a number: format "
+			    "the column as Text before saving", (int)intlen, v);
+			message(row, "'%.30s' ends in '.0'", v);
+			row->norm[col] = NULL;
+			continue;
+		}
+	}
+
+	if (row->norm[COL_CUSTOMER_ID] != NULL)
+		check_guid(r, row);
+	if (row->norm[COL_COUNTRY] != NULL && *row->norm[COL_COUNTRY])
+		cc = check_country(r, row);
+	if (row->norm[COL_EMAIL] != NULL && *row->norm[COL_EMAIL])
+		check_email(r, row);
+	if (row->norm[COL_PHONE_NUMBER] != NULL) {
+		if (*row->norm[COL_PHONE_NUMBER])
+			check_phone(r, row, cc);
+		else if (cc != NULL && strstr(rules_phone_required, cc)) {
+			problem(r, row, COL_PHONE_NUMBER, "phone-required",
+			    "the service requires a phone number for "
+			    "accounts in %s", cc);
+			message(row, "the phone number cannot be cleared for "
+			    "%s", cc);
+		}
+	}
+	if (row->norm[COL_POSTAL_CODE] != NULL && *row->norm[COL_POSTAL_CODE])
+		check_postal(r, row, cc);
+	if (row->norm[COL_STATE] != NULL) {
+		if (*row->norm[COL_STATE])
+			check_state(r, row, cc);
+		else if (cc != NULL && isodata_has_states(r->iso, cc)) {
+			problem(r, row, COL_STATE, "clear-not-allowed",
+			    "%s addresses need a state", cc);
+			message(row, "state cannot be cleared for %s", cc);
+		}
+	}
+	if (row->norm[COL_CULTURE] != NULL && *row->norm[COL_CULTURE])
+		check_culture(r, row, cc);
+	if (row->norm[COL_LANGUAGE] != NULL && *row->norm[COL_LANGUAGE])
+		check_language(r, row);
+
+done:
+	/* Which values differ from their cells, so the raw record is kept. */
+	for (col = 0; col < COL_COUNT; col++) {
+		i = colmap_input(r->cm, col);
+		if (i == (size_t)-1 || i >= row->ncells)
+			continue;
+		if (row->norm[col] == NULL) {
+			if (row->lens[i] != 0)
+				row->fixed |= 1u << col;
+		} else if (*row->norm[col] == '\0') {
+			if (row->lens[i] != r->clearlen ||
+			    memcmp(row->cells[i], r->clear, r->clearlen) != 0)
+				row->fixed |= 1u << col;
+		} else if (row->normlen[col] != row->lens[i] ||
+		    memcmp(row->norm[col], row->cells[i], row->lens[i]) != 0)
+			row->fixed |= 1u << col;
+	}
+	return row->nerrors;
+}

@@ -1,0 +1,39 @@
+/*
+ * norm.h: the normalizations applied to every cell before it is validated
+ * or compared: whitespace trimmed, non-breaking spaces made plain, zero-width
+ * characters removed, Unicode NFC (utf8proc). Each is recorded as a bit,
+ * apart from anything the spreadsheet itself asks to change.
+ */
+#ifndef IMPORTER_NORM_H
+#define IMPORTER_NORM_H
+
+#include <stddef.h>
+
+#define NORM_TRIM	0x01	/* leading/trailing whitespace */
+#define NORM_NBSP	0x02	/* non-breaking space made plain */
+#define NORM_ZEROWIDTH	0x04	/* zero-width character removed */
+#define NORM_NFC	0x08	/* Unicode NFC */
+#define NORM_CASE	0x10	/* case of a code (GUID, country, ...) */
+#define NORM_FORMAT	0x20	/* layout of a code (braces, '_' for '-') */
+#define NORM_NKINDS	6
+
+/* A growable buffer for one normalized value. */
+struct norm_buf {
+	char	*s;
+	size_t	 cap;
+};
+
+/*
+ * Normalizes s[0..len). Returns s itself when nothing changes (the common
+ * case, no copy), else buf->s; *outlen is the result's length, and the kinds
+ * of change are ORed into *fixes. The result is NUL-terminated.
+ */
+const char	*norm_text(const char *s, size_t len, struct norm_buf *buf,
+		    size_t *outlen, unsigned *fixes);
+/* Name of one NORM_* bit ("whitespace", ...). */
+const char	*norm_kind_name(unsigned bit);
+void		 norm_buf_free(struct norm_buf *buf);
+/* Code points in a UTF-8 string. */
+size_t		 norm_length(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * profile.h: the INI profile a team keeps for its monthly runs
+ * (--profile FILE). Unknown sections and keys are errors, so a typo never
+ * silently changes a run.
+ */
+#ifndef IMPORTER_PROFILE_H
+#define IMPORTER_PROFILE_H
+
+#include <stddef.h>
+
+#include "colmap.h"
+#include "importer.h"
+
+#define PROFILE_CLEAR_TOKEN	"<clear>"
+
+struct profile {
+	char			*path;		/* NULL: built-in defaults */
+	struct colmap_rule	*columns;	/* [columns] header = column */
+	size_t			 ncolumns;
+	char			*clear_token;	/* [validation] clear_token */
+	unsigned		 required;	/* [validation] required: 1 << col */
+};
+
+/*
+ * Loads path into pf (path NULL: defaults only). Returns 0, or -1 with err
+ * (code 64 unreadable, 65 bad content) naming the file and line.
+ */
+int	profile_load(struct profile *pf, const char *path, struct imp_err *err);
+void	profile_free(struct profile *pf);
+
+#endif

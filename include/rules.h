@@ -1,0 +1,63 @@
+/*
+ * rules.h: validation of one row against the API's rules and against the
+ * damage spreadsheets do to data. Every problem of a row is reported, each
+ * with a rule id, a message and a hint.
+ */
+#ifndef IMPORTER_RULES_H
+#define IMPORTER_RULES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "colmap.h"
+#include "importer.h"
+#include "isodata.h"
+#include "norm.h"
+
+#define RULES_MAX_PROBLEMS	32
+
+struct rules_problem {
+	size_t		 input;		/* input column, or (size_t)-1 */
+	int		 col;		/* enum colmap_col, or -1 */
+	const char	*rule;		/* "email", "postal-code", ... */
+	char		 msg[192];
+	char		 hint[160];
+};
+
+/* One row in, its normalized values and problems out. */
+struct rules_row {
+	/* in */
+	size_t			 ncells;
+	const char *const	*cells;
+	const size_t		*lens;
+	/* out: NULL leaves the field unchanged, "" clears it */
+	const char		*norm[COL_COUNT];
+	size_t			 normlen[COL_COUNT];
+	unsigned		 fixes;		/* NORM_* kinds applied */
+	uint32_t		 fixed;		/* 1 << col: value differs from raw */
+	int			 blank;		/* all cells empty: skip */
+	size_t			 nerrors;
+	size_t			 nprobs;	/* kept; nerrors may be more */
+	struct rules_problem	 probs[RULES_MAX_PROBLEMS];
+	/* private scratch */
+	struct norm_buf		 buf[COL_COUNT];
+	struct norm_buf		 tmp;
+};
+
+struct rules;
+
+/* Rules for one run: iso data, clear token, required columns, and the
+ * header mapping. All are borrowed and must outlive the rules. */
+struct rules	*rules_new(const struct isodata *iso, const struct colmap *cm,
+		    const char *clear_token, unsigned required);
+void		 rules_free(struct rules *r);
+/* Validates and normalizes row; returns row->nerrors. */
+size_t		 rules_check(const struct rules *r, struct rules_row *row);
+/* Frees a row's scratch buffers. */
+void		 rules_row_free(struct rules_row *row);
+/* Adds a problem to row (used for rules that span rows). */
+void		 rules_add(struct rules_row *row, size_t input, int col,
+		    const char *rule, const char *hint, const char *fmt, ...)
+		    __attribute__((format(printf, 6, 7)));
+
+#endif

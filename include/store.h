@@ -1,0 +1,143 @@
+/*
+ * store.h: the SQLite database every command reads a run's state from and
+ * writes the next state to. Created mode 0600 (it holds personal data), WAL,
+ * with a schema version and migrations.
+ */
+#ifndef IMPORTER_STORE_H
+#define IMPORTER_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "colmap.h"
+#include "importer.h"
+
+#define STORE_SCHEMA_VERSION	1
+
+struct store;
+
+/* What a run records about its input, at creation. All borrowed. */
+struct store_run_info {
+	const char	*file;
+	uint64_t	 size;
+	const char	*encoding;
+	int		 bom;
+	int		 detected;
+	int		 delimiter;
+	const void	*header;	/* store_pack() of the header names */
+	size_t		 headerlen;
+	const char	*mapping;	/* JSON array: column per header */
+	const char	*clear_token;
+	const char	*profile;	/* path or NULL */
+	const char	*version;
+};
+
+/* A staged row. Strings are borrowed until store_row_add returns. */
+struct store_row {
+	unsigned long	 line;
+	const char	*state;		/* "pending", "invalid", ... */
+	const char	*norm[COL_COUNT];	/* NULL unchanged, "" clear */
+	size_t		 normlen[COL_COUNT];
+	unsigned	 fixes;
+	uint32_t	 fixed;
+	const void	*raw;		/* store_pack() of the cells, or NULL */
+	size_t		 rawlen;
+	const void	*extra;		/* store_pack() of unknown cells */
+	size_t		 extralen;
+};
+
+/* A problem of a row; value is the cell as written. */
+struct store_problem {
+	int64_t		 row;
+	const char	*column;	/* header name, or NULL */
+	const char	*rule;
+	const char	*value;
+	size_t		 valuelen;
+	const char	*message;
+	const char	*hint;
+};
+
+/* A run as listed by history. Strings valid until the next call. */
+struct store_run {
+	int64_t		 id;
+	const char	*file;
+	const char	*sha256;
+	const char	*encoding;
+	const char	*delimiter;
+	const char	*staged_at;
+	int64_t		 rows, valid, invalid, duplicate, blank;
+};
+
+/*
+ * Opens (creating, mode 0600) and migrates the database at path. Returns
+ * NULL with err on failure (code 70, or 77 when other users may write it).
+ */
+struct store	*store_open(const char *path, struct imp_err *err);
+void		 store_close(struct store *st);
+int		 store_begin(struct store *st, struct imp_err *err);
+int		 store_commit(struct store *st, struct imp_err *err);
+void		 store_rollback(struct store *st);
+
+/* Creates a run; its id in *run. */
+int	store_run_create(struct store *st, const struct store_run_info *ri,
+	    int64_t *run, struct imp_err *err);
+/* Records the file's SHA-256 and the counts; stamps staged_at. */
+int	store_run_finish(struct store *st, int64_t run, const char *sha256,
+	    int64_t rows, int64_t valid, int64_t invalid, int64_t duplicate,
+	    int64_t blank, struct imp_err *err);
+/* The newest other run staged from a file with this SHA-256, or 0. */
+int64_t	store_run_by_sha(struct store *st, const char *sha256, int64_t not);
+/* Calls fn for each run, newest first; stops when fn returns -1. */
+int	store_run_each(struct store *st, int (*fn)(const struct store_run *,
+	    void *), void *arg, struct imp_err *err);
+
+/* Adds a row; its id in *id. */
+int	store_row_add(struct store *st, int64_t run, const struct store_row *r,
+	    int64_t *id, struct imp_err *err);
+int	store_problem_add(struct store *st, const struct store_problem *p,
+	    struct imp_err *err);
+/* Sets a row's state (and the row it duplicates, 0 for none). */
+int	store_row_set_state(struct store *st, int64_t row, const char *state,
+	    int64_t dup_of, struct imp_err *err);
+/*
+ * Reads a row's line and normalized values into r; the strings stay valid
+ * until the next store call. Returns 0, or -1 when there is no such row.
+ */
+int	store_row_get(struct store *st, int64_t row, struct store_row *r);
+
+/* Per-rule problem counts of a run, most frequent first. */
+struct store_rule_count {
+	const char	*rule;
+	int64_t		 count;
+	const char	*lines;		/* "12, 40, 77" (first few) */
+};
+int	store_rule_counts(struct store *st, int64_t run,
+	    int (*fn)(const struct store_rule_count *, void *), void *arg,
+	    struct imp_err *err);
+/* The first limit problems of a run in line order (limit < 0: all). */
+struct store_problem_line {
+	unsigned long	 line;
+	const char	*column;
+	const char	*rule;
+	const char	*value;
+	const char	*message;
+	const char	*hint;
+};
+int	store_problems(struct store *st, int64_t run, long limit,
+	    int (*fn)(const struct store_problem_line *, void *), void *arg,
+	    struct imp_err *err);
+
+/*
+ * Cell lists are packed as a varint count, then per cell a varint length
+ * and the bytes: exact for any content, NULs and all.
+ */
+/* Packs n cells into *buf (grown), returning the length. */
+size_t	store_pack(const char *const *cells, const size_t *lens, size_t n,
+	    unsigned char **buf, size_t *cap);
+/* Unpacks cell i of a packed list; returns -1 when there is none. */
+int	store_unpack(const void *blob, size_t len, size_t i, const char **cell,
+	    size_t *celllen);
+/* The number of cells in a packed list. */
+size_t	store_unpack_count(const void *blob, size_t len);
+
+#endif
