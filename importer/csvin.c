@@ -25,6 +25,7 @@
 
 #define CSVIN_CHUNK	(256 * 1024)
 #define CSVIN_SNIFF_LINES 50
+#define CSVIN_CSV_OPTS	(CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)
 
 struct csvin {
 	char			*path;
@@ -514,6 +515,34 @@ parse_error(struct csvin *in)
 	    csv_strerror(e), csvin_delimiter_name(in->delimiter));
 }
 
+/*
+ * Feeds one segment to libcsv. A quote inside an unquoted field (12" pipe)
+ * is the one strict-mode error with a single reading: it is taken
+ * literally, as Excel reads it. Everything else malformed is refused.
+ */
+static int
+parse_segment(struct csvin *in, const char *buf, size_t len)
+{
+	size_t	n;
+
+	while (len > 0) {
+		n = csv_parse(&in->parser, buf, len, on_field, on_record, in);
+		if (in->failed)
+			return -1;
+		if (n == len)
+			break;
+		if (csv_error(&in->parser) != CSV_EPARSE || buf[n] != '"' ||
+		    in->parser.quoted)
+			return parse_error(in);
+		csv_set_opts(&in->parser, CSVIN_CSV_OPTS & ~CSV_STRICT);
+		csv_parse(&in->parser, buf + n, 1, on_field, on_record, in);
+		csv_set_opts(&in->parser, CSVIN_CSV_OPTS);
+		buf += n + 1;
+		len -= n + 1;
+	}
+	return 0;
+}
+
 /* Splits buf into physical lines and feeds them to libcsv. */
 static int
 feed(struct csvin *in, const char *buf, size_t len)
@@ -533,10 +562,7 @@ feed(struct csvin *in, const char *buf, size_t len)
 			in->at_start = 0;
 			in->rec_line = in->line;
 		}
-		if (csv_parse(&in->parser, buf, seg, on_field, on_record,
-		    in) != seg)
-			return parse_error(in);
-		if (in->failed)
+		if (parse_segment(in, buf, seg) == -1)
 			return -1;
 		if (k < len) {
 			if (buf[k] == '\n')
@@ -585,8 +611,7 @@ csvin_read(struct csvin *in, csvin_fn fn, void *arg, struct imp_err *err)
 	in->line = 1;
 	in->at_start = 1;
 	csvin_field_limit = in->opts.max_field;
-	if (csv_init(&in->parser, CSV_STRICT | CSV_STRICT_FINI |
-	    CSV_APPEND_NULL) != 0)
+	if (csv_init(&in->parser, CSVIN_CSV_OPTS) != 0)
 		return imp_errf(err, IMP_EXIT_SOFTWARE, "csv_init failed");
 	csv_set_realloc_func(&in->parser, csvin_realloc);
 	csv_set_space_func(&in->parser, csvin_nospace);

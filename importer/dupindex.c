@@ -7,6 +7,7 @@
 #include "dupindex.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "xmalloc.h"
 
@@ -71,6 +72,41 @@ cmp_entry(const void *a, const void *b)
 	return x->row < y->row ? -1 : x->row > y->row;
 }
 
+/*
+ * Sorts by hash without a second array (qsort would take one as large as
+ * the index): an in-place partition on the top byte, American-flag style,
+ * then qsort within each of the 256 buckets.
+ */
+static void
+sort_entries(struct dupindex_entry *e, size_t n)
+{
+	struct dupindex_entry	t;
+	size_t			count[256], next[256], end[256], i, b, d;
+
+	memset(count, 0, sizeof count);
+	for (i = 0; i < n; i++)
+		count[e[i].hash >> 56]++;
+	for (b = 0, i = 0; b < 256; b++) {
+		next[b] = i;
+		i += count[b];
+		end[b] = i;
+	}
+	for (b = 0; b < 256; b++) {
+		while (next[b] < end[b]) {
+			d = e[next[b]].hash >> 56;
+			if (d == b) {
+				next[b]++;
+				continue;
+			}
+			t = e[next[d]];
+			e[next[d]++] = e[next[b]];
+			e[next[b]] = t;
+		}
+	}
+	for (b = 0, i = 0; b < 256; i += count[b], b++)
+		qsort(e + i, count[b], sizeof *e, cmp_entry);
+}
+
 int
 dupindex_groups(struct dupindex *di,
     int (*fn)(const int64_t *rows, size_t n, void *arg), void *arg)
@@ -79,7 +115,7 @@ dupindex_groups(struct dupindex *di,
 	size_t	 i, j, k, cap = 0;
 	int	 rc = 0;
 
-	qsort(di->e, di->n, sizeof *di->e, cmp_entry);
+	sort_entries(di->e, di->n);
 	for (i = 0; i < di->n; i = j) {
 		for (j = i + 1; j < di->n && di->e[j].hash == di->e[i].hash;
 		    j++)

@@ -100,6 +100,47 @@ trim(const char *s, size_t *len, unsigned *fixes)
 	return s;
 }
 
+/*
+ * Code points that are NFC whatever surrounds them within the ranges here:
+ * no combining marks, no singletons, nothing that composes with a
+ * neighbour in the set. Text made only of these is already NFC.
+ */
+static int
+nfc_stable(utf8proc_int32_t cp)
+{
+	return cp < 0x300 ||
+	    (cp >= 0x400 && cp <= 0x482) ||		/* Cyrillic letters */
+	    (cp >= 0x3000 && cp <= 0x3098) ||		/* CJK punct., kana */
+	    (cp >= 0x309b && cp <= 0x30ff) ||
+	    (cp >= 0x4e00 && cp <= 0x9fff) ||		/* CJK ideographs */
+	    (cp >= 0xac00 && cp <= 0xd7a3) ||		/* Hangul syllables */
+	    (cp >= 0xff01 && cp <= 0xffef);		/* full/half width */
+}
+
+/* Nonzero if s holds an NBSP, a zero-width character, or text that may
+ * not be NFC. */
+static int
+needs_rebuild(const unsigned char *p, size_t len)
+{
+	utf8proc_int32_t	cp;
+	utf8proc_ssize_t	k;
+	size_t			i;
+
+	for (i = 0; i < len; i += k) {
+		if (p[i] < 0x80) {
+			k = 1;
+			continue;
+		}
+		k = utf8proc_iterate(p + i, len - i, &cp);
+		if (k <= 0 || cp == 0xa0 || cp == 0x2007 || cp == 0x202f ||
+		    cp == 0x200b || cp == 0x200c || cp == 0x200d ||
+		    cp == 0x2060 || cp == 0xfeff ||
+		    !nfc_stable(cp))
+			return 1;
+	}
+	return 0;
+}
+
 const char *
 norm_text(const char *s, size_t len, struct norm_buf *buf, size_t *outlen,
     unsigned *fixes)
@@ -112,11 +153,12 @@ norm_text(const char *s, size_t len, struct norm_buf *buf, size_t *outlen,
 	int			 ascii = 1;
 	unsigned		 f = 0;
 
-	for (i = 0; i < len; i++)
-		if (p[i] >= 0x80) {
+	for (i = 0; i < len; i++) {
+		if (p[i] >= 0x80)
 			ascii = 0;
-			break;
-		}
+		else if (p[i] < 0x20 || p[i] == 0x7f)
+			*fixes |= NORM_CONTROL;
+	}
 	if (ascii) {
 		const char	*t;
 
@@ -131,6 +173,22 @@ norm_text(const char *s, size_t len, struct norm_buf *buf, size_t *outlen,
 		memcpy(buf->s, t, n);
 		buf->s[n] = '\0';
 		*outlen = n;
+		return buf->s;
+	}
+
+	/* Most text needs neither the rebuild nor NFC: check first. */
+	if (!needs_rebuild(p, len)) {
+		const char	*t;
+
+		n = len;
+		t = trim(s, &n, &f);
+		*outlen = n;
+		if (f == 0)
+			return s;
+		*fixes |= f;
+		buf_reserve(buf, n);
+		memcpy(buf->s, t, n);
+		buf->s[n] = '\0';
 		return buf->s;
 	}
 

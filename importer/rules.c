@@ -389,7 +389,9 @@ check_email(const struct rules *r, struct rules_row *row)
 	for (i = 0; i < local; i++) {
 		unsigned char	c = v[i];
 
-		if (c <= ' ' || strchr("()<>[]:;,\\\"", c) != NULL)
+		if (c <= ' ' || c == '(' || c == ')' || c == '<' || c == '>' ||
+		    c == '[' || c == ']' || c == ':' || c == ';' || c == ',' ||
+		    c == '\\' || c == '"')
 			goto bad;
 	}
 	d = at + 1;
@@ -428,7 +430,8 @@ check_phone(const struct rules *r, struct rules_row *row, const char *cc)
 				first = c;
 		} else if (c == '+' && i == 0)
 			;
-		else if (strchr(" -().//", c) == NULL || c == '\0') {
+		else if (c != ' ' && c != '-' && c != '(' && c != ')' &&
+		    c != '.' && c != '/') {
 			problem(r, row, COL_PHONE_NUMBER, "phone",
 			    "digits with optional +, spaces, '-', '.', '/' "
 			    "and brackets, e.g. +86 10 5917 2000");
@@ -678,7 +681,7 @@ rules_check(const struct rules *r, struct rules_row *row)
 	static const char	 cleared[] = "";
 	const char		*v, *cc = NULL;
 	size_t			 i, n, expected = r->ninput, intlen;
-	unsigned		 f;
+	unsigned		 f, controls = 0;
 	int			 col, nonblank = 0;
 
 	row->fixes = 0;
@@ -730,7 +733,9 @@ rules_check(const struct rules *r, struct rules_row *row)
 		    &f);
 		if (n == 0)
 			continue;	/* empty: leave unchanged */
-		row->fixes |= f;
+		if (f & NORM_CONTROL)
+			controls |= 1u << col;
+		row->fixes |= f & ~NORM_CONTROL;
 		if (n == r->clearlen && memcmp(v, r->clear, n) == 0) {
 			if (!(RULES_CLEARABLE & (1u << col))) {
 				problem(r, row, col, "clear-not-allowed",
@@ -769,8 +774,10 @@ rules_check(const struct rules *r, struct rules_row *row)
 		if (*v == '\0')
 			continue;	/* cleared */
 		n = row->normlen[col];
-		check_controls(r, row, col);
-		if (norm_length(v, n) > rules_maxlen[col] &&
+		if (controls & (1u << col))
+			check_controls(r, row, col);
+		if (n > rules_maxlen[col] && norm_length(v, n) >
+		    rules_maxlen[col] &&
 		    col != COL_CUSTOMER_ID && col != COL_COUNTRY &&
 		    col != COL_CULTURE && col != COL_LANGUAGE) {
 			problem(r, row, col, "too-long",

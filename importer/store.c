@@ -30,6 +30,8 @@ struct store {
 	sqlite3_stmt	*set_state;
 	sqlite3_stmt	*get_row;
 	int		 in_tx;
+	int64_t		 first_row;	/* of the run being staged */
+	int64_t		 last_row;
 };
 
 /* Migrations: index i brings the schema from version i to i + 1. */
@@ -56,7 +58,9 @@ static const char *const store_migrations[] = {
 	"  n_valid INTEGER NOT NULL DEFAULT 0,"
 	"  n_invalid INTEGER NOT NULL DEFAULT 0,"
 	"  n_duplicate INTEGER NOT NULL DEFAULT 0,"
-	"  n_blank INTEGER NOT NULL DEFAULT 0"
+	"  n_blank INTEGER NOT NULL DEFAULT 0,"
+	"  row_first INTEGER,"
+	"  row_last INTEGER"
 	");"
 	"CREATE INDEX run_sha256 ON run(sha256);"
 	"CREATE TABLE run_row ("
@@ -75,7 +79,6 @@ static const char *const store_migrations[] = {
 	"  raw BLOB,"
 	"  extra BLOB"
 	");"
-	"CREATE INDEX run_row_run ON run_row(run, line);"
 	"CREATE TABLE row_problem ("
 	"  id INTEGER PRIMARY KEY,"
 	"  row INTEGER NOT NULL,"
@@ -193,19 +196,21 @@ store_open(const char *path, struct imp_err *err)
 {
 	struct store	*st;
 
+	/* Single-threaded use: no global memory statistics (and mutex). */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (secure_file(path, err) == -1)
 		return NULL;
 	st = xcalloc(1, sizeof *st);
 	st->path = xstrdup(path);
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		db_err(st, err, "open");
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->db, 5000);
 	if (exec(st, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = NORMAL;"
-	    "PRAGMA cache_size = -16384;", err) == -1)
+	    "PRAGMA cache_size = -8192;", err) == -1)
 		goto fail;
 	if (migrate(st, err) == -1)
 		goto fail;
@@ -319,6 +324,7 @@ store_run_create(struct store *st, const struct store_run_info *ri,
 	if (rc != SQLITE_DONE)
 		return db_err(st, err, "new run");
 	*run = sqlite3_last_insert_rowid(st->db);
+	st->first_row = st->last_row = 0;
 	return 0;
 }
 
@@ -330,10 +336,12 @@ store_run_finish(struct store *st, int64_t run, const char *sha256,
 	sqlite3_stmt	*stmt;
 	int		 rc;
 
+	/* A run's rows are inserted in one transaction, so their ids are
+	 * one range: queries by run use it instead of an index. */
 	if (prepare(st, "UPDATE run SET sha256 = ?, n_rows = ?, n_valid = ?,"
 	    " n_invalid = ?, n_duplicate = ?, n_blank = ?,"
-	    " staged_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
-	    " WHERE id = ?", &stmt, err) == -1)
+	    " staged_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
+	    " row_first = ?, row_last = ? WHERE id = ?", &stmt, err) == -1)
 		return -1;
 	sqlite3_bind_text(stmt, 1, sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 2, rows);
@@ -341,7 +349,9 @@ store_run_finish(struct store *st, int64_t run, const char *sha256,
 	sqlite3_bind_int64(stmt, 4, invalid);
 	sqlite3_bind_int64(stmt, 5, duplicate);
 	sqlite3_bind_int64(stmt, 6, blank);
-	sqlite3_bind_int64(stmt, 7, run);
+	sqlite3_bind_int64(stmt, 7, st->first_row);
+	sqlite3_bind_int64(stmt, 8, st->last_row);
+	sqlite3_bind_int64(stmt, 9, run);
 	rc = sqlite3_step(stmt);
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
@@ -442,6 +452,9 @@ store_row_add(struct store *st, int64_t run, const struct store_row *r,
 	if (rc != SQLITE_DONE)
 		return db_err(st, err, "insert row");
 	*id = sqlite3_last_insert_rowid(st->db);
+	if (st->first_row == 0)
+		st->first_row = *id;
+	st->last_row = *id;
 	return 0;
 }
 

@@ -16,6 +16,9 @@
 #define NORM_CASE	0x10	/* case of a code (GUID, country, ...) */
 #define NORM_FORMAT	0x20	/* layout of a code (braces, '_' for '-') */
 #define NORM_NKINDS	6
+/* Not a change: the value may hold a control character (tab, line break,
+ * ...), for the validator to look closer. */
+#define NORM_CONTROL	0x100
 
 /* A growable buffer for one normalized value. */
 struct norm_buf {
