@@ -8,6 +8,7 @@
 
 #include "staging.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,159 @@
 #include "dupindex.h"
 #include "rules.h"
 #include "xmalloc.h"
+
+/*
+ * The reading thread (CSV, rules) and the writing thread (SQLite) meet in
+ * a ring of BATCH_COUNT batches, so memory stays bounded and the two run
+ * side by side on two cores.
+ */
+#define BATCH_ROWS	512
+#define BATCH_COUNT	4
+#define BATCH_NONE	((size_t)-1)
+
+struct brow {
+	unsigned long	 line;
+	int		 invalid, dupkey, more;
+	size_t		 off[COL_COUNT];	/* BATCH_NONE: NULL */
+	size_t		 len[COL_COUNT];
+	unsigned	 fixes;
+	uint32_t	 fixed;
+	size_t		 raw, rawlen, extra, extralen;
+	size_t		 p0, np;		/* its problems */
+};
+
+struct bprob {
+	size_t		 input;			/* BATCH_NONE: none */
+	const char	*rule;			/* a static string */
+	size_t		 value, valuelen, msg, hint;
+};
+
+struct batch {
+	char		*arena;
+	size_t		 alen, acap;
+	struct brow	 rows[BATCH_ROWS];
+	size_t		 nrows;
+	struct bprob	*probs;
+	size_t		 nprobs, pcap;
+	struct batch	*next;
+};
+
+struct pipe {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	struct batch	*full, *full_tail, *free;
+	struct batch	 batches[BATCH_COUNT];
+	int		 closed;	/* the reader is done */
+	int		 failed;	/* the writer failed: err */
+	struct imp_err	 err;
+};
+
+static void
+pipe_init(struct pipe *pp)
+{
+	int	i;
+
+	memset(pp, 0, sizeof *pp);
+	pthread_mutex_init(&pp->mu, NULL);
+	pthread_cond_init(&pp->cv, NULL);
+	for (i = 0; i < BATCH_COUNT; i++) {
+		pp->batches[i].next = pp->free;
+		pp->free = &pp->batches[i];
+	}
+}
+
+static void
+pipe_destroy(struct pipe *pp)
+{
+	int	i;
+
+	for (i = 0; i < BATCH_COUNT; i++) {
+		free(pp->batches[i].arena);
+		free(pp->batches[i].probs);
+	}
+	pthread_cond_destroy(&pp->cv);
+	pthread_mutex_destroy(&pp->mu);
+}
+
+/* An empty batch to fill, or NULL once the writer has failed. */
+static struct batch *
+pipe_get_free(struct pipe *pp)
+{
+	struct batch	*b = NULL;
+
+	pthread_mutex_lock(&pp->mu);
+	while (pp->free == NULL && !pp->failed)
+		pthread_cond_wait(&pp->cv, &pp->mu);
+	if (!pp->failed) {
+		b = pp->free;
+		pp->free = b->next;
+		b->alen = b->nrows = b->nprobs = 0;
+	}
+	pthread_mutex_unlock(&pp->mu);
+	return b;
+}
+
+static void
+pipe_put_full(struct pipe *pp, struct batch *b)
+{
+	pthread_mutex_lock(&pp->mu);
+	b->next = NULL;
+	if (pp->full_tail != NULL)
+		pp->full_tail->next = b;
+	else
+		pp->full = b;
+	pp->full_tail = b;
+	pthread_cond_broadcast(&pp->cv);
+	pthread_mutex_unlock(&pp->mu);
+}
+
+/* The next batch to store, or NULL when the reader is done. */
+static struct batch *
+pipe_get_full(struct pipe *pp)
+{
+	struct batch	*b;
+
+	pthread_mutex_lock(&pp->mu);
+	while (pp->full == NULL && !pp->closed)
+		pthread_cond_wait(&pp->cv, &pp->mu);
+	b = pp->full;
+	if (b != NULL) {
+		pp->full = b->next;
+		if (pp->full == NULL)
+			pp->full_tail = NULL;
+	}
+	pthread_mutex_unlock(&pp->mu);
+	return b;
+}
+
+static void
+pipe_put_free(struct pipe *pp, struct batch *b)
+{
+	pthread_mutex_lock(&pp->mu);
+	b->next = pp->free;
+	pp->free = b;
+	pthread_cond_broadcast(&pp->cv);
+	pthread_mutex_unlock(&pp->mu);
+}
+
+static void
+pipe_fail(struct pipe *pp, const struct imp_err *err)
+{
+	pthread_mutex_lock(&pp->mu);
+	pp->failed = 1;
+	pp->err = *err;
+	pthread_cond_broadcast(&pp->cv);
+	pthread_mutex_unlock(&pp->mu);
+}
+
+static void
+pipe_close(struct pipe *pp)
+{
+	pthread_mutex_lock(&pp->mu);
+	pp->closed = 1;
+	pthread_cond_broadcast(&pp->cv);
+	pthread_mutex_unlock(&pp->mu);
+}
 
 struct staging {
 	struct store			*st;
@@ -34,7 +188,13 @@ struct staging {
 	const char			**xcells;
 	size_t				*xlens;
 	size_t				 nextra;
+	struct pipe			 pipe;
+	struct batch			*filling;
+	pthread_t			 writer;
+	int				 writing;	/* writer started */
 };
+
+static void	*writer_main(void *);
 
 static int
 start_run(struct staging *sg, const struct csvin_record *rec,
@@ -92,17 +252,39 @@ start_run(struct staging *sg, const struct csvin_record *rec,
 	return rc;
 }
 
+/* Copies n bytes into the batch's arena; returns their offset. */
+static size_t
+arena_put(struct batch *b, const char *s, size_t n)
+{
+	size_t	off = b->alen;
+
+	if (b->alen + n + 1 > b->acap) {
+		b->acap = (b->alen + n + 1) * 2;
+		b->arena = xreallocarray(b->arena, b->acap, 1);
+	}
+	if (n > 0)
+		memcpy(b->arena + off, s, n);
+	b->arena[off + n] = '\0';
+	b->alen += n + 1;
+	return off;
+}
+
+/*
+ * Validates one record and queues what is to be stored. Runs on the
+ * reading thread; the writer stores it (write_batch).
+ */
 static int
 add_row(struct staging *sg, const struct csvin_record *rec,
     struct imp_err *err)
 {
-	struct rules_row	*rr = &sg->row;
-	struct store_row	 sr;
-	struct store_problem	 sp;
-	const struct rules_problem *p;
-	size_t			 i, k;
-	int64_t			 id;
-	unsigned		 bit;
+	struct rules_row		*rr = &sg->row;
+	const struct rules_problem	*p;
+	struct batch			*b;
+	struct brow			*br;
+	struct bprob			*bp;
+	size_t				 i, k, len;
+	unsigned			 bit;
+	int				 c;
 
 	rr->ncells = rec->nfields;
 	rr->cells = rec->fields;
@@ -113,19 +295,33 @@ add_row(struct staging *sg, const struct csvin_record *rec,
 		return 0;
 	}
 	sg->res->rows++;
+	for (bit = 0; bit < NORM_NKINDS; bit++)
+		if (rr->fixes & (1u << bit))
+			sg->res->fixed_rows[bit]++;
+	if (rr->nerrors > 0)
+		sg->res->invalid++;
 
-	memset(&sr, 0, sizeof sr);
-	sr.line = rec->line;
-	sr.state = rr->nerrors > 0 ? "invalid" : "pending";
-	memcpy(sr.norm, rr->norm, sizeof sr.norm);
-	memcpy(sr.normlen, rr->normlen, sizeof sr.normlen);
-	sr.fixes = rr->fixes;
-	sr.fixed = rr->fixed;
+	if ((b = sg->filling) == NULL &&
+	    (b = sg->filling = pipe_get_free(&sg->pipe)) == NULL)
+		return imp_errf(err, sg->pipe.err.code, "%s",
+		    sg->pipe.err.msg);
+	br = &b->rows[b->nrows++];
+	br->line = rec->line;
+	br->invalid = rr->nerrors > 0;
+	br->fixes = rr->fixes;
+	br->fixed = rr->fixed;
+	for (c = 0; c < COL_COUNT; c++) {
+		br->len[c] = rr->normlen[c];
+		br->off[c] = rr->norm[c] == NULL ? BATCH_NONE :
+		    arena_put(b, rr->norm[c], rr->normlen[c]);
+	}
+	br->raw = br->extra = BATCH_NONE;
 	if (rr->fixed != 0 || rr->nerrors > 0 ||
 	    rec->nfields != colmap_ninput(sg->cm)) {
-		sr.rawlen = store_pack(rec->fields, rec->lens, rec->nfields,
+		len = store_pack(rec->fields, rec->lens, rec->nfields,
 		    &sg->raw, &sg->rawcap);
-		sr.raw = sg->raw;
+		br->raw = arena_put(b, (char *)sg->raw, len);
+		br->rawlen = len;
 	}
 	if (sg->nextra > 0 && rec->nfields == colmap_ninput(sg->cm)) {
 		for (i = 0, k = 0; i < rec->nfields; i++)
@@ -133,52 +329,134 @@ add_row(struct staging *sg, const struct csvin_record *rec,
 				sg->xcells[k] = rec->fields[i];
 				sg->xlens[k++] = rec->lens[i];
 			}
-		sr.extralen = store_pack(sg->xcells, sg->xlens, k, &sg->extra,
+		len = store_pack(sg->xcells, sg->xlens, k, &sg->extra,
 		    &sg->extracap);
-		sr.extra = sg->extra;
+		br->extra = arena_put(b, (char *)sg->extra, len);
+		br->extralen = len;
 	}
-	if (store_row_add(sg->st, sg->res->run, &sr, &id, err) == -1)
-		return -1;
 
-	for (bit = 0; bit < NORM_NKINDS; bit++)
-		if (rr->fixes & (1u << bit))
-			sg->res->fixed_rows[bit]++;
-	if (rr->nerrors > 0)
-		sg->res->invalid++;
+	br->p0 = b->nprobs;
+	br->np = rr->nprobs;
+	br->more = rr->nerrors > rr->nprobs;
+	if (b->nprobs + rr->nprobs > b->pcap) {
+		b->pcap = (b->nprobs + rr->nprobs) * 2;
+		b->probs = xreallocarray(b->probs, b->pcap, sizeof *b->probs);
+	}
 	for (i = 0; i < rr->nprobs; i++) {
 		p = &rr->probs[i];
-		memset(&sp, 0, sizeof sp);
-		sp.row = id;
+		bp = &b->probs[b->nprobs++];
+		bp->input = BATCH_NONE;
+		bp->value = BATCH_NONE;
 		if (p->input != (size_t)-1 && p->input < rec->nfields) {
-			sp.column = colmap_header(sg->cm, p->input);
-			sp.value = rec->fields[p->input];
-			sp.valuelen = rec->lens[p->input];
+			bp->input = p->input;
+			bp->value = arena_put(b, rec->fields[p->input],
+			    rec->lens[p->input]);
+			bp->valuelen = rec->lens[p->input];
 		}
-		sp.rule = p->rule;
-		sp.message = p->msg;
-		sp.hint = p->hint;
-		if (store_problem_add(sg->st, &sp, err) == -1)
-			return -1;
+		bp->rule = p->rule;
+		bp->msg = arena_put(b, p->msg, strlen(p->msg));
+		bp->hint = arena_put(b, p->hint, strlen(p->hint));
 	}
-	if (rr->nerrors > rr->nprobs) {
-		memset(&sp, 0, sizeof sp);
-		sp.row = id;
-		sp.rule = "more-problems";
-		sp.message = "more problems in this row than are listed";
-		if (store_problem_add(sg->st, &sp, err) == -1)
-			return -1;
-	}
+
 	/* Rows with a valid customer ID take part in the duplicate search. */
+	br->dupkey = 0;
 	if (rr->norm[COL_CUSTOMER_ID] != NULL &&
 	    rr->normlen[COL_CUSTOMER_ID] == 36) {
 		for (i = 0; i < rr->nprobs; i++)
 			if (rr->probs[i].col == COL_CUSTOMER_ID)
 				break;
-		if (i == rr->nprobs)
-			dupindex_add(sg->dups, rr->norm[COL_CUSTOMER_ID], 36,
+		br->dupkey = i == rr->nprobs;
+	}
+	if (b->nrows == BATCH_ROWS) {
+		pipe_put_full(&sg->pipe, b);
+		sg->filling = NULL;
+	}
+	return 0;
+}
+
+/* Stores one batch. Runs on the writing thread. */
+static int
+write_batch(struct staging *sg, struct batch *b, struct imp_err *err)
+{
+	struct store_row	 sr;
+	struct store_problem	 sp;
+	const struct brow	*br;
+	const struct bprob	*bp;
+	size_t			 i, k;
+	int64_t			 id;
+	int			 c;
+
+	for (i = 0; i < b->nrows; i++) {
+		br = &b->rows[i];
+		memset(&sr, 0, sizeof sr);
+		sr.line = br->line;
+		sr.state = br->invalid ? "invalid" : "pending";
+		for (c = 0; c < COL_COUNT; c++) {
+			if (br->off[c] == BATCH_NONE)
+				continue;
+			sr.norm[c] = b->arena + br->off[c];
+			sr.normlen[c] = br->len[c];
+		}
+		sr.fixes = br->fixes;
+		sr.fixed = br->fixed;
+		if (br->raw != BATCH_NONE) {
+			sr.raw = b->arena + br->raw;
+			sr.rawlen = br->rawlen;
+		}
+		if (br->extra != BATCH_NONE) {
+			sr.extra = b->arena + br->extra;
+			sr.extralen = br->extralen;
+		}
+		if (store_row_add(sg->st, sg->res->run, &sr, &id, err) == -1)
+			return -1;
+		for (k = br->p0; k < br->p0 + br->np; k++) {
+			bp = &b->probs[k];
+			memset(&sp, 0, sizeof sp);
+			sp.row = id;
+			if (bp->input != BATCH_NONE) {
+				sp.column = colmap_header(sg->cm, bp->input);
+				sp.value = b->arena + bp->value;
+				sp.valuelen = bp->valuelen;
+			}
+			sp.rule = bp->rule;
+			sp.message = b->arena + bp->msg;
+			sp.hint = b->arena + bp->hint;
+			if (store_problem_add(sg->st, &sp, err) == -1)
+				return -1;
+		}
+		if (br->more) {
+			memset(&sp, 0, sizeof sp);
+			sp.row = id;
+			sp.rule = "more-problems";
+			sp.message = "more problems in this row than are listed";
+			if (store_problem_add(sg->st, &sp, err) == -1)
+				return -1;
+		}
+		if (br->dupkey)
+			dupindex_add(sg->dups, sr.norm[COL_CUSTOMER_ID], 36,
 			    id);
 	}
 	return 0;
+}
+
+/* The writing thread: stores full batches until the reader is done. */
+static void *
+writer_main(void *arg)
+{
+	struct staging	*sg = arg;
+	struct batch	*b;
+	struct imp_err	 err;
+
+	memset(&err, 0, sizeof err);
+	while ((b = pipe_get_full(&sg->pipe)) != NULL) {
+		if (write_batch(sg, b, &err) == -1) {
+			pipe_fail(&sg->pipe, &err);
+			pipe_put_free(&sg->pipe, b);
+			break;
+		}
+		pipe_put_free(&sg->pipe, b);
+	}
+	return NULL;
 }
 
 static int
@@ -186,8 +464,16 @@ on_record(const struct csvin_record *rec, void *arg, struct imp_err *err)
 {
 	struct staging	*sg = arg;
 
-	if (rec->index == 0)
-		return start_run(sg, rec, err);
+	if (rec->index == 0) {
+		if (start_run(sg, rec, err) == -1)
+			return -1;
+		/* From here until it is joined, only the writer uses st. */
+		if (pthread_create(&sg->writer, NULL, writer_main, sg) != 0)
+			return imp_errf(err, IMP_EXIT_SOFTWARE,
+			    "cannot start the writer thread");
+		sg->writing = 1;
+		return 0;
+	}
 	return add_row(sg, rec, err);
 }
 
@@ -320,6 +606,27 @@ out:
 	return rc;
 }
 
+/* Hands over the last batch and waits for the writer; -1 if it failed. */
+static int
+finish_writer(struct staging *sg, struct imp_err *err)
+{
+	if (!sg->writing)
+		return 0;
+	if (sg->filling != NULL && sg->filling->nrows > 0) {
+		pipe_put_full(&sg->pipe, sg->filling);
+		sg->filling = NULL;
+	}
+	pipe_close(&sg->pipe);
+	pthread_join(sg->writer, NULL);
+	sg->writing = 0;
+	if (sg->pipe.failed) {
+		if (err != NULL)
+			*err = sg->pipe.err;
+		return -1;
+	}
+	return 0;
+}
+
 int
 staging_run(struct store *st, const struct isodata *iso,
     const struct staging_opts *opts, struct staging_result *res,
@@ -336,6 +643,7 @@ staging_run(struct store *st, const struct isodata *iso,
 	sg.iso = iso;
 	sg.opts = opts;
 	sg.res = res;
+	pipe_init(&sg.pipe);
 
 	co = opts->limits;
 	co.encoding = opts->encoding;
@@ -348,10 +656,12 @@ staging_run(struct store *st, const struct isodata *iso,
 	res->bom = csvin_bom(sg.in);
 	res->detected = csvin_detected(sg.in);
 
-	if (store_begin(st, err) == -1)
+	if (store_begin_bulk(st, err) == -1)
 		goto out;
 	sg.dups = dupindex_new();
 	if (csvin_read(sg.in, on_record, &sg, err) == -1)
+		goto out;
+	if (finish_writer(&sg, err) == -1)
 		goto out;
 	res->delimiter = csvin_delimiter(sg.in);
 	res->sniffed = csvin_delimiter_sniffed(sg.in);
@@ -387,6 +697,7 @@ staging_run(struct store *st, const struct isodata *iso,
 		goto out;
 	rc = 0;
 out:
+	finish_writer(&sg, NULL);
 	if (rc == -1) {
 		store_rollback(st);
 		res->run = 0;
@@ -400,6 +711,7 @@ out:
 	free(sg.extra);
 	free(sg.xcells);
 	free(sg.xlens);
+	pipe_destroy(&sg.pipe);
 	return rc;
 }
 

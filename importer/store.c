@@ -30,6 +30,7 @@ struct store {
 	sqlite3_stmt	*set_state;
 	sqlite3_stmt	*get_row;
 	int		 in_tx;
+	int		 bulk;		/* in DELETE mode for a bulk load */
 	int64_t		 first_row;	/* of the run being staged */
 	int64_t		 last_row;
 };
@@ -256,12 +257,38 @@ store_begin(struct store *st, struct imp_err *err)
 	return 0;
 }
 
+/*
+ * A bulk load writes mostly new pages. A rollback journal need not copy
+ * those (they lie past the old end of the file), while WAL writes every
+ * page twice, to the log and again at the checkpoint. So the load runs
+ * in DELETE mode when no other connection is open, and WAL comes back at
+ * commit (store_open restores it after a crash too). If another
+ * connection holds the database, the switch fails and WAL stays.
+ */
+int
+store_begin_bulk(struct store *st, struct imp_err *err)
+{
+	if (exec(st, "PRAGMA journal_mode = DELETE", NULL) == 0)
+		st->bulk = 1;
+	return store_begin(st, err);
+}
+
+static void
+end_bulk(struct store *st)
+{
+	if (st->bulk) {
+		exec(st, "PRAGMA journal_mode = WAL", NULL);
+		st->bulk = 0;
+	}
+}
+
 int
 store_commit(struct store *st, struct imp_err *err)
 {
 	if (exec(st, "COMMIT", err) == -1)
 		return -1;
 	st->in_tx = 0;
+	end_bulk(st);
 	return 0;
 }
 
@@ -270,6 +297,7 @@ store_rollback(struct store *st)
 {
 	exec(st, "ROLLBACK", NULL);
 	st->in_tx = 0;
+	end_bulk(st);
 }
 
 static void

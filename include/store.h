@@ -75,6 +75,8 @@ struct store_run {
 struct store	*store_open(const char *path, struct imp_err *err);
 void		 store_close(struct store *st);
 int		 store_begin(struct store *st, struct imp_err *err);
+/* Begins a transaction that adds much data (staging a file). */
+int		 store_begin_bulk(struct store *st, struct imp_err *err);
 int		 store_commit(struct store *st, struct imp_err *err);
 void		 store_rollback(struct store *st);
 

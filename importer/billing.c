@@ -1,0 +1,334 @@
+/*
+ * billing.c: billing profiles and error bodies to and from JSON, as the
+ * Partner Center API writes them (camelCase, empty optionals omitted) and
+ * as clients send them (any case, sometimes behind a UTF-8 BOM).
+ */
+#include "config.h"
+
+#include "billing.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "xmalloc.h"
+
+/* Where each canonical column lives in the JSON. */
+static const struct {
+	int		 col;
+	const char	*name;		/* camelCase property */
+	int		 in_address;	/* under defaultAddress */
+} billing_props[] = {
+	{ COL_FIRST_NAME, "firstName", 0 },
+	{ COL_LAST_NAME, "lastName", 0 },
+	{ COL_EMAIL, "email", 0 },
+	{ COL_CULTURE, "culture", 0 },
+	{ COL_LANGUAGE, "language", 0 },
+	{ COL_COMPANY_NAME, "companyName", 0 },
+	{ COL_COUNTRY, "country", 1 },
+	{ COL_REGION, "region", 1 },
+	{ COL_CITY, "city", 1 },
+	{ COL_STATE, "state", 1 },
+	{ COL_ADDRESS_LINE1, "addressLine1", 1 },
+	{ COL_ADDRESS_LINE2, "addressLine2", 1 },
+	{ COL_ADDRESS_LINE3, "addressLine3", 1 },
+	{ COL_POSTAL_CODE, "postalCode", 1 },
+	{ COL_FIRST_NAME, "firstName", 1 },
+	{ COL_LAST_NAME, "lastName", 1 },
+	{ COL_PHONE_NUMBER, "phoneNumber", 1 },
+};
+#define BILLING_NPROPS (sizeof billing_props / sizeof billing_props[0])
+
+void
+billing_init(struct billing_profile *bp)
+{
+	memset(bp, 0, sizeof *bp);
+}
+
+void
+billing_clear(struct billing_profile *bp)
+{
+	int	i;
+
+	if (bp == NULL)
+		return;
+	free(bp->id);
+	free(bp->etag);
+	for (i = 0; i < COL_COUNT; i++)
+		free(bp->field[i]);
+	billing_init(bp);
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL && *s != '\0' ? xstrdup(s) : NULL;
+}
+
+void
+billing_copy(struct billing_profile *dst, const struct billing_profile *src)
+{
+	int	i;
+
+	billing_clear(dst);
+	dst->id = dup_or_null(src->id);
+	dst->etag = dup_or_null(src->etag);
+	for (i = 0; i < COL_COUNT; i++)
+		dst->field[i] = dup_or_null(src->field[i]);
+}
+
+void
+billing_set(struct billing_profile *bp, int col, const char *value)
+{
+	if (col < 0 || col >= COL_COUNT)
+		return;
+	free(bp->field[col]);
+	bp->field[col] = dup_or_null(value);
+}
+
+int
+billing_equal(const struct billing_profile *a, const struct billing_profile *b)
+{
+	const char	*x, *y;
+	int		 i;
+
+	for (i = 0; i < COL_COUNT; i++) {
+		if (i == COL_CUSTOMER_ID)
+			continue;
+		x = a->field[i] != NULL ? a->field[i] : "";
+		y = b->field[i] != NULL ? b->field[i] : "";
+		if (strcmp(x, y) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+json_t *
+billing_to_json(const struct billing_profile *bp, const char *self_uri)
+{
+	json_t	*o, *addr, *links, *self, *attrs;
+	size_t	 i;
+	int	 col;
+
+	o = json_object();
+	addr = json_object();
+	if (bp->id != NULL)
+		json_object_set_new(o, "id", json_string(bp->id));
+	for (i = 0; i < BILLING_NPROPS; i++) {
+		col = billing_props[i].col;
+		if (bp->field[col] == NULL || *bp->field[col] == '\0')
+			continue;
+		json_object_set_new(billing_props[i].in_address ? addr : o,
+		    billing_props[i].name, json_string(bp->field[col]));
+	}
+	if (json_object_size(addr) > 0)
+		json_object_set_new(o, "defaultAddress", addr);
+	else
+		json_decref(addr);
+	if (self_uri != NULL) {
+		links = json_object();
+		self = json_object();
+		json_object_set_new(self, "uri", json_string(self_uri));
+		json_object_set_new(self, "method", json_string("GET"));
+		json_object_set_new(self, "headers", json_array());
+		json_object_set_new(links, "self", self);
+		json_object_set_new(o, "links", links);
+	}
+	attrs = json_object();
+	if (bp->etag != NULL)
+		json_object_set_new(attrs, "etag", json_string(bp->etag));
+	json_object_set_new(attrs, "objectType",
+	    json_string(BILLING_OBJECT_TYPE));
+	json_object_set_new(o, "attributes", attrs);
+	return o;
+}
+
+json_t *
+billing_json_get(const json_t *obj, const char *key)
+{
+	const char	*k;
+	json_t		*v, *exact;
+
+	if (!json_is_object(obj))
+		return NULL;
+	/* json_object_foreach wants a non-const object; it does not change
+	 * it. An exact match wins over a case-insensitive one. */
+	exact = json_object_get(obj, key);
+	if (exact != NULL)
+		return exact;
+	json_object_foreach((json_t *)obj, k, v) {
+		if (strcasecmp(k, key) == 0)
+			return v;
+	}
+	return NULL;
+}
+
+const char *
+billing_json_string(const json_t *obj, const char *key)
+{
+	json_t	*v = billing_json_get(obj, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* Reads one string property into *dst; null, absent or "" leave it NULL. */
+static int
+read_prop(const json_t *obj, const char *path, const char *name, char **dst,
+    struct imp_err *err)
+{
+	json_t	*v = billing_json_get(obj, name);
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_string(v))
+		return imp_errf(err, IMP_EXIT_SOFTWARE, "%s%s: not a string",
+		    path, name);
+	free(*dst);
+	*dst = dup_or_null(json_string_value(v));
+	return 0;
+}
+
+int
+billing_from_json(const json_t *obj, struct billing_profile *bp,
+    struct imp_err *err)
+{
+	const json_t	*addr, *attrs;
+	char		*afirst = NULL, *alast = NULL, **dst;
+	size_t		 i;
+	int		 rc = -1, col;
+
+	billing_clear(bp);
+	if (!json_is_object(obj))
+		return imp_errf(err, IMP_EXIT_SOFTWARE,
+		    "the billing profile is not a JSON object");
+	addr = billing_json_get(obj, "defaultAddress");
+	if (addr != NULL && !json_is_null(addr) && !json_is_object(addr)) {
+		imp_errf(err, IMP_EXIT_SOFTWARE,
+		    "defaultAddress: not an object");
+		goto out;
+	}
+	attrs = billing_json_get(obj, "attributes");
+	if (attrs != NULL && !json_is_null(attrs) && !json_is_object(attrs)) {
+		imp_errf(err, IMP_EXIT_SOFTWARE, "attributes: not an object");
+		goto out;
+	}
+	if (read_prop(obj, "", "id", &bp->id, err) == -1)
+		goto out;
+	if (json_is_object(attrs) &&
+	    read_prop(attrs, "attributes.", "etag", &bp->etag, err) == -1)
+		goto out;
+	for (i = 0; i < BILLING_NPROPS; i++) {
+		col = billing_props[i].col;
+		if (!billing_props[i].in_address) {
+			if (read_prop(obj, "", billing_props[i].name,
+			    &bp->field[col], err) == -1)
+				goto out;
+			continue;
+		}
+		if (!json_is_object(addr))
+			continue;
+		/* The address's own names only fill in missing top ones. */
+		dst = &bp->field[col];
+		if (col == COL_FIRST_NAME)
+			dst = &afirst;
+		else if (col == COL_LAST_NAME)
+			dst = &alast;
+		if (read_prop(addr, "defaultAddress.", billing_props[i].name,
+		    dst, err) == -1)
+			goto out;
+	}
+	if (bp->field[COL_FIRST_NAME] == NULL) {
+		bp->field[COL_FIRST_NAME] = afirst;
+		afirst = NULL;
+	}
+	if (bp->field[COL_LAST_NAME] == NULL) {
+		bp->field[COL_LAST_NAME] = alast;
+		alast = NULL;
+	}
+	rc = 0;
+out:
+	free(afirst);
+	free(alast);
+	if (rc == -1)
+		billing_clear(bp);
+	return rc;
+}
+
+json_t *
+billing_json_load(const char *buf, size_t len, struct imp_err *err)
+{
+	json_error_t	 je;
+	json_t		*j;
+
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+		buf += 3;
+		len -= 3;
+	}
+	j = json_loadb(buf, len, JSON_DECODE_ANY, &je);
+	if (j == NULL)
+		imp_errf(err, IMP_EXIT_SOFTWARE, "invalid JSON: %s (line %d, "
+		    "column %d)", je.text, je.line, je.column);
+	return j;
+}
+
+json_t *
+billing_fault_to_json(const char *code, const char *description,
+    const char *source)
+{
+	json_t	*o = json_object();
+
+	json_object_set_new(o, "code", json_string(code));
+	json_object_set_new(o, "description", json_string(description));
+	json_object_set_new(o, "data", json_array());
+	json_object_set_new(o, "source", json_string(source));
+	return o;
+}
+
+json_t *
+billing_throttle_to_json(int retry_after)
+{
+	json_t	*o = json_object();
+	char	 msg[96];
+
+	snprintf(msg, sizeof msg,
+	    "Rate limit is exceeded. Try again in %d seconds.", retry_after);
+	json_object_set_new(o, "statusCode", json_integer(429));
+	json_object_set_new(o, "message", json_string(msg));
+	return o;
+}
+
+static void
+copy_str(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src != NULL ? src : "");
+}
+
+int
+billing_fault_from_json(const json_t *obj, struct billing_fault *f)
+{
+	json_t	*code, *status;
+
+	memset(f, 0, sizeof *f);
+	if (!json_is_object(obj))
+		return -1;
+	code = billing_json_get(obj, "code");
+	status = billing_json_get(obj, "statusCode");
+	if (json_is_string(code))
+		copy_str(f->code, sizeof f->code, json_string_value(code));
+	else if (json_is_integer(code))
+		snprintf(f->code, sizeof f->code, "%lld",
+		    (long long)json_integer_value(code));
+	else if (json_is_integer(status)) {
+		f->status = (int)json_integer_value(status);
+		copy_str(f->description, sizeof f->description,
+		    billing_json_string(obj, "message"));
+		return 0;
+	} else
+		return -1;
+	copy_str(f->description, sizeof f->description,
+	    billing_json_string(obj, "description"));
+	copy_str(f->source, sizeof f->source,
+	    billing_json_string(obj, "source"));
+	return 0;
+}

@@ -1,0 +1,89 @@
+/*
+ * billing.h: the wire format of a customer billing profile (Partner Center
+ * CustomerBillingProfile) and of the service's error bodies, both ways:
+ * camelCase out with empty optionals omitted; case-insensitive property
+ * names and an optional UTF-8 BOM in. Shared by the sandbox and the client.
+ */
+#ifndef IMPORTER_BILLING_H
+#define IMPORTER_BILLING_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "colmap.h"
+#include "importer.h"
+
+#define BILLING_OBJECT_TYPE	"CustomerBillingProfile"
+
+/*
+ * A billing profile as the 16 canonical columns. Every string is owned by
+ * the struct (billing_clear frees them); NULL means absent or empty.
+ * field[COL_CUSTOMER_ID] is the tenant id: not part of the profile's JSON,
+ * carried along for the caller.
+ */
+struct billing_profile {
+	char	*id;			/* the profile's own id (a GUID) */
+	char	*etag;			/* attributes.etag */
+	char	*field[COL_COUNT];
+};
+
+/* An error body: an ApiFault, or the 429 throttling body. */
+struct billing_fault {
+	char	code[32];		/* "3000"; a JSON number as digits */
+	char	description[1024];
+	char	source[64];
+	int	status;			/* statusCode of a 429 body, else 0 */
+};
+
+/* billing.c */
+void	 billing_init(struct billing_profile *bp);
+/* Frees the strings and resets bp to empty. */
+void	 billing_clear(struct billing_profile *bp);
+/* Copies src into dst (dst is cleared first). */
+void	 billing_copy(struct billing_profile *dst,
+	    const struct billing_profile *src);
+/* Sets field col to a copy of value; NULL or "" clears it. */
+void	 billing_set(struct billing_profile *bp, int col, const char *value);
+/* Nonzero if the 15 profile fields (not id, etag, tenant) are equal. */
+int	 billing_equal(const struct billing_profile *a,
+	    const struct billing_profile *b);
+
+/*
+ * The profile as JSON, camelCase, empty optionals omitted, with links.self
+ * pointing at self_uri (may be NULL: no links) and attributes.etag when
+ * bp->etag is set. Returns a new reference.
+ */
+json_t	*billing_to_json(const struct billing_profile *bp,
+	    const char *self_uri);
+/*
+ * Reads a profile from obj: property names in any case, null or "" as
+ * absent, first and last name from the top level or else from
+ * defaultAddress. bp is cleared first. Returns 0, or -1 with err naming
+ * the property ("defaultAddress.city: not a string") when a known property
+ * has the wrong type or obj is not an object.
+ */
+int	 billing_from_json(const json_t *obj, struct billing_profile *bp,
+	    struct imp_err *err);
+/*
+ * Parses a response or request body: skips a UTF-8 BOM and leading
+ * whitespace. Returns a new reference, or NULL with err (code 70).
+ */
+json_t	*billing_json_load(const char *buf, size_t len, struct imp_err *err);
+/* The member of obj named key in any case (borrowed), or NULL. */
+json_t	*billing_json_get(const json_t *obj, const char *key);
+/* The string member key (any case) of obj (borrowed), or NULL. */
+const char *billing_json_string(const json_t *obj, const char *key);
+
+/* An ApiFault body {code, description, data: [], source}. New reference. */
+json_t	*billing_fault_to_json(const char *code, const char *description,
+	    const char *source);
+/* The 429 body {statusCode, message}. New reference. */
+json_t	*billing_throttle_to_json(int retry_after);
+/*
+ * Reads an error body: an ApiFault (code as a string or a number) or a
+ * throttling body. Returns 0, or -1 when obj is neither.
+ */
+int	 billing_fault_from_json(const json_t *obj, struct billing_fault *f);
+
+#endif

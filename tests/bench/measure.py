@@ -1,0 +1,14 @@
+#!/usr/bin/env python3
+"""measure.py CMD [ARGS...]: runs CMD once (stdout/stderr discarded) and
+prints 'WALL_SECONDS PEAK_RSS_KB EXIT_STATUS' (rusage of the child)."""
+import os
+import subprocess
+import sys
+import time
+
+start = time.monotonic()
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL)
+_, status, usage = os.wait4(proc.pid, 0)
+wall = time.monotonic() - start
+print("%.3f %d %d" % (wall, usage.ru_maxrss, os.waitstatus_to_exitcode(status)))
