@@ -201,6 +201,7 @@ cmd_stage_exec(int argc, char **argv)
 	struct store		*st = NULL;
 	struct shown		 shown;
 	long			 limit;
+	size_t			 i;
 	int			 c, rc;
 
 	memset(&so, 0, sizeof so);
@@ -250,6 +251,12 @@ cmd_stage_exec(int argc, char **argv)
 		goto out;
 	}
 
+	if (!imp_opts.quiet)
+		for (i = 0; i < res.nunknown; i++)
+			fprintf(stderr, "importer: %s: warning: unknown column "
+			    "'%s' is kept for the report (map it in the "
+			    "profile's [columns], or 'ignore' it)\n", so.file,
+			    res.unknown[i]);
 	limit = imp_opts.verbose ? -1 : STAGE_SHOWN;
 	if (!imp_opts.quiet && res.invalid > 0) {
 		shown.file = so.file;

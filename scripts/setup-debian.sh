@@ -1,0 +1,15 @@
+#!/bin/sh
+# Installs every Debian package that building, testing and benchmarking
+# importer needs. Run as root or with sudo available.
+set -eu
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+	build-essential autoconf automake pkg-config \
+	libcsv-dev libsqlite3-dev libcurl4-openssl-dev libxlsxwriter-dev \
+	libjansson-dev libinih-dev libmicrohttpd-dev libutf8proc-dev \
+	libuchardet-dev libssl-dev iso-codes \
+	sqlite3 python3 python3-openpyxl curl ca-certificates valgrind \
+	clang-14 libclang-rt-14-dev
