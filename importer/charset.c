@@ -110,11 +110,11 @@ charset_sniff(const unsigned char *buf, size_t len, struct charset_sniff *out)
 		else
 			nul_even++;
 	}
-	if (len >= 8 && nul_odd > len / 4 && nul_even < len / 64) {
+	if (len >= 8 && nul_odd > len / 4 && nul_even * 64 <= len) {
 		out->encoding = "UTF-16LE";
 		return;
 	}
-	if (len >= 8 && nul_even > len / 4 && nul_odd < len / 64) {
+	if (len >= 8 && nul_even > len / 4 && nul_odd * 64 <= len) {
 		out->encoding = "UTF-16BE";
 		return;
 	}

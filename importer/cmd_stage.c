@@ -55,6 +55,28 @@ parse_delimiter(const char *s)
 	return -1;
 }
 
+/* A cell on one line: control characters escaped, long ones cut. */
+static void
+print_value(const char *v, size_t max)
+{
+	size_t	n;
+
+	for (n = 0; *v != '\0' && n < max; v++, n++) {
+		if (*v == '\n')
+			fputs("\\n", stderr);
+		else if (*v == '\r')
+			fputs("\\r", stderr);
+		else if (*v == '\t')
+			fputs("\\t", stderr);
+		else if ((unsigned char)*v < 0x20 || *v == 0x7f)
+			fprintf(stderr, "\\x%02x", (unsigned char)*v);
+		else
+			fputc(*v, stderr);
+	}
+	if (*v != '\0')
+		fputs("...", stderr);
+}
+
 struct shown {
 	const char	*file;
 	long		 n;
@@ -70,9 +92,11 @@ print_problem(const struct store_problem_line *p, void *arg)
 	fprintf(stderr, "importer: %s:%lu: ", file, p->line);
 	if (p->column != NULL)
 		fprintf(stderr, "column %s: ", p->column);
-	if (p->value != NULL)
-		fprintf(stderr, "'%.60s%s': ", p->value,
-		    strlen(p->value) > 60 ? "..." : "");
+	if (p->value != NULL) {
+		fputc('\'', stderr);
+		print_value(p->value, 60);
+		fputs("': ", stderr);
+	}
 	fprintf(stderr, "%s: %s", p->rule, p->message);
 	if (p->hint != NULL && *p->hint != '\0')
 		fprintf(stderr, " (%s)", p->hint);

@@ -508,10 +508,11 @@ parse_error(struct csvin *in)
 		    "missing its closing quote?)", in->path, in->rec_line,
 		    in->opts.max_field);
 	return imp_errf(in->err, IMP_EXIT_DATAERR,
-	    "%s:%lu: malformed CSV in the record starting on this line: %s "
-	    "(a quote inside a field must be doubled, and a quoted field "
-	    "must end with a quote followed by %s or the end of the line)",
-	    in->path, in->line > in->rec_line ? in->line : in->rec_line,
+	    "%s:%lu: malformed CSV at line %lu, in the record starting on "
+	    "line %lu: %s (a quote inside a quoted field must be doubled, "
+	    "and a quoted field must end with a quote followed by %s or the "
+	    "end of the line)", in->path, in->rec_line,
+	    in->line > in->rec_line ? in->line : in->rec_line, in->rec_line,
 	    csv_strerror(e), csvin_delimiter_name(in->delimiter));
 }
 

@@ -110,7 +110,8 @@ nfc_stable(utf8proc_int32_t cp)
 {
 	return cp < 0x300 ||
 	    (cp >= 0x400 && cp <= 0x482) ||		/* Cyrillic letters */
-	    (cp >= 0x3000 && cp <= 0x3098) ||		/* CJK punct., kana */
+	    (cp >= 0x3000 && cp <= 0x3029) ||		/* CJK punctuation */
+	    (cp >= 0x3030 && cp <= 0x3098) ||		/* and kana, */
 	    (cp >= 0x309b && cp <= 0x30ff) ||
 	    (cp >= 0x4e00 && cp <= 0x9fff) ||		/* CJK ideographs */
 	    (cp >= 0xac00 && cp <= 0xd7a3) ||		/* Hangul syllables */

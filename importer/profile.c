@@ -7,6 +7,7 @@
 #include "profile.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,16 +18,54 @@
 
 struct profile_ctx {
 	struct profile	*pf;
-	char		 why[256];	/* what was wrong with that line */
+	FILE		*fp;
+	int		 line;		/* lines read so far */
+	int		 why_line;	/* the first line refused here */
+	char		 why[256];	/* and what was wrong with it */
 };
 
-/* Keeps the reason for the first refused line; inih reports that one. */
+static const char *const profile_sections[] = { "columns", "validation" };
+
+/* Keeps the reason for the first refused line. */
 static int
 refuse(struct profile_ctx *ctx, const char *why)
 {
-	if (ctx->why[0] == '\0')
+	if (ctx->why[0] == '\0') {
 		snprintf(ctx->why, sizeof ctx->why, "%s", why);
+		ctx->why_line = ctx->line;
+	}
 	return 0;
+}
+
+/*
+ * inih's line reader, counting lines, so that a refusal names its own
+ * line, and checking section names, which inih reports only through their
+ * keys (an empty misspelt section would pass unseen).
+ */
+static char *
+reader(char *str, int num, void *stream)
+{
+	struct profile_ctx	*ctx = stream;
+	const char		*p, *e;
+	char			 why[256];
+	size_t			 i;
+
+	if (fgets(str, num, ctx->fp) == NULL)
+		return NULL;
+	ctx->line++;
+	for (p = str; *p == ' ' || *p == '\t'; p++)
+		;
+	if (*p != '[' || (e = strchr(p, ']')) == NULL)
+		return str;
+	for (i = 0; i < sizeof profile_sections / sizeof profile_sections[0];
+	    i++)
+		if ((size_t)(e - p - 1) == strlen(profile_sections[i]) &&
+		    strncmp(p + 1, profile_sections[i], e - p - 1) == 0)
+			return str;
+	snprintf(why, sizeof why, "unknown section [%.*s] (known: [columns], "
+	    "[validation])", (int)(e - p - 1), p + 1);
+	refuse(ctx, why);
+	return str;
 }
 
 static int
@@ -96,9 +135,10 @@ handler(void *user, const char *section, const char *name, const char *value)
 		    "required)", name);
 		return refuse(ctx, why);
 	}
-	snprintf(why, sizeof why,
-	    "unknown section [%s] (known: [columns], [validation])", section);
-	return refuse(ctx, why);
+	if (*section == '\0')
+		return refuse(ctx, "a key before any [section]");
+	/* reader() has refused the section line already. */
+	return 0;
 }
 
 int
@@ -120,15 +160,21 @@ profile_load(struct profile *pf, const char *path, struct imp_err *err)
 		    strerror(errno));
 	memset(&ctx, 0, sizeof ctx);
 	ctx.pf = pf;
-	line = ini_parse_file(fp, handler, &ctx);
+	ctx.fp = fp;
+	/* An indented line is a line like any other, not a continuation. */
+	ini_allow_multiline = false;
+	line = ini_parse_stream(reader, &ctx, handler, &ctx);
 	fclose(fp);
 	if (line == -1)
 		return imp_errf(err, IMP_EXIT_USAGE, "%s: cannot read",
 		    path);
+	/* The first bad line: inih's (syntax) or ours (meaning). */
+	if (ctx.why_line > 0 && (line == 0 || ctx.why_line <= line))
+		return imp_errf(err, IMP_EXIT_USAGE, "%s:%d: %s", path,
+		    ctx.why_line, ctx.why);
 	if (line > 0)
-		return imp_errf(err, IMP_EXIT_USAGE, "%s:%d: %s", path, line,
-		    ctx.why[0] != '\0' ? ctx.why :
-		    "not a 'key = value' line or a [section]");
+		return imp_errf(err, IMP_EXIT_USAGE, "%s:%d: not a 'key = "
+		    "value' line or a [section]", path, line);
 	return 0;
 }
 

@@ -681,7 +681,7 @@ rules_check(const struct rules *r, struct rules_row *row)
 	static const char	 cleared[] = "";
 	const char		*v, *cc = NULL;
 	size_t			 i, n, expected = r->ninput, intlen;
-	unsigned		 f, controls = 0;
+	unsigned		 f, controls = 0, reported = 0;
 	int			 col, nonblank = 0;
 
 	row->fixes = 0;
@@ -719,6 +719,8 @@ rules_check(const struct rules *r, struct rules_row *row)
 		    memchr(row->cells[i], '#', row->lens[i]) != NULL &&
 		    (v = norm_text(row->cells[i], row->lens[i], &row->tmp,
 		    &n, &f)) != NULL && excel_error(v, n)) {
+			if (col >= 0)
+				reported |= 1u << col;
 			rules_add(row, i, col >= 0 ? col : -1, "excel-error",
 			    "fix the formula in the workbook, or paste the "
 			    "column as values, before saving as CSV",
@@ -738,6 +740,7 @@ rules_check(const struct rules *r, struct rules_row *row)
 		row->fixes |= f & ~NORM_CONTROL;
 		if (n == r->clearlen && memcmp(v, r->clear, n) == 0) {
 			if (!(RULES_CLEARABLE & (1u << col))) {
+				reported |= 1u << col;
 				problem(r, row, col, "clear-not-allowed",
 				    "only address_line2, address_line3, "
 				    "region, phone_number and state can be "
@@ -753,14 +756,12 @@ rules_check(const struct rules *r, struct rules_row *row)
 		row->norm[col] = v;
 		row->normlen[col] = n;
 	}
-	if (row->nerrors > 0 && row->norm[COL_CUSTOMER_ID] == NULL &&
-	    row->nprobs > 0 && row->probs[0].col == COL_CUSTOMER_ID)
-		goto done;
-
 	for (col = 0; col < COL_COUNT; col++) {
 		v = row->norm[col];
 		if (v == NULL) {
+			/* An Excel error or a refused clear said it already. */
 			if ((r->required & (1u << col)) &&
+			    !(reported & (1u << col)) &&
 			    colmap_input(r->cm, col) != (size_t)-1) {
 				problem(r, row, col, "required",
 				    col == COL_CUSTOMER_ID ? "every row needs "
@@ -839,7 +840,6 @@ rules_check(const struct rules *r, struct rules_row *row)
 	if (row->norm[COL_LANGUAGE] != NULL && *row->norm[COL_LANGUAGE])
 		check_language(r, row);
 
-done:
 	/* Which values differ from their cells, so the raw record is kept. */
 	for (col = 0; col < COL_COUNT; col++) {
 		i = colmap_input(r->cm, col);

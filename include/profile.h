@@ -23,7 +23,8 @@ struct profile {
 
 /*
  * Loads path into pf (path NULL: defaults only). Returns 0, or -1 with err
- * (code 64 unreadable, 65 bad content) naming the file and line.
+ * (code 64: a profile is configuration, unreadable or wrong alike) naming
+ * the file and the line.
  */
 int	profile_load(struct profile *pf, const char *path, struct imp_err *err);
 void	profile_free(struct profile *pf);
