@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,8 @@
 
 static const struct cmd_entry *const cmd_table[] = {
 	&cmd_stage_entry,
+	&cmd_check_entry,
+	&cmd_plan_entry,
 	&cmd_history_entry,
 };
 #define CMD_COUNT (sizeof cmd_table / sizeof cmd_table[0])
@@ -34,29 +35,6 @@ static const char main_options[] =
     "  -h, --help       this help; 'importer help COMMAND' for one "
     "command\n"
     "  -V, --version    print the version\n";
-
-int
-cmd_fail(const struct imp_err *err)
-{
-	fprintf(stderr, "importer: %s\n", err->msg);
-	return err->code != 0 ? err->code : IMP_EXIT_SOFTWARE;
-}
-
-int
-cmd_usage(const struct cmd_entry *ce, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (fmt != NULL) {
-		fprintf(stderr, "importer %s: ", ce->name);
-		va_start(ap, fmt);
-		vfprintf(stderr, fmt, ap);
-		va_end(ap);
-		fputc('\n', stderr);
-	}
-	fprintf(stderr, "usage: importer %s\n", ce->usage);
-	return IMP_EXIT_USAGE;
-}
 
 static const struct cmd_entry *
 cmd_find(const char *name)

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
 #include <sqlite3.h>
 
 #include "xmalloc.h"
@@ -29,6 +30,9 @@ struct store {
 	sqlite3_stmt	*ins_problem;
 	sqlite3_stmt	*set_state;
 	sqlite3_stmt	*get_row;
+	sqlite3_stmt	*ins_account;
+	sqlite3_stmt	*ins_change;
+	sqlite3_stmt	*ins_outcome;
 	int		 in_tx;
 	int		 bulk;		/* in DELETE mode for a bulk load */
 	int64_t		 first_row;	/* of the run being staged */
@@ -90,6 +94,47 @@ static const char *const store_migrations[] = {
 	"  hint TEXT"
 	");"
 	"CREATE INDEX row_problem_row ON row_problem(row);",
+
+	/* 2: check and plan */
+	"ALTER TABLE run ADD COLUMN checked_at TEXT;"
+	"ALTER TABLE run ADD COLUMN check_source TEXT;"
+	"ALTER TABLE run ADD COLUMN snapshot_mtime TEXT;"
+	"ALTER TABLE run ADD COLUMN plan_hash TEXT;"
+	"CREATE TABLE account ("
+	"  run INTEGER NOT NULL,"
+	"  customer_id TEXT NOT NULL,"
+	"  etag TEXT,"
+	"  profile_id TEXT,"
+	"  fetched_at TEXT NOT NULL,"
+	"  body TEXT,"
+	"  company_name TEXT, first_name TEXT, last_name TEXT, email TEXT,"
+	"  phone_number TEXT, address_line1 TEXT, address_line2 TEXT,"
+	"  address_line3 TEXT, city TEXT, state_code TEXT, region TEXT,"
+	"  postal_code TEXT, country TEXT, culture TEXT, language TEXT,"
+	"  PRIMARY KEY (run, customer_id)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE plan_change ("
+	"  row INTEGER NOT NULL,"
+	"  col INTEGER NOT NULL,"
+	"  old TEXT,"
+	"  new TEXT NOT NULL,"
+	"  PRIMARY KEY (row, col)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE outcome ("
+	"  row INTEGER PRIMARY KEY,"
+	"  run INTEGER NOT NULL,"
+	"  state TEXT NOT NULL,"
+	"  review INTEGER NOT NULL DEFAULT 0,"
+	"  normalized INTEGER NOT NULL DEFAULT 0,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  http_status INTEGER,"
+	"  error_code TEXT,"
+	"  message TEXT,"
+	"  request_id TEXT,"
+	"  updated_at TEXT NOT NULL"
+	"    DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
+	");"
+	"CREATE INDEX outcome_run ON outcome(run, state);",
 };
 
 static int
@@ -243,6 +288,9 @@ store_close(struct store *st)
 	sqlite3_finalize(st->ins_problem);
 	sqlite3_finalize(st->set_state);
 	sqlite3_finalize(st->get_row);
+	sqlite3_finalize(st->ins_account);
+	sqlite3_finalize(st->ins_change);
+	sqlite3_finalize(st->ins_outcome);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);
@@ -629,6 +677,414 @@ store_problems(struct store *st, int64_t run, long limit,
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_err(st, err, "problems");
+	return 0;
+}
+
+/* Copies a column's text into a fixed buffer. */
+static void
+copy_col(sqlite3_stmt *stmt, int i, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", col_text(stmt, i));
+}
+
+int
+store_run_info(struct store *st, int64_t run, struct store_runinfo *ri,
+    struct imp_err *err)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	if (prepare(st, "SELECT id, row_first, row_last, n_rows, n_valid,"
+	    " n_invalid, n_duplicate, file, clear_token, checked_at,"
+	    " check_source, snapshot_mtime, plan_hash FROM run"
+	    " WHERE staged_at IS NOT NULL AND (id = ?1 OR (?1 = 0 AND id ="
+	    "  (SELECT max(id) FROM run WHERE staged_at IS NOT NULL)))",
+	    &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, run);
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(stmt);
+		if (rc != SQLITE_DONE)
+			return db_err(st, err, "run");
+		if (run == 0)
+			return imp_errf(err, IMP_EXIT_USAGE, "%s: no run "
+			    "staged yet; 'importer stage FILE' first",
+			    st->path);
+		return imp_errf(err, IMP_EXIT_USAGE, "%s: no run %lld "
+		    "('importer history' lists them)", st->path,
+		    (long long)run);
+	}
+	memset(ri, 0, sizeof *ri);
+	ri->id = sqlite3_column_int64(stmt, 0);
+	ri->row_first = sqlite3_column_int64(stmt, 1);
+	ri->row_last = sqlite3_column_int64(stmt, 2);
+	ri->rows = sqlite3_column_int64(stmt, 3);
+	ri->valid = sqlite3_column_int64(stmt, 4);
+	ri->invalid = sqlite3_column_int64(stmt, 5);
+	ri->duplicate = sqlite3_column_int64(stmt, 6);
+	copy_col(stmt, 7, ri->file, sizeof ri->file);
+	copy_col(stmt, 8, ri->clear_token, sizeof ri->clear_token);
+	copy_col(stmt, 9, ri->checked_at, sizeof ri->checked_at);
+	copy_col(stmt, 10, ri->check_source, sizeof ri->check_source);
+	copy_col(stmt, 11, ri->snapshot_mtime, sizeof ri->snapshot_mtime);
+	copy_col(stmt, 12, ri->plan_hash, sizeof ri->plan_hash);
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+int
+store_counts(struct store *st, const struct store_runinfo *ri,
+    struct store_counts *c, struct imp_err *err)
+{
+	sqlite3_stmt	*stmt;
+	const char	*state;
+	int64_t		 n, seen = 0;
+	int		 rc;
+
+	memset(c, 0, sizeof *c);
+	c->rows = ri->rows;
+	c->valid = ri->valid;
+	c->invalid = ri->invalid;
+	c->duplicate = ri->duplicate;
+	if (prepare(st, "SELECT state, count(*), sum(review) FROM outcome"
+	    " WHERE run = ? GROUP BY state", &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, ri->id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		state = col_text(stmt, 0);
+		n = sqlite3_column_int64(stmt, 1);
+		seen += n;
+		c->review += sqlite3_column_int64(stmt, 2);
+		if (strcmp(state, "unchanged") == 0)
+			c->unchanged = n;
+		else if (strcmp(state, "not_found") == 0)
+			c->not_found = n;
+		else if (strcmp(state, "applied") == 0)
+			c->applied = n;
+		else if (strcmp(state, "failed") == 0)
+			c->failed = n;
+		else if (strcmp(state, "conflict") == 0)
+			c->conflicts = n;
+		else if (strcmp(state, "sending") == 0)
+			c->sending = n;
+		else
+			c->pending += n;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return db_err(st, err, "counts");
+	/* Valid rows without an outcome are not checked yet: pending. */
+	c->pending += c->valid - seen + c->sending;
+	if (prepare(st, "SELECT count(DISTINCT row) FROM plan_change"
+	    " WHERE row BETWEEN ? AND ?", &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, ri->row_first);
+	sqlite3_bind_int64(stmt, 2, ri->row_last);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		c->changes = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+int
+store_rows_each(struct store *st, const struct store_runinfo *ri,
+    const char *state, int (*fn)(int64_t, const struct store_row *, void *),
+    void *arg, struct imp_err *err)
+{
+	sqlite3_stmt		*stmt;
+	struct store_row	 r;
+	int			 i, rc;
+
+	if (prepare(st, "SELECT id, line, state, customer_id, company_name,"
+	    " first_name, last_name, email, phone_number, address_line1,"
+	    " address_line2, address_line3, city, state_code, region,"
+	    " postal_code, country, culture, language FROM run_row"
+	    " WHERE id BETWEEN ? AND ? AND state = ? ORDER BY id", &stmt,
+	    err) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, ri->row_first);
+	sqlite3_bind_int64(stmt, 2, ri->row_last);
+	sqlite3_bind_text(stmt, 3, state, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof r);
+		r.line = sqlite3_column_int64(stmt, 1);
+		r.state = col_text(stmt, 2);
+		for (i = 0; i < COL_COUNT; i++) {
+			r.norm[i] = (const char *)sqlite3_column_text(stmt,
+			    3 + i);
+			r.normlen[i] = sqlite3_column_bytes(stmt, 3 + i);
+		}
+		if (fn(sqlite3_column_int64(stmt, 0), &r, arg) == -1) {
+			sqlite3_finalize(stmt);
+			return -1;
+		}
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return db_err(st, err, "rows");
+	return 0;
+}
+
+int
+store_check_reset(struct store *st, const struct store_runinfo *ri,
+    struct imp_err *err)
+{
+	sqlite3_stmt	*stmt;
+	const char	*sql[] = {
+		"DELETE FROM account WHERE run = ?1",
+		"DELETE FROM plan_change WHERE row BETWEEN ?2 AND ?3",
+		"DELETE FROM outcome WHERE run = ?1",
+		"UPDATE run SET checked_at = NULL, check_source = NULL,"
+		" snapshot_mtime = NULL, plan_hash = NULL WHERE id = ?1",
+	};
+	size_t		 i;
+	int		 rc;
+
+	for (i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+		if (prepare(st, sql[i], &stmt, err) == -1)
+			return -1;
+		sqlite3_bind_int64(stmt, 1, ri->id);
+		if (sqlite3_bind_parameter_count(stmt) >= 2) {
+			sqlite3_bind_int64(stmt, 2, ri->row_first);
+			sqlite3_bind_int64(stmt, 3, ri->row_last);
+		}
+		rc = sqlite3_step(stmt);
+		sqlite3_finalize(stmt);
+		if (rc != SQLITE_DONE)
+			return db_err(st, err, "reset check");
+	}
+	return 0;
+}
+
+int64_t
+store_sent_count(struct store *st, const struct store_runinfo *ri)
+{
+	sqlite3_stmt	*stmt;
+	int64_t		 n = 0;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM outcome"
+	    " WHERE run = ? AND state NOT IN ('pending', 'unchanged',"
+	    " 'not_found')", -1, &stmt, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(stmt, 1, ri->id);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		n = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return n;
+}
+
+static void
+bind_opt(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v != NULL && *v != '\0')
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+int
+store_account_put(struct store *st, int64_t run,
+    const struct store_account *a, struct imp_err *err)
+{
+	sqlite3_stmt	*s;
+	int		 i, rc;
+
+	if (st->ins_account == NULL && prepare(st, "INSERT OR REPLACE INTO"
+	    " account (run, customer_id, etag, profile_id, fetched_at, body,"
+	    " company_name, first_name, last_name, email, phone_number,"
+	    " address_line1, address_line2, address_line3, city, state_code,"
+	    " region, postal_code, country, culture, language) VALUES (?, ?,"
+	    " ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?, ?, ?, ?, ?,"
+	    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st->ins_account, err) == -1)
+		return -1;
+	s = st->ins_account;
+	sqlite3_bind_int64(s, 1, run);
+	sqlite3_bind_text(s, 2, a->customer_id, -1, SQLITE_STATIC);
+	bind_opt(s, 3, a->etag);
+	bind_opt(s, 4, a->profile_id);
+	bind_opt(s, 5, a->body);
+	for (i = 1; i < COL_COUNT; i++)
+		bind_opt(s, 5 + i, a->value[i]);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_err(st, err, "account");
+	return 0;
+}
+
+int
+store_change_add(struct store *st, int64_t row, int col, const char *old,
+    const char *new, struct imp_err *err)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (st->ins_change == NULL && prepare(st, "INSERT OR REPLACE INTO"
+	    " plan_change (row, col, old, new) VALUES (?, ?, ?, ?)",
+	    &st->ins_change, err) == -1)
+		return -1;
+	s = st->ins_change;
+	sqlite3_bind_int64(s, 1, row);
+	sqlite3_bind_int(s, 2, col);
+	bind_opt(s, 3, old);
+	sqlite3_bind_text(s, 4, new, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_err(st, err, "change");
+	return 0;
+}
+
+int
+store_outcome_set(struct store *st, int64_t run, int64_t row,
+    const char *state, int review, uint32_t normalized, const char *message,
+    struct imp_err *err)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (st->ins_outcome == NULL && prepare(st, "INSERT OR REPLACE INTO"
+	    " outcome (row, run, state, review, normalized, message)"
+	    " VALUES (?, ?, ?, ?, ?, ?)", &st->ins_outcome, err) == -1)
+		return -1;
+	s = st->ins_outcome;
+	sqlite3_bind_int64(s, 1, row);
+	sqlite3_bind_int64(s, 2, run);
+	sqlite3_bind_text(s, 3, state, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 4, review);
+	sqlite3_bind_int64(s, 5, normalized);
+	bind_opt(s, 6, message);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_err(st, err, "outcome");
+	return 0;
+}
+
+int
+store_run_checked(struct store *st, int64_t run, const char *source,
+    const char *snapshot_mtime, const char *plan_hash, struct imp_err *err)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	if (prepare(st, "UPDATE run SET checked_at ="
+	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), check_source = ?,"
+	    " snapshot_mtime = ?, plan_hash = ? WHERE id = ?", &stmt,
+	    err) == -1)
+		return -1;
+	sqlite3_bind_text(stmt, 1, source, -1, SQLITE_STATIC);
+	bind_opt(stmt, 2, snapshot_mtime);
+	sqlite3_bind_text(stmt, 3, plan_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 4, run);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return db_err(st, err, "checked");
+	return 0;
+}
+
+/* Feeds every column of every result row of stmt into md. */
+static int
+hash_rows(sqlite3_stmt *stmt, EVP_MD_CTX *md)
+{
+	int	i, n, rc;
+
+	n = sqlite3_column_count(stmt);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		for (i = 0; i < n; i++) {
+			EVP_DigestUpdate(md, sqlite3_column_blob(stmt, i),
+			    sqlite3_column_bytes(stmt, i));
+			EVP_DigestUpdate(md, sqlite3_column_type(stmt, i) ==
+			    SQLITE_NULL ? "\x1d" : "\x1f", 1);
+		}
+		EVP_DigestUpdate(md, "\x1e", 1);
+	}
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_plan_hash(struct store *st, const struct store_runinfo *ri,
+    char hash[65], struct imp_err *err)
+{
+	sqlite3_stmt	*stmt = NULL;
+	EVP_MD_CTX	*md;
+	unsigned char	 d[EVP_MAX_MD_SIZE];
+	unsigned int	 dl, i;
+	int		 rc = -1;
+
+	md = EVP_MD_CTX_new();
+	if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(md);
+		return imp_errf(err, IMP_EXIT_SOFTWARE, "SHA-256 unavailable");
+	}
+	if (prepare(st, "SELECT row, col, old, new FROM plan_change"
+	    " WHERE row BETWEEN ? AND ? ORDER BY row, col", &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, ri->row_first);
+	sqlite3_bind_int64(stmt, 2, ri->row_last);
+	if (hash_rows(stmt, md) == -1) {
+		db_err(st, err, "plan hash");
+		goto out;
+	}
+	sqlite3_finalize(stmt);
+	/* Outcomes as check left them: unchanged, not_found, review. */
+	if (prepare(st, "SELECT row, CASE WHEN state IN ('unchanged',"
+	    " 'not_found') THEN state ELSE 'planned' END, review FROM outcome"
+	    " WHERE run = ? ORDER BY row", &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, ri->id);
+	if (hash_rows(stmt, md) == -1) {
+		db_err(st, err, "plan hash");
+		goto out;
+	}
+	EVP_DigestFinal_ex(md, d, &dl);
+	for (i = 0; i < dl && i < 32; i++)
+		snprintf(hash + 2 * i, 3, "%02x", d[i]);
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	EVP_MD_CTX_free(md);
+	return rc;
+}
+
+int
+store_changes_each(struct store *st, const struct store_runinfo *ri,
+    int (*fn)(const struct store_change *, void *), void *arg,
+    struct imp_err *err)
+{
+	sqlite3_stmt		*stmt;
+	struct store_change	 c;
+	int			 rc;
+
+	if (prepare(st, "SELECT c.row, r.line, r.customer_id,"
+	    " coalesce(r.company_name, a.company_name), c.col, c.old, c.new,"
+	    " coalesce(o.review, 0) FROM plan_change c"
+	    " JOIN run_row r ON r.id = c.row"
+	    " LEFT JOIN outcome o ON o.row = c.row"
+	    " LEFT JOIN account a ON a.run = r.run AND"
+	    "  a.customer_id = r.customer_id"
+	    " WHERE c.row BETWEEN ? AND ? ORDER BY r.line, c.col", &stmt,
+	    err) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, ri->row_first);
+	sqlite3_bind_int64(stmt, 2, ri->row_last);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		c.row = sqlite3_column_int64(stmt, 0);
+		c.line = sqlite3_column_int64(stmt, 1);
+		c.customer_id = col_text(stmt, 2);
+		c.company = (const char *)sqlite3_column_text(stmt, 3);
+		c.col = sqlite3_column_int(stmt, 4);
+		c.old = (const char *)sqlite3_column_text(stmt, 5);
+		c.new = col_text(stmt, 6);
+		c.review = sqlite3_column_int(stmt, 7);
+		if (fn(&c, arg) == -1)
+			break;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_err(st, err, "changes");
 	return 0;
 }
 

@@ -5,7 +5,10 @@
 #ifndef IMPORTER_CMD_H
 #define IMPORTER_CMD_H
 
+#include <jansson.h>
+
 #include "importer.h"
+#include "store.h"
 
 struct cmd_entry {
 	const char	*name;
@@ -17,11 +20,25 @@ struct cmd_entry {
 
 extern const struct cmd_entry cmd_stage_entry;
 extern const struct cmd_entry cmd_history_entry;
+extern const struct cmd_entry cmd_check_entry;
+extern const struct cmd_entry cmd_plan_entry;
 
 /* Prints "importer: <msg>" on stderr and returns err->code (70 if unset). */
 int	cmd_fail(const struct imp_err *err);
 /* Prints the command's usage line on stderr and returns 64. */
 int	cmd_usage(const struct cmd_entry *ce, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+
+/* cmd_util.c */
+/* Prints a command's help (usage, summary, options) on stdout; returns 0. */
+int	cmd_help(const struct cmd_entry *ce);
+/* Adds the DESIGN.md counts of a run to a JSON object. */
+void	cmd_counts_json(json_t *o, const struct store_counts *c);
+/* Prints the counts of a run in one human line. */
+void	cmd_counts_print(const struct store_counts *c);
+/* Parses a RUN argument ("" or NULL: the latest, 0); -1 if it is not one. */
+int64_t	cmd_run_arg(const char *s);
+/* The exit code the counts of a run call for (0 or 1). */
+int	cmd_counts_exit(const struct store_counts *c);
 
 #endif

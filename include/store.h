@@ -12,7 +12,7 @@
 #include "colmap.h"
 #include "importer.h"
 
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 
 struct store;
 
@@ -127,6 +127,84 @@ struct store_problem_line {
 };
 int	store_problems(struct store *st, int64_t run, long limit,
 	    int (*fn)(const struct store_problem_line *, void *), void *arg,
+	    struct imp_err *err);
+
+
+/* What later steps need to know of a run. */
+struct store_runinfo {
+	int64_t		 id;
+	int64_t		 row_first, row_last;
+	int64_t		 rows, valid, invalid, duplicate;
+	char		 file[1024];
+	char		 clear_token[64];
+	char		 checked_at[32];	/* "" when never checked */
+	char		 check_source[1024];
+	char		 snapshot_mtime[32];
+	char		 plan_hash[65];
+};
+/* Reads run (0: the latest staged run). Returns 0, or -1 with err (64
+ * when there is no such run). */
+int	store_run_info(struct store *st, int64_t run, struct store_runinfo *ri,
+	    struct imp_err *err);
+
+/* Outcome counts of a whole run, as DESIGN.md names them. */
+struct store_counts {
+	int64_t	rows, valid, invalid, duplicate;
+	int64_t	changes, unchanged, not_found, applied, failed, conflicts;
+	int64_t	pending, review, sending;
+};
+int	store_counts(struct store *st, const struct store_runinfo *ri,
+	    struct store_counts *c, struct imp_err *err);
+
+/* Calls fn for each row of the run in state ("pending", ...) in line
+ * order with its id and values (valid during the call). */
+int	store_rows_each(struct store *st, const struct store_runinfo *ri,
+	    const char *state, int (*fn)(int64_t id, const struct store_row *r,
+	    void *arg), void *arg, struct imp_err *err);
+
+/* Forgets a run's earlier check: accounts, changes, outcomes. */
+int	store_check_reset(struct store *st, const struct store_runinfo *ri,
+	    struct imp_err *err);
+/* Rows of the run sent or being sent (their outcome is past pending). */
+int64_t	store_sent_count(struct store *st, const struct store_runinfo *ri);
+
+/* An account as fetched or read from a snapshot. Borrowed strings. */
+struct store_account {
+	const char	*customer_id;
+	const char	*etag;		/* NULL for a snapshot */
+	const char	*profile_id;
+	const char	*body;		/* the JSON as received, or NULL */
+	const char	*value[COL_COUNT];	/* NULL: empty */
+};
+int	store_account_put(struct store *st, int64_t run,
+	    const struct store_account *a, struct imp_err *err);
+int	store_change_add(struct store *st, int64_t row, int col,
+	    const char *old, const char *new, struct imp_err *err);
+/* Sets (replaces) a row's outcome. message may be NULL. */
+int	store_outcome_set(struct store *st, int64_t run, int64_t row,
+	    const char *state, int review, uint32_t normalized,
+	    const char *message, struct imp_err *err);
+/* Marks the run checked; source is the endpoint or the snapshot path. */
+int	store_run_checked(struct store *st, int64_t run, const char *source,
+	    const char *snapshot_mtime, const char *plan_hash,
+	    struct imp_err *err);
+/* The SHA-256 (hex) of a run's plan: every change and outcome. */
+int	store_plan_hash(struct store *st, const struct store_runinfo *ri,
+	    char hash[65], struct imp_err *err);
+
+/* One planned change, for plan and report. Valid during the call. */
+struct store_change {
+	int64_t		 row;
+	unsigned long	 line;
+	const char	*customer_id;
+	const char	*company;	/* wanted, else current, or NULL */
+	int		 col;
+	const char	*old;
+	const char	*new;
+	int		 review;
+};
+int	store_changes_each(struct store *st, const struct store_runinfo *ri,
+	    int (*fn)(const struct store_change *, void *), void *arg,
 	    struct imp_err *err);
 
 /*

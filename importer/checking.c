@@ -1,0 +1,177 @@
+/*
+ * checking.c: the check step. The run's pending rows are indexed by
+ * customer id (24 bytes a row, sorted), the snapshot is streamed past the
+ * index, and each account found is planned against its row at once.
+ * Rows no account matched are not_found.
+ */
+#include "config.h"
+
+#include "checking.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+#include "xmalloc.h"
+
+struct want {
+	uint64_t	guid[2];
+	int64_t		row;		/* negative once matched */
+};
+
+struct checking {
+	struct store			*st;
+	const struct store_runinfo	*ri;
+	struct checking_result		*res;
+	struct want			*w;
+	size_t				 n, cap;
+};
+
+static int
+cmp_want(const void *a, const void *b)
+{
+	const struct want	*x = a, *y = b;
+
+	if (x->guid[0] != y->guid[0])
+		return x->guid[0] < y->guid[0] ? -1 : 1;
+	if (x->guid[1] != y->guid[1])
+		return x->guid[1] < y->guid[1] ? -1 : 1;
+	return 0;
+}
+
+static int
+add_want(int64_t id, const struct store_row *r, void *arg)
+{
+	struct checking	*ck = arg;
+
+	if (ck->n == ck->cap) {
+		ck->cap = ck->cap ? ck->cap * 2 : 4096;
+		ck->w = xreallocarray(ck->w, ck->cap, sizeof *ck->w);
+	}
+	if (r->norm[COL_CUSTOMER_ID] == NULL ||
+	    snapshot_guid(r->norm[COL_CUSTOMER_ID], ck->w[ck->n].guid) == -1)
+		return 0;	/* staging lets no such row through */
+	ck->w[ck->n++].row = id;
+	return 0;
+}
+
+int
+checking_plan_row(struct store *st, int64_t run, int64_t row,
+    const char *const *want, const char *const *cur, struct imp_err *err)
+{
+	uint32_t	changed = 0, normalized = 0;
+	int		col, review;
+
+	for (col = 1; col < COL_COUNT; col++) {
+		switch (plan_compare(col, want[col], cur[col])) {
+		case PLAN_CHANGE:
+			if (store_change_add(st, row, col, cur[col],
+			    want[col], err) == -1)
+				return -1;
+			changed |= 1u << col;
+			break;
+		case PLAN_SAME_NORMALIZED:
+			normalized |= 1u << col;
+			break;
+		case PLAN_SAME:
+			break;
+		}
+	}
+	review = plan_needs_review(changed);
+	return store_outcome_set(st, run, row, changed ? "pending" :
+	    "unchanged", review, normalized, review ? "needs review: "
+	    "changes both the billing email and the address" : NULL, err);
+}
+
+static int
+on_account(const struct snapshot_account *a, void *arg, struct imp_err *err)
+{
+	struct checking		*ck = arg;
+	struct store_account	 sa;
+	struct store_row	 r;
+	struct want		 key, *w;
+	char			*want[COL_COUNT];
+	int			 col, rc;
+
+	if (snapshot_guid(a->value[COL_CUSTOMER_ID], key.guid) == -1)
+		return 0;
+	w = bsearch(&key, ck->w, ck->n, sizeof *ck->w, cmp_want);
+	if (w == NULL)
+		return 0;	/* an account the run does not touch */
+	if (w->row < 0) {
+		ck->res->duplicate_accounts++;
+		return 0;	/* the first line of the snapshot wins */
+	}
+	if (store_row_get(ck->st, w->row, &r) == -1)
+		return imp_errf(err, IMP_EXIT_SOFTWARE, "row %lld vanished",
+		    (long long)w->row);
+	/* The row's values are the store's until its next call: copy. */
+	for (col = 0; col < COL_COUNT; col++)
+		want[col] = r.norm[col] != NULL ? xstrdup(r.norm[col]) : NULL;
+
+	memset(&sa, 0, sizeof sa);
+	sa.customer_id = a->value[COL_CUSTOMER_ID];
+	for (col = 1; col < COL_COUNT; col++)
+		sa.value[col] = a->value[col];
+	rc = store_account_put(ck->st, ck->ri->id, &sa, err);
+	if (rc == 0)
+		rc = checking_plan_row(ck->st, ck->ri->id, w->row,
+		    (const char *const *)want, a->value, err);
+	for (col = 0; col < COL_COUNT; col++)
+		free(want[col]);
+	ck->res->checked++;
+	w->row = -w->row;
+	return rc;
+}
+
+int
+checking_snapshot(struct store *st, const struct store_runinfo *ri,
+    const char *path, const struct profile *pf, struct checking_result *res,
+    struct imp_err *err)
+{
+	struct checking	ck;
+	size_t		i;
+	int		rc = -1;
+
+	memset(res, 0, sizeof *res);
+	memset(&ck, 0, sizeof ck);
+	ck.st = st;
+	ck.ri = ri;
+	ck.res = res;
+	if (store_sent_count(st, ri) > 0)
+		return imp_errf(err, IMP_EXIT_USAGE, "run %lld has rows sent "
+		    "already: its plan is fixed ('importer submit' resumes "
+		    "it; stage the file again for a new plan)",
+		    (long long)ri->id);
+
+	if (store_rows_each(st, ri, "pending", add_want, &ck, err) == -1)
+		goto out;
+	qsort(ck.w, ck.n, sizeof *ck.w, cmp_want);
+
+	if (store_begin_bulk(st, err) == -1)
+		goto out;
+	if (store_check_reset(st, ri, err) == -1 ||
+	    snapshot_read(path, pf, on_account, &ck, &res->snapshot,
+	    err) == -1)
+		goto fail;
+	for (i = 0; i < ck.n; i++) {
+		if (ck.w[i].row < 0)
+			continue;
+		if (store_outcome_set(st, ri->id, ck.w[i].row, "not_found", 0,
+		    0, "no such customer in the snapshot", err) == -1)
+			goto fail;
+	}
+	if (store_plan_hash(st, ri, res->plan_hash, err) == -1)
+		goto fail;
+	if (store_run_checked(st, ri->id, path, res->snapshot.mtime,
+	    res->plan_hash, err) == -1 || store_commit(st, err) == -1)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	store_rollback(st);
+out:
+	free(ck.w);
+	return rc;
+}

@@ -1,0 +1,162 @@
+/*
+ * cmd_plan.c: importer plan [RUN]: what a checked run would change, field
+ * by field, grouped by customer. Sends nothing.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cmd.h"
+#include "importer.h"
+#include "plan.h"
+#include "store.h"
+
+static int	cmd_plan_exec(int, char **);
+
+const struct cmd_entry cmd_plan_entry = {
+	"plan",
+	"plan [RUN]",
+	"show what a checked run would change, field by field (old -> new)",
+	"",
+	cmd_plan_exec
+};
+
+struct plan_print {
+	int64_t	 row;		/* the row being printed */
+	json_t	*list;		/* --json: one object per row */
+	json_t	*fields;
+};
+
+static const char *
+shown(const char *v)
+{
+	return v == NULL || *v == '\0' ? "(empty)" : v;
+}
+
+static int
+print_change(const struct store_change *c, void *arg)
+{
+	struct plan_print	*pp = arg;
+	json_t			*o, *f;
+
+	if (pp->list != NULL) {
+		if (c->row != pp->row) {
+			o = json_object();
+			json_object_set_new(o, "line", json_integer(c->line));
+			json_object_set_new(o, "customer_id",
+			    json_string(c->customer_id));
+			if (c->company != NULL)
+				json_object_set_new(o, "company",
+				    json_string(c->company));
+			json_object_set_new(o, "review",
+			    json_boolean(c->review));
+			pp->fields = json_array();
+			json_object_set_new(o, "changes", pp->fields);
+			json_array_append_new(pp->list, o);
+			pp->row = c->row;
+		}
+		f = json_object();
+		json_object_set_new(f, "field",
+		    json_string(plan_field_name(c->col)));
+		json_object_set_new(f, "old", c->old != NULL ?
+		    json_string(c->old) : json_null());
+		json_object_set_new(f, "new", json_string(c->new));
+		json_array_append_new(pp->fields, f);
+		return 0;
+	}
+	if (c->row != pp->row) {
+		printf("\n%s  line %lu%s%s%s\n", c->customer_id, c->line,
+		    c->company != NULL ? "  " : "",
+		    c->company != NULL ? c->company : "",
+		    c->review ? "  [needs review]" : "");
+		pp->row = c->row;
+	}
+	printf("    %-28s %s -> %s\n", plan_field_name(c->col), shown(c->old),
+	    *c->new == '\0' ? "(cleared)" : c->new);
+	return 0;
+}
+
+static int
+cmd_plan_exec(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct store_runinfo	 ri;
+	struct store_counts	 counts;
+	struct plan_print	 pp;
+	struct imp_err		 err;
+	struct store		*st = NULL;
+	json_t			*o = NULL;
+	int64_t			 run;
+	int			 c, rc;
+
+	memset(&err, 0, sizeof err);
+	memset(&pp, 0, sizeof pp);
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		if (c == 'h')
+			return cmd_help(&cmd_plan_entry);
+		return cmd_usage(&cmd_plan_entry, NULL);
+	}
+	if (argc - optind > 1)
+		return cmd_usage(&cmd_plan_entry, "one run at a time");
+	run = cmd_run_arg(argc - optind == 1 ? argv[optind] : NULL);
+	if (run < 0)
+		return cmd_usage(&cmd_plan_entry, "'%s' is not a run number",
+		    argv[optind]);
+
+	if ((st = store_open(imp_opts.db, &err)) == NULL ||
+	    store_run_info(st, run, &ri, &err) == -1) {
+		rc = cmd_fail(&err);
+		goto out;
+	}
+	if (ri.checked_at[0] == '\0') {
+		fprintf(stderr, "importer: run %lld is not checked yet: "
+		    "'importer check %lld --snapshot FILE' first\n",
+		    (long long)ri.id, (long long)ri.id);
+		rc = IMP_EXIT_USAGE;
+		goto out;
+	}
+	if (imp_opts.json) {
+		o = json_object();
+		json_object_set_new(o, "run", json_integer(ri.id));
+		pp.list = json_array();
+	} else if (!imp_opts.quiet)
+		printf("run %lld: %s, checked %s against %s\n",
+		    (long long)ri.id, ri.file, ri.checked_at,
+		    ri.check_source);
+	if (!imp_opts.quiet || imp_opts.json)
+		if (store_changes_each(st, &ri, print_change, &pp,
+		    &err) == -1) {
+			rc = cmd_fail(&err);
+			goto out;
+		}
+	if (store_counts(st, &ri, &counts, &err) == -1) {
+		rc = cmd_fail(&err);
+		goto out;
+	}
+	if (o != NULL) {
+		cmd_counts_json(o, &counts);
+		json_object_set_new(o, "plan_hash", json_string(ri.plan_hash));
+		json_object_set_new(o, "checked_at",
+		    json_string(ri.checked_at));
+		json_object_set_new(o, "source", json_string(ri.check_source));
+		json_object_set_new(o, "customers", pp.list);
+		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+	} else if (!imp_opts.quiet) {
+		printf("\n");
+		cmd_counts_print(&counts);
+		printf("  plan %s\n", ri.plan_hash);
+	}
+	rc = cmd_counts_exit(&counts);
+out:
+	json_decref(o);
+	store_close(st);
+	return rc;
+}

@@ -1,0 +1,102 @@
+/*
+ * cmd_util.c: what the commands share: error and usage messages, help,
+ * and how a run's counts are printed.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cmd.h"
+#include "importer.h"
+
+int
+cmd_fail(const struct imp_err *err)
+{
+	fprintf(stderr, "importer: %s\n", err->msg);
+	return err->code != 0 ? err->code : IMP_EXIT_SOFTWARE;
+}
+
+int
+cmd_usage(const struct cmd_entry *ce, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (fmt != NULL) {
+		fprintf(stderr, "importer %s: ", ce->name);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputc('\n', stderr);
+	}
+	fprintf(stderr, "usage: importer %s\n", ce->usage);
+	return IMP_EXIT_USAGE;
+}
+
+int
+cmd_help(const struct cmd_entry *ce)
+{
+	printf("usage: importer %s\n\n%s\n", ce->usage, ce->summary);
+	if (ce->help != NULL && *ce->help != '\0')
+		printf("\noptions:\n%s", ce->help);
+	return IMP_EXIT_OK;
+}
+
+void
+cmd_counts_json(json_t *o, const struct store_counts *c)
+{
+	json_object_set_new(o, "rows", json_integer(c->rows));
+	json_object_set_new(o, "valid", json_integer(c->valid));
+	json_object_set_new(o, "invalid", json_integer(c->invalid));
+	json_object_set_new(o, "duplicate", json_integer(c->duplicate));
+	json_object_set_new(o, "changes", json_integer(c->changes));
+	json_object_set_new(o, "unchanged", json_integer(c->unchanged));
+	json_object_set_new(o, "not_found", json_integer(c->not_found));
+	json_object_set_new(o, "applied", json_integer(c->applied));
+	json_object_set_new(o, "failed", json_integer(c->failed));
+	json_object_set_new(o, "conflicts", json_integer(c->conflicts));
+	json_object_set_new(o, "pending", json_integer(c->pending));
+	json_object_set_new(o, "review", json_integer(c->review));
+}
+
+void
+cmd_counts_print(const struct store_counts *c)
+{
+	printf("  %lld rows: %lld invalid, %lld duplicate, %lld unchanged, "
+	    "%lld not found, %lld to change", (long long)c->rows,
+	    (long long)c->invalid, (long long)c->duplicate,
+	    (long long)c->unchanged, (long long)c->not_found,
+	    (long long)c->changes);
+	if (c->applied + c->failed + c->conflicts > 0)
+		printf(" (%lld applied, %lld failed, %lld conflicts)",
+		    (long long)c->applied, (long long)c->failed,
+		    (long long)c->conflicts);
+	printf(", %lld pending\n", (long long)c->pending);
+	if (c->review > 0)
+		printf("  %lld row%s change both the billing email and the "
+		    "address: they need review and are sent only with "
+		    "--allow-flagged\n", (long long)c->review,
+		    c->review == 1 ? "" : "s");
+}
+
+int64_t
+cmd_run_arg(const char *s)
+{
+	char		*end;
+	long long	 v;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	v = strtoll(s, &end, 10);
+	if (*end != '\0' || v <= 0)
+		return -1;
+	return v;
+}
+
+int
+cmd_counts_exit(const struct store_counts *c)
+{
+	return c->invalid + c->not_found + c->failed + c->conflicts > 0 ?
+	    IMP_EXIT_ROWS : IMP_EXIT_OK;
+}

@@ -1,0 +1,40 @@
+/*
+ * checking.h: the check step: compares a staged run with the accounts as
+ * they are now and stores the plan (changes, unchanged, not found, rows
+ * that need review) with its hash, in one transaction.
+ */
+#ifndef IMPORTER_CHECKING_H
+#define IMPORTER_CHECKING_H
+
+#include <stdint.h>
+
+#include "importer.h"
+#include "profile.h"
+#include "snapshot.h"
+#include "store.h"
+
+struct checking_result {
+	struct snapshot_info	 snapshot;
+	int64_t			 checked;	/* rows compared */
+	int64_t			 duplicate_accounts;	/* in the snapshot */
+	char			 plan_hash[65];
+};
+
+/*
+ * Checks run ri against the snapshot CSV at path. Refuses (64) a run
+ * whose rows were sent already. Returns 0, or -1 with err.
+ */
+int	checking_snapshot(struct store *st, const struct store_runinfo *ri,
+	    const char *path, const struct profile *pf,
+	    struct checking_result *res, struct imp_err *err);
+
+/*
+ * Plans one row against one account: stores the changes and the row's
+ * outcome (pending with changes, or unchanged). want and cur hold the 16
+ * canonical values (NULL: leave unchanged / empty).
+ */
+int	checking_plan_row(struct store *st, int64_t run, int64_t row,
+	    const char *const *want, const char *const *cur,
+	    struct imp_err *err);
+
+#endif

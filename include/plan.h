@@ -1,0 +1,35 @@
+/*
+ * plan.h: what a row would change in an account, field by field. Both
+ * sides are normalized the same way before they are compared, and a
+ * difference the tool's own normalization explains (case of an email,
+ * layout of a phone number) is kept apart from a change the spreadsheet
+ * asks for.
+ */
+#ifndef IMPORTER_PLAN_H
+#define IMPORTER_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "colmap.h"
+
+enum plan_cmp {
+	PLAN_SAME,		/* the account already holds the value */
+	PLAN_SAME_NORMALIZED,	/* equal once both are normalized */
+	PLAN_CHANGE		/* the row changes (or clears) the field */
+};
+
+/*
+ * Compares what a row wants for col (NULL: leave unchanged, "": clear)
+ * with what the account holds (NULL or "": nothing).
+ */
+enum plan_cmp	plan_compare(int col, const char *want, const char *cur);
+
+/* The fields a payment-redirection fraud changes together: the billing
+ * email and the address. Nonzero if mask (1 << col) touches both. */
+int		plan_needs_review(uint32_t mask);
+
+/* The API's camelCase name of a column's field ("defaultAddress.city"). */
+const char	*plan_field_name(int col);
+
+#endif

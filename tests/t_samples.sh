@@ -1,0 +1,46 @@
+#!/bin/sh
+# The bundled samples stage and check to the counts samples/README.md
+# documents, with every deliberate mistake on its documented line.
+TESTS_SRCDIR=${TESTS_SRCDIR:-$(dirname "$0")}
+. "$TESTS_SRCDIR/lib.sh"
+
+csv=$SAMPLES/accounts-2026-11.csv
+[ -f "$csv" ] || skip_all "no samples"
+
+run --json stage "$csv"
+is "$rc" 1 "stage: exit 1 (some rows are invalid)"
+is "$(json_get rows)" 299 "299 rows"
+is "$(json_get valid)" 286 "286 valid"
+is "$(json_get invalid)" 12 "12 invalid"
+is "$(json_get duplicate)" 1 "1 duplicate"
+is "$(json_get blank)" 1 "the blank record is skipped"
+is "$(json_get bom)" True "UTF-8 with BOM"
+is "$(json_get unknown_columns)" '["Account Manager"]' "Account Manager is unknown and kept"
+
+# rule:line pairs from samples/README.md
+for pair in postal-leading-zero:35 excel-scientific:52 language:60 guid:79 \
+    excel-number:84 culture-country:110 conflicting-rows:145 \
+    conflicting-rows:261 excel-error:158 country:185 email:193 \
+    line-break:221; do
+	rule=${pair%:*}
+	line=${pair#*:}
+	like "$err" "accounts-2026-11.csv:$line: .*$rule:" "$rule on line $line"
+done
+is "$(sql "select state || ':' || dup_of from run_row where line = 254")" \
+    "duplicate:$(sql "select id from run_row where line = 14")" \
+    "line 254 duplicates line 14"
+is "$(sql "select fixes & 2 != 0, fixes & 4 != 0 from run_row where line in (19, 16) order by line")" \
+    "$(printf '0|1\n1|0')" "zero-width (line 16) and nbsp (line 19) are normalizations"
+
+run --profile "$SAMPLES/example.ini" --json stage --force "$csv"
+is "$rc" 1 "the example profile loads and changes no outcome"
+is "$(json_get valid)" 286 "286 valid with the profile"
+
+run --json check --snapshot "$SAMPLES/current-accounts.csv"
+is "$rc" 1 "check: exit 1 (invalid and not-found rows)"
+is "$(json_get changes)" 179 "179 rows change"
+is "$(json_get unchanged)" 103 "103 unchanged"
+is "$(json_get not_found)" 4 "4 not found"
+is "$(json_get pending)" 179 "179 pending"
+
+done_testing
