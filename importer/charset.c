@@ -201,6 +201,7 @@ charset_detect(const unsigned char *buf, size_t len, const char **named)
 		{ "GBK", "GB18030" },
 		{ "HZ-GB-2312", "HZ-GB-2312" },
 		{ "SHIFT_JIS", "CP932" },
+		{ "WINDOWS-31J", "CP932" },
 		{ "EUC-JP", "EUC-JP" },
 		{ "ISO-2022-JP", "ISO-2022-JP" },
 		{ "BIG5", "BIG5-HKSCS" },

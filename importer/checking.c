@@ -66,7 +66,7 @@ checking_plan_row(struct store *st, int64_t run, int64_t row,
 	for (col = 1; col < COL_COUNT; col++) {
 		switch (plan_compare(col, want[col], cur[col])) {
 		case PLAN_CHANGE:
-			if (store_change_add(st, row, col, cur[col],
+			if (store_plan_change(st, row, col, cur[col],
 			    want[col], err) == -1)
 				return -1;
 			changed |= 1u << col;
@@ -79,7 +79,7 @@ checking_plan_row(struct store *st, int64_t run, int64_t row,
 		}
 	}
 	review = plan_needs_review(changed);
-	return store_outcome_set(st, run, row, changed ? "pending" :
+	return store_plan_outcome(st, run, row, changed ? "pending" :
 	    "unchanged", review, normalized, review ? "needs review: "
 	    "changes both the billing email and the address" : NULL, err);
 }
@@ -114,7 +114,7 @@ on_account(const struct snapshot_account *a, void *arg, struct imp_err *err)
 	sa.customer_id = a->value[COL_CUSTOMER_ID];
 	for (col = 1; col < COL_COUNT; col++)
 		sa.value[col] = a->value[col];
-	rc = store_account_put(ck->st, ck->ri->id, &sa, err);
+	rc = store_plan_account(ck->st, ck->ri->id, w->row, &sa, err);
 	if (rc == 0)
 		rc = checking_plan_row(ck->st, ck->ri->id, w->row,
 		    (const char *const *)want, a->value, err);
@@ -149,24 +149,21 @@ checking_snapshot(struct store *st, const struct store_runinfo *ri,
 		goto out;
 	qsort(ck.w, ck.n, sizeof *ck.w, cmp_want);
 
-	if (store_begin_bulk(st, err) == -1)
+	if (store_plan_begin(st, ri, err) == -1)
 		goto out;
-	if (store_check_reset(st, ri, err) == -1 ||
-	    snapshot_read(path, pf, on_account, &ck, &res->snapshot,
+	if (snapshot_read(path, pf, on_account, &ck, &res->snapshot,
 	    err) == -1)
 		goto fail;
 	for (i = 0; i < ck.n; i++) {
 		if (ck.w[i].row < 0)
 			continue;
-		if (store_outcome_set(st, ri->id, ck.w[i].row, "not_found", 0,
-		    0, "no such customer in the snapshot", err) == -1)
+		if (store_plan_outcome(st, ri->id, ck.w[i].row, "not_found",
+		    0, 0, "no such customer in the snapshot", err) == -1)
 			goto fail;
 	}
-	if (store_plan_hash(st, ri, res->plan_hash, err) == -1)
-		goto fail;
-	if (store_run_checked(st, ri->id, path, res->snapshot.mtime,
-	    res->plan_hash, err) == -1 || store_commit(st, err) == -1)
-		goto fail;
+	if (store_plan_finish(st, ri, path, res->snapshot.mtime,
+	    res->plan_hash, err) == -1)
+		goto out;
 	rc = 0;
 	goto out;
 fail:

@@ -16,6 +16,7 @@
 struct colmap {
 	size_t	 n;
 	char	**headers;
+	char	**loose;	/* the headers' loose forms */
 	int	*cols;
 	size_t	 input[COL_COUNT];
 };
@@ -194,6 +195,18 @@ match_builtin(const char *loose)
 	return COLMAP_EXTRA;
 }
 
+/* For sorting input indexes by their loose header. */
+static const struct colmap *colmap_sorting;
+
+static int
+cmp_loose(const void *a, const void *b)
+{
+	size_t	x = *(const size_t *)a, y = *(const size_t *)b;
+	int	c = strcmp(colmap_sorting->loose[x], colmap_sorting->loose[y]);
+
+	return c != 0 ? c : (x < y ? -1 : x > y);
+}
+
 struct colmap *
 colmap_new(const char *const *names, size_t n,
     const struct colmap_rule *rules, size_t nrules, unsigned required,
@@ -201,18 +214,21 @@ colmap_new(const char *const *names, size_t n,
 {
 	struct colmap	*cm;
 	char		 a[512], b[512];
-	size_t		 i, j;
+	size_t		 i, j, k, *extra = NULL, nextra = 0;
 	int		 col;
 
 	cm = xcalloc(1, sizeof *cm);
 	cm->n = n;
 	cm->headers = xcalloc(n, sizeof *cm->headers);
+	cm->loose = xcalloc(n, sizeof *cm->loose);
 	cm->cols = xcalloc(n, sizeof *cm->cols);
+	extra = xcalloc(n, sizeof *extra);
 	for (i = 0; i < COL_COUNT; i++)
 		cm->input[i] = (size_t)-1;
 
 	for (i = 0; i < n; i++) {
 		colmap_loose(names[i], a, sizeof a);
+		cm->loose[i] = xstrdup(a);
 		if (a[0] == '\0')
 			cm->headers[i] = xasprintf("column %zu", i + 1);
 		else
@@ -228,33 +244,35 @@ colmap_new(const char *const *names, size_t n,
 		if (j == nrules && a[0] != '\0')
 			col = match_builtin(a);
 		cm->cols[i] = col;
-
-		/* Two headers that are the same, or mean the same column. */
-		for (j = 0; j < i && a[0] != '\0'; j++) {
-			if (cm->cols[j] == COLMAP_IGNORE)
-				continue;
-			if (col >= 0 && cm->cols[j] == col) {
-				imp_errf(err, IMP_EXIT_DATAERR,
-				    "columns %zu ('%s') and %zu ('%s') both "
-				    "mean %s; remove one, or map one to "
-				    "'ignore' in the profile's [columns]",
-				    j + 1, cm->headers[j], i + 1,
-				    cm->headers[i], colmap_names[col]);
-				goto fail;
-			}
-			if (col == COLMAP_EXTRA &&
-			    strcmp(a, colmap_loose(names[j], b,
-			    sizeof b)) == 0) {
-				imp_errf(err, IMP_EXIT_DATAERR,
-				    "columns %zu and %zu are both named '%s'; "
-				    "header names must be unique", j + 1,
-				    i + 1, cm->headers[i]);
-				goto fail;
-			}
+		if (col == COLMAP_EXTRA && a[0] != '\0')
+			extra[nextra++] = i;
+		if (col < 0)
+			continue;
+		/* Two headers that mean the same column. */
+		if ((j = cm->input[col]) != (size_t)-1) {
+			imp_errf(err, IMP_EXIT_DATAERR, "columns %zu ('%s') and "
+			    "%zu ('%s') both mean %s; remove one, or map one "
+			    "to 'ignore' in the profile's [columns]", j + 1,
+			    cm->headers[j], i + 1, cm->headers[i],
+			    colmap_names[col]);
+			goto fail;
 		}
-		if (col >= 0)
-			cm->input[col] = i;
+		cm->input[col] = i;
 	}
+
+	/* Two unknown headers with the same name: sorted, they meet. */
+	colmap_sorting = cm;
+	qsort(extra, nextra, sizeof *extra, cmp_loose);
+	for (k = 1; k < nextra; k++) {
+		if (strcmp(cm->loose[extra[k - 1]], cm->loose[extra[k]]) != 0)
+			continue;
+		imp_errf(err, IMP_EXIT_DATAERR, "columns %zu and %zu are both "
+		    "named '%s'; header names must be unique",
+		    extra[k - 1] + 1, extra[k] + 1, cm->headers[extra[k]]);
+		goto fail;
+	}
+	free(extra);
+	extra = NULL;
 
 	if (cm->input[COL_CUSTOMER_ID] == (size_t)-1) {
 		imp_errf(err, IMP_EXIT_DATAERR,
@@ -274,6 +292,7 @@ colmap_new(const char *const *names, size_t n,
 	return cm;
 
 fail:
+	free(extra);
 	colmap_free(cm);
 	return NULL;
 }
@@ -285,9 +304,12 @@ colmap_free(struct colmap *cm)
 
 	if (cm == NULL)
 		return;
-	for (i = 0; i < cm->n; i++)
+	for (i = 0; i < cm->n; i++) {
 		free(cm->headers[i]);
+		free(cm->loose[i]);
+	}
 	free(cm->headers);
+	free(cm->loose);
 	free(cm->cols);
 	free(cm);
 }

@@ -179,6 +179,12 @@ choose_charset(struct csvin *in, struct imp_err *err)
 		upper(want);
 		if (strcmp(want, "UTF8") == 0)
 			strcpy(want, "UTF-8");
+		/* What Windows saves as Shift_JIS is Microsoft's superset
+		 * (NEC and IBM extensions: 髙, ①); ～ is U+FF5E there. */
+		if (strcmp(want, "SHIFT_JIS") == 0 ||
+		    strcmp(want, "SHIFT-JIS") == 0 || strcmp(want, "SJIS") == 0 ||
+		    strcmp(want, "MS_KANJI") == 0)
+			strcpy(want, "CP932");
 		if (sn.bom_len > 0) {
 			/* A BOM names its encoding; accept the family. */
 			if (strncmp(want, sn.encoding, 5) != 0)
@@ -207,14 +213,14 @@ choose_charset(struct csvin *in, struct imp_err *err)
 				line = 1 + count_lines((char *)in->raw, bad);
 				return imp_errf(err, IMP_EXIT_DATAERR,
 				    "%s:%lu: not valid UTF-8 (byte 0x%02x at "
-				    "offset %zu)%s%s%s; name the encoding with "
-				    "--encoding, e.g. %s%s",
-				    in->path, line, in->raw[bad], bad,
-				    *named ? "; it looks like " : "", named,
-				    *named ? " but that cannot be verified" : "",
-				    *named ? named : "WINDOWS-1252",
-				    ", GB18030 (Chinese) or SHIFT_JIS "
-				    "(Japanese)");
+				    "offset %zu), and the encoding cannot be "
+				    "told for sure%s%s%s; name it with "
+				    "--encoding: WINDOWS-1252 (Excel on "
+				    "Western Windows), GB18030 (Chinese) or "
+				    "CP932 (Japanese)", in->path, line,
+				    in->raw[bad], bad,
+				    *named ? " (a guess: " : "", named,
+				    *named ? ")" : "");
 			}
 			snprintf(want, sizeof want, "%s", guess);
 			in->detected = 1;
@@ -242,6 +248,14 @@ csvin_open(const char *path, const struct csvin_opts *opts,
 	ssize_t		 n;
 	int		 fd;
 
+	/* A wrong option is a usage error, whatever the file holds. */
+	if (opts->encoding != NULL) {
+		struct charset_conv	*cv;
+
+		if ((cv = charset_conv_new(opts->encoding, err)) == NULL)
+			return NULL;
+		charset_conv_free(cv);
+	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd == -1) {
 		imp_errf(err, IMP_EXIT_NOINPUT, "%s: %s", path,

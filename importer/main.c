@@ -71,15 +71,17 @@ print_command_help(const char *name)
 {
 	const struct cmd_entry	*ce = cmd_find(name);
 
+	if (strcmp(name, "help") == 0) {
+		printf("usage: importer help [COMMAND]\n\n"
+		    "show the help of a command, or the list of commands\n");
+		return IMP_EXIT_OK;
+	}
 	if (ce == NULL) {
 		fprintf(stderr, "importer: unknown command '%s'\n", name);
 		print_help(stderr);
 		return IMP_EXIT_USAGE;
 	}
-	printf("usage: importer %s\n\n%s\n", ce->usage, ce->summary);
-	if (ce->help != NULL && *ce->help != '\0')
-		printf("\noptions:\n%s", ce->help);
-	return IMP_EXIT_OK;
+	return cmd_help(ce);
 }
 
 int

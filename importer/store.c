@@ -101,6 +101,7 @@ static const char *const store_migrations[] = {
 	"ALTER TABLE run ADD COLUMN snapshot_mtime TEXT;"
 	"ALTER TABLE run ADD COLUMN plan_hash TEXT;"
 	"CREATE TABLE account ("
+	"  row INTEGER PRIMARY KEY,"
 	"  run INTEGER NOT NULL,"
 	"  customer_id TEXT NOT NULL,"
 	"  etag TEXT,"
@@ -110,9 +111,8 @@ static const char *const store_migrations[] = {
 	"  company_name TEXT, first_name TEXT, last_name TEXT, email TEXT,"
 	"  phone_number TEXT, address_line1 TEXT, address_line2 TEXT,"
 	"  address_line3 TEXT, city TEXT, state_code TEXT, region TEXT,"
-	"  postal_code TEXT, country TEXT, culture TEXT, language TEXT,"
-	"  PRIMARY KEY (run, customer_id)"
-	") WITHOUT ROWID;"
+	"  postal_code TEXT, country TEXT, culture TEXT, language TEXT"
+	");"
 	"CREATE TABLE plan_change ("
 	"  row INTEGER NOT NULL,"
 	"  col INTEGER NOT NULL,"
@@ -826,13 +826,64 @@ store_rows_each(struct store *st, const struct store_runinfo *ri,
 	return 0;
 }
 
+/* The check writes here in arrival order; store_plan_finish moves the
+ * rows into the real tables in key order, so that those see appends
+ * rather than random inserts (accounts arrive in the snapshot's order). */
+static const char store_plan_temp[] =
+	"CREATE TEMP TABLE IF NOT EXISTS t_account AS SELECT * FROM account"
+	" WHERE 0;"
+	"CREATE TEMP TABLE IF NOT EXISTS t_change (row INTEGER, col INTEGER,"
+	" old TEXT, new TEXT);"
+	"CREATE TEMP TABLE IF NOT EXISTS t_outcome (row INTEGER, run INTEGER,"
+	" state TEXT, review INTEGER, normalized INTEGER, message TEXT);"
+	"DELETE FROM t_account; DELETE FROM t_change; DELETE FROM t_outcome;";
+
+int
+store_plan_begin(struct store *st, const struct store_runinfo *ri,
+    struct imp_err *err)
+{
+	if (store_begin_bulk(st, err) == -1)
+		return -1;
+	if (exec(st, store_plan_temp, err) == -1 ||
+	    store_check_reset(st, ri, err) == -1) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_plan_finish(struct store *st, const struct store_runinfo *ri,
+    const char *source, const char *snapshot_mtime, char hash[65],
+    struct imp_err *err)
+{
+	if (exec(st, "INSERT INTO account SELECT * FROM t_account"
+	    " ORDER BY row;"
+	    "INSERT INTO plan_change (row, col, old, new) SELECT row, col,"
+	    " old, new FROM t_change ORDER BY row, col;"
+	    "INSERT INTO outcome (row, run, state, review, normalized,"
+	    " message) SELECT row, run, state, review, normalized, message"
+	    " FROM t_outcome ORDER BY row;"
+	    "DELETE FROM t_account; DELETE FROM t_change;"
+	    " DELETE FROM t_outcome;", err) == -1)
+		goto fail;
+	if (store_plan_hash(st, ri, hash, err) == -1 ||
+	    store_run_checked(st, ri->id, source, snapshot_mtime, hash,
+	    err) == -1 || store_commit(st, err) == -1)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(st);
+	return -1;
+}
+
 int
 store_check_reset(struct store *st, const struct store_runinfo *ri,
     struct imp_err *err)
 {
 	sqlite3_stmt	*stmt;
 	const char	*sql[] = {
-		"DELETE FROM account WHERE run = ?1",
+		"DELETE FROM account WHERE row BETWEEN ?2 AND ?3",
 		"DELETE FROM plan_change WHERE row BETWEEN ?2 AND ?3",
 		"DELETE FROM outcome WHERE run = ?1",
 		"UPDATE run SET checked_at = NULL, check_source = NULL,"
@@ -844,7 +895,8 @@ store_check_reset(struct store *st, const struct store_runinfo *ri,
 	for (i = 0; i < sizeof sql / sizeof sql[0]; i++) {
 		if (prepare(st, sql[i], &stmt, err) == -1)
 			return -1;
-		sqlite3_bind_int64(stmt, 1, ri->id);
+		if (sqlite3_bind_parameter_count(stmt) != 2)
+			sqlite3_bind_int64(stmt, 1, ri->id);
 		if (sqlite3_bind_parameter_count(stmt) >= 2) {
 			sqlite3_bind_int64(stmt, 2, ri->row_first);
 			sqlite3_bind_int64(stmt, 3, ri->row_last);
@@ -884,28 +936,29 @@ bind_opt(sqlite3_stmt *s, int i, const char *v)
 }
 
 int
-store_account_put(struct store *st, int64_t run,
+store_plan_account(struct store *st, int64_t run, int64_t row,
     const struct store_account *a, struct imp_err *err)
 {
 	sqlite3_stmt	*s;
 	int		 i, rc;
 
-	if (st->ins_account == NULL && prepare(st, "INSERT OR REPLACE INTO"
-	    " account (run, customer_id, etag, profile_id, fetched_at, body,"
+	if (st->ins_account == NULL && prepare(st, "INSERT INTO t_account"
+	    " (row, run, customer_id, etag, profile_id, fetched_at, body,"
 	    " company_name, first_name, last_name, email, phone_number,"
 	    " address_line1, address_line2, address_line3, city, state_code,"
 	    " region, postal_code, country, culture, language) VALUES (?, ?,"
-	    " ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?, ?, ?, ?, ?,"
-	    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st->ins_account, err) == -1)
+	    " ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?, ?, ?, ?,"
+	    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st->ins_account, err) == -1)
 		return -1;
 	s = st->ins_account;
-	sqlite3_bind_int64(s, 1, run);
-	sqlite3_bind_text(s, 2, a->customer_id, -1, SQLITE_STATIC);
-	bind_opt(s, 3, a->etag);
-	bind_opt(s, 4, a->profile_id);
-	bind_opt(s, 5, a->body);
+	sqlite3_bind_int64(s, 1, row);
+	sqlite3_bind_int64(s, 2, run);
+	sqlite3_bind_text(s, 3, a->customer_id, -1, SQLITE_STATIC);
+	bind_opt(s, 4, a->etag);
+	bind_opt(s, 5, a->profile_id);
+	bind_opt(s, 6, a->body);
 	for (i = 1; i < COL_COUNT; i++)
-		bind_opt(s, 5 + i, a->value[i]);
+		bind_opt(s, 6 + i, a->value[i]);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
@@ -914,15 +967,15 @@ store_account_put(struct store *st, int64_t run,
 }
 
 int
-store_change_add(struct store *st, int64_t row, int col, const char *old,
+store_plan_change(struct store *st, int64_t row, int col, const char *old,
     const char *new, struct imp_err *err)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (st->ins_change == NULL && prepare(st, "INSERT OR REPLACE INTO"
-	    " plan_change (row, col, old, new) VALUES (?, ?, ?, ?)",
-	    &st->ins_change, err) == -1)
+	if (st->ins_change == NULL && prepare(st, "INSERT INTO t_change"
+	    " (row, col, old, new) VALUES (?, ?, ?, ?)", &st->ins_change,
+	    err) == -1)
 		return -1;
 	s = st->ins_change;
 	sqlite3_bind_int64(s, 1, row);
@@ -937,15 +990,15 @@ store_change_add(struct store *st, int64_t row, int col, const char *old,
 }
 
 int
-store_outcome_set(struct store *st, int64_t run, int64_t row,
+store_plan_outcome(struct store *st, int64_t run, int64_t row,
     const char *state, int review, uint32_t normalized, const char *message,
     struct imp_err *err)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (st->ins_outcome == NULL && prepare(st, "INSERT OR REPLACE INTO"
-	    " outcome (row, run, state, review, normalized, message)"
+	if (st->ins_outcome == NULL && prepare(st, "INSERT INTO t_outcome"
+	    " (row, run, state, review, normalized, message)"
 	    " VALUES (?, ?, ?, ?, ?, ?)", &st->ins_outcome, err) == -1)
 		return -1;
 	s = st->ins_outcome;
@@ -1063,8 +1116,7 @@ store_changes_each(struct store *st, const struct store_runinfo *ri,
 	    " coalesce(o.review, 0) FROM plan_change c"
 	    " JOIN run_row r ON r.id = c.row"
 	    " LEFT JOIN outcome o ON o.row = c.row"
-	    " LEFT JOIN account a ON a.run = r.run AND"
-	    "  a.customer_id = r.customer_id"
+	    " LEFT JOIN account a ON a.row = c.row"
 	    " WHERE c.row BETWEEN ? AND ? ORDER BY r.line, c.col", &stmt,
 	    err) == -1)
 		return -1;

@@ -176,14 +176,27 @@ struct store_account {
 	const char	*body;		/* the JSON as received, or NULL */
 	const char	*value[COL_COUNT];	/* NULL: empty */
 };
-int	store_account_put(struct store *st, int64_t run,
+
+/*
+ * Writing a plan: store_plan_begin opens a bulk transaction and forgets
+ * the run's earlier check; accounts, changes and outcomes are added in any
+ * order; store_plan_finish stores them, hashes the plan (the hash in
+ * hash), marks the run checked against source and commits. On failure
+ * everything is rolled back.
+ */
+int	store_plan_begin(struct store *st, const struct store_runinfo *ri,
+	    struct imp_err *err);
+int	store_plan_account(struct store *st, int64_t run, int64_t row,
 	    const struct store_account *a, struct imp_err *err);
-int	store_change_add(struct store *st, int64_t row, int col,
+int	store_plan_change(struct store *st, int64_t row, int col,
 	    const char *old, const char *new, struct imp_err *err);
-/* Sets (replaces) a row's outcome. message may be NULL. */
-int	store_outcome_set(struct store *st, int64_t run, int64_t row,
+/* A row's outcome as check decides it. message may be NULL. */
+int	store_plan_outcome(struct store *st, int64_t run, int64_t row,
 	    const char *state, int review, uint32_t normalized,
 	    const char *message, struct imp_err *err);
+int	store_plan_finish(struct store *st, const struct store_runinfo *ri,
+	    const char *source, const char *snapshot_mtime, char hash[65],
+	    struct imp_err *err);
 /* Marks the run checked; source is the endpoint or the snapshot path. */
 int	store_run_checked(struct store *st, int64_t run, const char *source,
 	    const char *snapshot_mtime, const char *plan_hash,

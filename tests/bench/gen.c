@@ -148,14 +148,23 @@ main(int argc, char **argv)
 		    "Language\n", stdout);
 	for (i = 0; i < rows; i++) {
 		uint64_t	h = (i + 1) * 0x9e3779b97f4a7c15ULL;
-		unsigned	k = gen_rand() % 3;
+		unsigned	k, change, blank;
+		const char	*first, *last, *suite;
 
-		/* Unique, valid v4-shaped GUIDs from the row number. */
+		/*
+		 * The row's values come from a stream seeded by its number, so
+		 * the update and the snapshot agree on them; what each mode
+		 * does to them (empty cells, changed fields) comes from a
+		 * second draw.
+		 */
+		gen_state = h ^ 0x5851f42d4c957f2dULL;
+		gen_rand();
+		k = gen_rand() % 3;
+		m = &markets[gen_rand() % (sizeof markets / sizeof markets[0])];
 		snprintf(guid, sizeof guid, "%08lx-%04lx-4%03lx-8%03lx-%012llx",
 		    (unsigned long)(h >> 32), (unsigned long)(h >> 16 & 0xffff),
 		    (unsigned long)(h & 0xfff), (unsigned long)(i >> 12 & 0xfff),
 		    (unsigned long long)i);
-		m = &markets[gen_rand() % (sizeof markets / sizeof markets[0])];
 		snprintf(buf[0], sizeof buf[0], "%s %s", PICK(companies),
 		    PICK(suffixes));
 		snprintf(buf[1], sizeof buf[1], "billing%lu@%s.example", i,
@@ -165,15 +174,31 @@ main(int argc, char **argv)
 		snprintf(buf[3], sizeof buf[3], "%u %s",
 		    (unsigned)(gen_rand() % 999 + 1), PICK(streets));
 		postal(buf[4], sizeof buf[4], m->postal);
+		first = PICK(firsts);
+		last = PICK(lasts);
+		suite = gen_rand() % 5 == 0 ? "Suite 100" : "";
+		change = gen_rand() % 100;
+		blank = gen_rand() % 16;
+
+		/* A snapshot holds the values before the change: 40% of the
+		 * accounts differ from the update in a field or two. */
+		if (snapshot && change < 20)
+			snprintf(buf[1], sizeof buf[1], "ap%lu@old.example", i);
+		if (snapshot && change >= 10 && change < 30)
+			snprintf(buf[2], sizeof buf[2], "%s%04u", m->phone,
+			    (unsigned)(change * 97 % 10000));
+		if (snapshot && change >= 30 && change < 40)
+			snprintf(buf[3], sizeof buf[3], "%u Old Road",
+			    change + 1);
 		cell(guid, 0);
 		cell(buf[0], 0);
 		/* An update leaves some cells empty: "no change". */
-		cell(snapshot || gen_rand() % 4 ? PICK(firsts) : "", 0);
-		cell(snapshot || gen_rand() % 4 ? PICK(lasts) : "", 0);
+		cell(!snapshot && (blank & 3) == 0 ? "" : first, 0);
+		cell(!snapshot && (blank & 12) == 0 ? "" : last, 0);
 		cell(buf[1], 0);
 		cell(buf[2], 0);
 		cell(buf[3], 0);
-		cell(gen_rand() % 5 == 0 ? "Suite 100" : "", 0);
+		cell(suite, 0);
 		cell("", 0);
 		cell(m->cities[k], 0);
 		cell(m->states[k], 0);
