@@ -49,7 +49,7 @@ cmd_check_exec(int argc, char **argv)
 
 	memset(&err, 0, sizeof err);
 	memset(&pf, 0, sizeof pf);
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			snapshot = optarg;

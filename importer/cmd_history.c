@@ -73,7 +73,7 @@ cmd_history_exec(int argc, char **argv)
 	int		 c, n = 0, rc = IMP_EXIT_OK;
 
 	memset(&err, 0, sizeof err);
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (c == 'h') {
 			printf("usage: importer %s\n\n%s\n",
 			    cmd_history_entry.usage,

@@ -49,9 +49,8 @@ print_change(const struct store_change *c, void *arg)
 			json_object_set_new(o, "line", json_integer(c->line));
 			json_object_set_new(o, "customer_id",
 			    json_string(c->customer_id));
-			if (c->company != NULL)
-				json_object_set_new(o, "company",
-				    json_string(c->company));
+			json_object_set_new(o, "company", c->company != NULL ?
+			    json_string(c->company) : json_null());
 			json_object_set_new(o, "review",
 			    json_boolean(c->review));
 			pp->fields = json_array();
@@ -98,7 +97,7 @@ cmd_plan_exec(int argc, char **argv)
 
 	memset(&err, 0, sizeof err);
 	memset(&pp, 0, sizeof pp);
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (c == 'h')
 			return cmd_help(&cmd_plan_entry);
 		return cmd_usage(&cmd_plan_entry, NULL);

@@ -232,7 +232,7 @@ cmd_stage_exec(int argc, char **argv)
 	memset(&res, 0, sizeof res);
 	memset(&err, 0, sizeof err);
 	memset(&pf, 0, sizeof pf);
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			so.encoding = optarg;

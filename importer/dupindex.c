@@ -83,6 +83,8 @@ sort_entries(struct dupindex_entry *e, size_t n)
 	struct dupindex_entry	t;
 	size_t			count[256], next[256], end[256], i, b, d;
 
+	if (n == 0)
+		return;
 	memset(count, 0, sizeof count);
 	for (i = 0; i < n; i++)
 		count[e[i].hash >> 56]++;
@@ -104,7 +106,8 @@ sort_entries(struct dupindex_entry *e, size_t n)
 		}
 	}
 	for (b = 0, i = 0; b < 256; i += count[b], b++)
-		qsort(e + i, count[b], sizeof *e, cmp_entry);
+		if (count[b] > 1)
+			qsort(e + i, count[b], sizeof *e, cmp_entry);
 }
 
 int
