@@ -18,6 +18,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_check_entry,
 	&cmd_plan_entry,
 	&cmd_history_entry,
+	&cmd_sandbox_entry,
 };
 #define CMD_COUNT (sizeof cmd_table / sizeof cmd_table[0])
 

@@ -20,6 +20,7 @@ struct cmd_entry {
 
 extern const struct cmd_entry cmd_stage_entry;
 extern const struct cmd_entry cmd_history_entry;
+extern const struct cmd_entry cmd_sandbox_entry;
 extern const struct cmd_entry cmd_check_entry;
 extern const struct cmd_entry cmd_plan_entry;
 

@@ -1,0 +1,192 @@
+/*
+ * test_billing.c: the billing-profile wire format: round trip, camelCase
+ * out with empty optionals omitted, any case and a BOM in, error bodies.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "billing.h"
+#include "../tap.h"
+
+static json_t *
+load(const char *s)
+{
+	struct imp_err	err;
+
+	return billing_json_load(s, strlen(s), &err);
+}
+
+static void
+test_round_trip(void)
+{
+	struct billing_profile	 a, b;
+	struct imp_err		 err;
+	json_t			*j, *back;
+	char			*s;
+
+	billing_init(&a);
+	billing_init(&b);
+	a.id = strdup("f80f159e-5a20-4447-84e8-7410314ea8c6");
+	a.etag = strdup("-4242348048554929329");
+	billing_set(&a, COL_COMPANY_NAME, "Contoso Ltd");
+	billing_set(&a, COL_FIRST_NAME, "Jane");
+	billing_set(&a, COL_LAST_NAME, "Doe");
+	billing_set(&a, COL_EMAIL, "billing@contoso.example");
+	billing_set(&a, COL_PHONE_NUMBER, "4255550100");
+	billing_set(&a, COL_ADDRESS_LINE1, "1 Microsoft Way");
+	billing_set(&a, COL_ADDRESS_LINE3, "Attn: AP");
+	billing_set(&a, COL_CITY, "Redmond");
+	billing_set(&a, COL_STATE, "WA");
+	billing_set(&a, COL_POSTAL_CODE, "98052");
+	billing_set(&a, COL_COUNTRY, "US");
+	billing_set(&a, COL_CULTURE, "en-US");
+	billing_set(&a, COL_LANGUAGE, "en");
+	billing_set(&a, COL_REGION, "");	/* empty: omitted */
+
+	j = billing_to_json(&a, "/v1/customers/x/profiles/billing");
+	s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	ok(strstr(s, "\"companyName\":\"Contoso Ltd\"") != NULL,
+	    "companyName in camelCase");
+	ok(strstr(s, "\"defaultAddress\":{\"country\":\"US\"") != NULL,
+	    "defaultAddress object, country first");
+	ok(strstr(s, "\"addressLine1\":\"1 Microsoft Way\"") != NULL,
+	    "addressLine1 under defaultAddress");
+	ok(strstr(s, "region") == NULL, "empty region omitted");
+	ok(strstr(s, "addressLine2") == NULL, "absent addressLine2 omitted");
+	is_str(json_string_value(json_object_get(json_object_get(j,
+	    "defaultAddress"), "firstName")), "Jane",
+	    "the contact's first name is also the address's");
+	is_str(json_string_value(json_object_get(json_object_get(j,
+	    "attributes"), "etag")), "-4242348048554929329",
+	    "attributes.etag");
+	is_str(json_string_value(json_object_get(json_object_get(j,
+	    "attributes"), "objectType")), "CustomerBillingProfile",
+	    "attributes.objectType");
+	is_str(json_string_value(json_object_get(json_object_get(
+	    json_object_get(j, "links"), "self"), "uri")),
+	    "/v1/customers/x/profiles/billing", "links.self.uri");
+
+	back = load(s);
+	ok(back != NULL, "its own output parses");
+	ok(billing_from_json(back, &b, &err) == 0, "and reads back");
+	ok(billing_equal(&a, &b), "round trip keeps the 15 fields");
+	is_str(b.id, a.id, "round trip keeps the id");
+	is_str(b.etag, a.etag, "round trip keeps the etag");
+	ok(b.field[COL_REGION] == NULL, "an omitted field reads as absent");
+	free(s);
+	json_decref(j);
+	json_decref(back);
+	billing_clear(&a);
+	billing_clear(&b);
+}
+
+static void
+test_case_insensitive(void)
+{
+	struct billing_profile	 b;
+	struct imp_err		 err;
+	json_t			*j;
+
+	billing_init(&b);
+	/* As the .NET SDK sends it: PascalCase, behind a BOM. */
+	j = load("\xef\xbb\xbf  {\"Id\":\"p1\",\"CompanyName\":\"Fabrikam\","
+	    "\"EMAIL\":\"a@b.example\",\"DefaultAddress\":{\"AddressLine1\":"
+	    "\"1 Main St\",\"PostalCode\":\"30308\",\"FirstName\":\"Ann\","
+	    "\"LastName\":\"Lee\",\"Region\":null,\"PhoneNumber\":\"\"},"
+	    "\"Attributes\":{\"Etag\":\"42\",\"ObjectType\":"
+	    "\"CustomerBillingProfile\"}}");
+	ok(j != NULL, "a BOM and leading blanks before JSON are skipped");
+	ok(billing_from_json(j, &b, &err) == 0, "PascalCase reads");
+	is_str(b.id, "p1", "Id");
+	is_str(b.field[COL_COMPANY_NAME], "Fabrikam", "CompanyName");
+	is_str(b.field[COL_EMAIL], "a@b.example", "EMAIL");
+	is_str(b.field[COL_ADDRESS_LINE1], "1 Main St",
+	    "DefaultAddress.AddressLine1");
+	is_str(b.field[COL_POSTAL_CODE], "30308", "DefaultAddress.PostalCode");
+	is_str(b.etag, "42", "Attributes.Etag");
+	is_str(b.field[COL_FIRST_NAME], "Ann",
+	    "first name from the address when the top has none");
+	is_str(b.field[COL_LAST_NAME], "Lee", "last name likewise");
+	ok(b.field[COL_REGION] == NULL, "null is absent");
+	ok(b.field[COL_PHONE_NUMBER] == NULL, "\"\" is absent");
+	json_decref(j);
+	billing_clear(&b);
+}
+
+static void
+test_bad_types(void)
+{
+	struct billing_profile	 b;
+	struct imp_err		 err;
+	json_t			*j;
+
+	billing_init(&b);
+	memset(&err, 0, sizeof err);
+	j = load("{\"email\": 5}");
+	ok(billing_from_json(j, &b, &err) == -1, "a number for email fails");
+	ok(strstr(err.msg, "email") != NULL, "naming the property: %s",
+	    err.msg);
+	json_decref(j);
+	j = load("{\"defaultAddress\": {\"city\": [\"x\"]}}");
+	ok(billing_from_json(j, &b, &err) == -1, "an array for city fails");
+	ok(strstr(err.msg, "defaultAddress.city") != NULL,
+	    "naming the path: %s", err.msg);
+	json_decref(j);
+	j = load("{\"defaultAddress\": \"1 Main St\"}");
+	ok(billing_from_json(j, &b, &err) == -1,
+	    "a string for defaultAddress fails");
+	json_decref(j);
+	j = load("[1, 2]");
+	ok(billing_from_json(j, &b, &err) == -1, "an array is no profile");
+	json_decref(j);
+	ok(load("{\"email\": ") == NULL, "truncated JSON does not parse");
+	billing_clear(&b);
+}
+
+static void
+test_faults(void)
+{
+	struct billing_fault	 f;
+	json_t			*j;
+
+	j = billing_fault_to_json("3000", "Invalid property", "PartnerFD");
+	is_int(json_object_size(j), 4, "ApiFault has four members");
+	ok(json_is_array(json_object_get(j, "data")), "data is an array");
+	ok(billing_fault_from_json(j, &f) == 0, "our ApiFault reads back");
+	is_str(f.code, "3000", "code as a string");
+	is_str(f.source, "PartnerFD", "source");
+	json_decref(j);
+
+	j = load("\xef\xbb\xbf{\"Code\": 2007, \"Description\": \"{\\\"code\\\""
+	    ":\\\"60071\\\"}\", \"data\": [], \"source\": \"PartnerFD\"}");
+	ok(billing_fault_from_json(j, &f) == 0, "a numeric code reads");
+	is_str(f.code, "2007", "code as a number becomes digits");
+	is_str(f.description, "{\"code\":\"60071\"}",
+	    "escaped JSON in description is kept as text");
+	json_decref(j);
+
+	j = billing_throttle_to_json(57);
+	ok(billing_fault_from_json(j, &f) == 0, "the 429 body reads");
+	is_int(f.status, 429, "statusCode");
+	is_str(f.description, "Rate limit is exceeded. Try again in 57 "
+	    "seconds.", "message");
+	json_decref(j);
+
+	j = load("{\"hello\": 1}");
+	ok(billing_fault_from_json(j, &f) == -1, "other JSON is no fault");
+	json_decref(j);
+}
+
+int
+main(void)
+{
+	test_round_trip();
+	test_case_insensitive();
+	test_bad_types();
+	test_faults();
+	return done_testing();
+}
