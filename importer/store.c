@@ -21,23 +21,9 @@
 #include <openssl/evp.h>
 #include <sqlite3.h>
 
+#include "store_int.h"
 #include "xmalloc.h"
 
-struct store {
-	sqlite3		*db;
-	char		*path;
-	sqlite3_stmt	*ins_row;
-	sqlite3_stmt	*ins_problem;
-	sqlite3_stmt	*set_state;
-	sqlite3_stmt	*get_row;
-	sqlite3_stmt	*ins_account;
-	sqlite3_stmt	*ins_change;
-	sqlite3_stmt	*ins_outcome;
-	int		 in_tx;
-	int		 bulk;		/* in DELETE mode for a bulk load */
-	int64_t		 first_row;	/* of the run being staged */
-	int64_t		 last_row;
-};
 
 /* Migrations: index i brings the schema from version i to i + 1. */
 static const char *const store_migrations[] = {
@@ -134,18 +120,30 @@ static const char *const store_migrations[] = {
 	"  updated_at TEXT NOT NULL"
 	"    DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
 	");"
-	"CREATE INDEX outcome_run ON outcome(run, state);",
+	"CREATE INDEX outcome_run ON outcome(run, state);"
+	"ALTER TABLE run ADD COLUMN correlation_id TEXT;"
+	"ALTER TABLE run ADD COLUMN submitted_at TEXT;"
+	"ALTER TABLE outcome ADD COLUMN sent_at TEXT;"
+	"ALTER TABLE outcome ADD COLUMN etag TEXT;"
+	"CREATE TABLE conflict ("
+	"  row INTEGER NOT NULL,"
+	"  col INTEGER NOT NULL,"
+	"  at_check TEXT,"
+	"  now TEXT,"
+	"  wanted TEXT,"
+	"  PRIMARY KEY (row, col)"
+	") WITHOUT ROWID;",
 };
 
-static int
-db_err(struct store *st, struct imp_err *err, const char *what)
+int
+store_db_err(struct store *st, struct imp_err *err, const char *what)
 {
 	return imp_errf(err, IMP_EXIT_SOFTWARE, "%s: %s: %s", st->path, what,
 	    sqlite3_errmsg(st->db));
 }
 
-static int
-exec(struct store *st, const char *sql, struct imp_err *err)
+int
+store_exec(struct store *st, const char *sql, struct imp_err *err)
 {
 	char	*msg = NULL;
 
@@ -158,12 +156,12 @@ exec(struct store *st, const char *sql, struct imp_err *err)
 	return 0;
 }
 
-static int
-prepare(struct store *st, const char *sql, sqlite3_stmt **stmt,
+int
+store_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt,
     struct imp_err *err)
 {
 	if (sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL) != SQLITE_OK)
-		return db_err(st, err, "prepare");
+		return store_db_err(st, err, "prepare");
 	return 0;
 }
 
@@ -210,7 +208,7 @@ migrate(struct store *st, struct imp_err *err)
 	int		 version = 0;
 	size_t		 i;
 
-	if (prepare(st, "PRAGMA user_version", &stmt, err) == -1)
+	if (store_prepare(st, "PRAGMA user_version", &stmt, err) == -1)
 		return -1;
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		version = sqlite3_column_int(stmt, 0);
@@ -222,18 +220,18 @@ migrate(struct store *st, struct imp_err *err)
 		    STORE_SCHEMA_VERSION);
 	if (version == STORE_SCHEMA_VERSION)
 		return 0;
-	if (exec(st, "BEGIN IMMEDIATE", err) == -1)
+	if (store_exec(st, "BEGIN IMMEDIATE", err) == -1)
 		return -1;
 	for (i = version; i < STORE_SCHEMA_VERSION; i++)
-		if (exec(st, store_migrations[i], err) == -1)
+		if (store_exec(st, store_migrations[i], err) == -1)
 			goto fail;
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d",
 	    STORE_SCHEMA_VERSION);
-	if (exec(st, sql, err) == -1 || exec(st, "COMMIT", err) == -1)
+	if (store_exec(st, sql, err) == -1 || store_exec(st, "COMMIT", err) == -1)
 		goto fail;
 	return 0;
 fail:
-	exec(st, "ROLLBACK", NULL);
+	store_exec(st, "ROLLBACK", NULL);
 	return -1;
 }
 
@@ -250,24 +248,24 @@ store_open(const char *path, struct imp_err *err)
 	st->path = xstrdup(path);
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		db_err(st, err, "open");
+		store_db_err(st, err, "open");
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->db, 5000);
-	if (exec(st, "PRAGMA journal_mode = WAL;"
+	if (store_exec(st, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = NORMAL;"
 	    "PRAGMA cache_size = -8192;", err) == -1)
 		goto fail;
 	if (migrate(st, err) == -1)
 		goto fail;
-	if (prepare(st, "INSERT INTO run_row (run, line, state, customer_id,"
+	if (store_prepare(st, "INSERT INTO run_row (run, line, state, customer_id,"
 	    " company_name, first_name, last_name, email, phone_number,"
 	    " address_line1, address_line2, address_line3, city, state_code,"
 	    " region, postal_code, country, culture, language, fixes, fixed,"
 	    " raw, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
 	    " ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st->ins_row, err) == -1)
 		goto fail;
-	if (prepare(st, "INSERT INTO row_problem (row, col, rule, value,"
+	if (store_prepare(st, "INSERT INTO row_problem (row, col, rule, value,"
 	    " message, hint) VALUES (?, ?, ?, ?, ?, ?)", &st->ins_problem,
 	    err) == -1)
 		goto fail;
@@ -299,7 +297,7 @@ store_close(struct store *st)
 int
 store_begin(struct store *st, struct imp_err *err)
 {
-	if (exec(st, "BEGIN IMMEDIATE", err) == -1)
+	if (store_exec(st, "BEGIN IMMEDIATE", err) == -1)
 		return -1;
 	st->in_tx = 1;
 	return 0;
@@ -316,7 +314,7 @@ store_begin(struct store *st, struct imp_err *err)
 int
 store_begin_bulk(struct store *st, struct imp_err *err)
 {
-	if (exec(st, "PRAGMA journal_mode = DELETE", NULL) == 0)
+	if (store_exec(st, "PRAGMA journal_mode = DELETE", NULL) == 0)
 		st->bulk = 1;
 	return store_begin(st, err);
 }
@@ -325,7 +323,7 @@ static void
 end_bulk(struct store *st)
 {
 	if (st->bulk) {
-		exec(st, "PRAGMA journal_mode = WAL", NULL);
+		store_exec(st, "PRAGMA journal_mode = WAL", NULL);
 		st->bulk = 0;
 	}
 }
@@ -333,7 +331,7 @@ end_bulk(struct store *st)
 int
 store_commit(struct store *st, struct imp_err *err)
 {
-	if (exec(st, "COMMIT", err) == -1)
+	if (store_exec(st, "COMMIT", err) == -1)
 		return -1;
 	st->in_tx = 0;
 	end_bulk(st);
@@ -343,7 +341,7 @@ store_commit(struct store *st, struct imp_err *err)
 void
 store_rollback(struct store *st)
 {
-	exec(st, "ROLLBACK", NULL);
+	store_exec(st, "ROLLBACK", NULL);
 	st->in_tx = 0;
 	end_bulk(st);
 }
@@ -374,7 +372,7 @@ store_run_create(struct store *st, const struct store_run_info *ri,
 	char		 op[320], delim[2];
 	int		 rc;
 
-	if (prepare(st, "INSERT INTO run (file, size, encoding, bom,"
+	if (store_prepare(st, "INSERT INTO run (file, size, encoding, bom,"
 	    " detected, delimiter, header, mapping, clear_token, profile,"
 	    " version, operator) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	    &stmt, err) == -1)
@@ -398,7 +396,7 @@ store_run_create(struct store *st, const struct store_run_info *ri,
 	rc = sqlite3_step(stmt);
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
-		return db_err(st, err, "new run");
+		return store_db_err(st, err, "new run");
 	*run = sqlite3_last_insert_rowid(st->db);
 	st->first_row = st->last_row = 0;
 	return 0;
@@ -414,7 +412,7 @@ store_run_finish(struct store *st, int64_t run, const char *sha256,
 
 	/* A run's rows are inserted in one transaction, so their ids are
 	 * one range: queries by run use it instead of an index. */
-	if (prepare(st, "UPDATE run SET sha256 = ?, n_rows = ?, n_valid = ?,"
+	if (store_prepare(st, "UPDATE run SET sha256 = ?, n_rows = ?, n_valid = ?,"
 	    " n_invalid = ?, n_duplicate = ?, n_blank = ?,"
 	    " staged_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
 	    " row_first = ?, row_last = ? WHERE id = ?", &stmt, err) == -1)
@@ -431,7 +429,7 @@ store_run_finish(struct store *st, int64_t run, const char *sha256,
 	rc = sqlite3_step(stmt);
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
-		return db_err(st, err, "finish run");
+		return store_db_err(st, err, "finish run");
 	return 0;
 }
 
@@ -452,8 +450,8 @@ store_run_by_sha(struct store *st, const char *sha256, int64_t not)
 	return id;
 }
 
-static const char *
-col_text(sqlite3_stmt *stmt, int i)
+const char *
+store_col_text(sqlite3_stmt *stmt, int i)
 {
 	const char	*s = (const char *)sqlite3_column_text(stmt, i);
 
@@ -468,18 +466,18 @@ store_run_each(struct store *st, int (*fn)(const struct store_run *, void *),
 	struct store_run	 r;
 	int			 rc;
 
-	if (prepare(st, "SELECT id, file, sha256, encoding, delimiter,"
+	if (store_prepare(st, "SELECT id, file, sha256, encoding, delimiter,"
 	    " staged_at, n_rows, n_valid, n_invalid, n_duplicate, n_blank"
 	    " FROM run WHERE staged_at IS NOT NULL ORDER BY id DESC", &stmt,
 	    err) == -1)
 		return -1;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		r.id = sqlite3_column_int64(stmt, 0);
-		r.file = col_text(stmt, 1);
-		r.sha256 = col_text(stmt, 2);
-		r.encoding = col_text(stmt, 3);
-		r.delimiter = col_text(stmt, 4);
-		r.staged_at = col_text(stmt, 5);
+		r.file = store_col_text(stmt, 1);
+		r.sha256 = store_col_text(stmt, 2);
+		r.encoding = store_col_text(stmt, 3);
+		r.delimiter = store_col_text(stmt, 4);
+		r.staged_at = store_col_text(stmt, 5);
 		r.rows = sqlite3_column_int64(stmt, 6);
 		r.valid = sqlite3_column_int64(stmt, 7);
 		r.invalid = sqlite3_column_int64(stmt, 8);
@@ -490,7 +488,7 @@ store_run_each(struct store *st, int (*fn)(const struct store_run *, void *),
 	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_err(st, err, "history");
+		return store_db_err(st, err, "history");
 	return 0;
 }
 
@@ -526,7 +524,7 @@ store_row_add(struct store *st, int64_t run, const struct store_row *r,
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
-		return db_err(st, err, "insert row");
+		return store_db_err(st, err, "insert row");
 	*id = sqlite3_last_insert_rowid(st->db);
 	if (st->first_row == 0)
 		st->first_row = *id;
@@ -560,7 +558,7 @@ store_problem_add(struct store *st, const struct store_problem *p,
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	if (rc != SQLITE_DONE)
-		return db_err(st, err, "insert problem");
+		return store_db_err(st, err, "insert problem");
 	return 0;
 }
 
@@ -571,7 +569,7 @@ store_row_set_state(struct store *st, int64_t row, const char *state,
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (st->set_state == NULL && prepare(st, "UPDATE run_row SET state = ?,"
+	if (st->set_state == NULL && store_prepare(st, "UPDATE run_row SET state = ?,"
 	    " dup_of = ? WHERE id = ?", &st->set_state, err) == -1)
 		return -1;
 	s = st->set_state;
@@ -584,7 +582,7 @@ store_row_set_state(struct store *st, int64_t row, const char *state,
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
-		return db_err(st, err, "update row");
+		return store_db_err(st, err, "update row");
 	return 0;
 }
 
@@ -596,7 +594,7 @@ store_row_get(struct store *st, int64_t row, struct store_row *r)
 
 	if (st->get_row != NULL)
 		sqlite3_reset(st->get_row);
-	else if (prepare(st, "SELECT line, state, customer_id, company_name,"
+	else if (store_prepare(st, "SELECT line, state, customer_id, company_name,"
 	    " first_name, last_name, email, phone_number, address_line1,"
 	    " address_line2, address_line3, city, state_code, region,"
 	    " postal_code, country, culture, language FROM run_row"
@@ -625,7 +623,7 @@ store_rule_counts(struct store *st, int64_t run,
 	struct store_rule_count	 c;
 	int			 rc;
 
-	if (prepare(st, "SELECT p.rule, count(*) AS n,"
+	if (store_prepare(st, "SELECT p.rule, count(*) AS n,"
 	    " (SELECT group_concat(line, ', ') FROM (SELECT DISTINCT r2.line"
 	    "   FROM row_problem p2 JOIN run_row r2 ON r2.id = p2.row"
 	    "   WHERE r2.run = ?1 AND p2.rule = p.rule ORDER BY r2.line"
@@ -636,15 +634,15 @@ store_rule_counts(struct store *st, int64_t run,
 		return -1;
 	sqlite3_bind_int64(stmt, 1, run);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		c.rule = col_text(stmt, 0);
+		c.rule = store_col_text(stmt, 0);
 		c.count = sqlite3_column_int64(stmt, 1);
-		c.lines = col_text(stmt, 2);
+		c.lines = store_col_text(stmt, 2);
 		if (fn(&c, arg) == -1)
 			break;
 	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_err(st, err, "rule counts");
+		return store_db_err(st, err, "rule counts");
 	return 0;
 }
 
@@ -657,7 +655,7 @@ store_problems(struct store *st, int64_t run, long limit,
 	struct store_problem_line	 p;
 	int				 rc;
 
-	if (prepare(st, "SELECT r.line, p.col, p.rule, p.value, p.message,"
+	if (store_prepare(st, "SELECT r.line, p.col, p.rule, p.value, p.message,"
 	    " p.hint FROM row_problem p JOIN run_row r ON r.id = p.row"
 	    " WHERE r.run = ? ORDER BY r.line, p.id LIMIT ?", &stmt,
 	    err) == -1)
@@ -667,24 +665,24 @@ store_problems(struct store *st, int64_t run, long limit,
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		p.line = sqlite3_column_int64(stmt, 0);
 		p.column = (const char *)sqlite3_column_text(stmt, 1);
-		p.rule = col_text(stmt, 2);
+		p.rule = store_col_text(stmt, 2);
 		p.value = (const char *)sqlite3_column_text(stmt, 3);
-		p.message = col_text(stmt, 4);
+		p.message = store_col_text(stmt, 4);
 		p.hint = (const char *)sqlite3_column_text(stmt, 5);
 		if (fn(&p, arg) == -1)
 			break;
 	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_err(st, err, "problems");
+		return store_db_err(st, err, "problems");
 	return 0;
 }
 
 /* Copies a column's text into a fixed buffer. */
-static void
-copy_col(sqlite3_stmt *stmt, int i, char *buf, size_t len)
+void
+store_copy_col(sqlite3_stmt *stmt, int i, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s", col_text(stmt, i));
+	snprintf(buf, len, "%s", store_col_text(stmt, i));
 }
 
 int
@@ -694,7 +692,7 @@ store_run_info(struct store *st, int64_t run, struct store_runinfo *ri,
 	sqlite3_stmt	*stmt;
 	int		 rc;
 
-	if (prepare(st, "SELECT id, row_first, row_last, n_rows, n_valid,"
+	if (store_prepare(st, "SELECT id, row_first, row_last, n_rows, n_valid,"
 	    " n_invalid, n_duplicate, file, clear_token, checked_at,"
 	    " check_source, snapshot_mtime, plan_hash FROM run"
 	    " WHERE staged_at IS NOT NULL AND (id = ?1 OR (?1 = 0 AND id ="
@@ -706,7 +704,7 @@ store_run_info(struct store *st, int64_t run, struct store_runinfo *ri,
 	if (rc != SQLITE_ROW) {
 		sqlite3_finalize(stmt);
 		if (rc != SQLITE_DONE)
-			return db_err(st, err, "run");
+			return store_db_err(st, err, "run");
 		if (run == 0)
 			return imp_errf(err, IMP_EXIT_USAGE, "%s: no run "
 			    "staged yet; 'importer stage FILE' first",
@@ -723,12 +721,12 @@ store_run_info(struct store *st, int64_t run, struct store_runinfo *ri,
 	ri->valid = sqlite3_column_int64(stmt, 4);
 	ri->invalid = sqlite3_column_int64(stmt, 5);
 	ri->duplicate = sqlite3_column_int64(stmt, 6);
-	copy_col(stmt, 7, ri->file, sizeof ri->file);
-	copy_col(stmt, 8, ri->clear_token, sizeof ri->clear_token);
-	copy_col(stmt, 9, ri->checked_at, sizeof ri->checked_at);
-	copy_col(stmt, 10, ri->check_source, sizeof ri->check_source);
-	copy_col(stmt, 11, ri->snapshot_mtime, sizeof ri->snapshot_mtime);
-	copy_col(stmt, 12, ri->plan_hash, sizeof ri->plan_hash);
+	store_copy_col(stmt, 7, ri->file, sizeof ri->file);
+	store_copy_col(stmt, 8, ri->clear_token, sizeof ri->clear_token);
+	store_copy_col(stmt, 9, ri->checked_at, sizeof ri->checked_at);
+	store_copy_col(stmt, 10, ri->check_source, sizeof ri->check_source);
+	store_copy_col(stmt, 11, ri->snapshot_mtime, sizeof ri->snapshot_mtime);
+	store_copy_col(stmt, 12, ri->plan_hash, sizeof ri->plan_hash);
 	sqlite3_finalize(stmt);
 	return 0;
 }
@@ -747,12 +745,12 @@ store_counts(struct store *st, const struct store_runinfo *ri,
 	c->valid = ri->valid;
 	c->invalid = ri->invalid;
 	c->duplicate = ri->duplicate;
-	if (prepare(st, "SELECT state, count(*), sum(review) FROM outcome"
+	if (store_prepare(st, "SELECT state, count(*), sum(review) FROM outcome"
 	    " WHERE run = ? GROUP BY state", &stmt, err) == -1)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, ri->id);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		state = col_text(stmt, 0);
+		state = store_col_text(stmt, 0);
 		n = sqlite3_column_int64(stmt, 1);
 		seen += n;
 		c->review += sqlite3_column_int64(stmt, 2);
@@ -773,10 +771,10 @@ store_counts(struct store *st, const struct store_runinfo *ri,
 	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
-		return db_err(st, err, "counts");
+		return store_db_err(st, err, "counts");
 	/* Valid rows without an outcome are not checked yet: pending. */
 	c->pending += c->valid - seen + c->sending;
-	if (prepare(st, "SELECT count(DISTINCT row) FROM plan_change"
+	if (store_prepare(st, "SELECT count(DISTINCT row) FROM plan_change"
 	    " WHERE row BETWEEN ? AND ?", &stmt, err) == -1)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, ri->row_first);
@@ -796,7 +794,7 @@ store_rows_each(struct store *st, const struct store_runinfo *ri,
 	struct store_row	 r;
 	int			 i, rc;
 
-	if (prepare(st, "SELECT id, line, state, customer_id, company_name,"
+	if (store_prepare(st, "SELECT id, line, state, customer_id, company_name,"
 	    " first_name, last_name, email, phone_number, address_line1,"
 	    " address_line2, address_line3, city, state_code, region,"
 	    " postal_code, country, culture, language FROM run_row"
@@ -809,7 +807,7 @@ store_rows_each(struct store *st, const struct store_runinfo *ri,
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		memset(&r, 0, sizeof r);
 		r.line = sqlite3_column_int64(stmt, 1);
-		r.state = col_text(stmt, 2);
+		r.state = store_col_text(stmt, 2);
 		for (i = 0; i < COL_COUNT; i++) {
 			r.norm[i] = (const char *)sqlite3_column_text(stmt,
 			    3 + i);
@@ -822,7 +820,7 @@ store_rows_each(struct store *st, const struct store_runinfo *ri,
 	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
-		return db_err(st, err, "rows");
+		return store_db_err(st, err, "rows");
 	return 0;
 }
 
@@ -844,7 +842,7 @@ store_plan_begin(struct store *st, const struct store_runinfo *ri,
 {
 	if (store_begin_bulk(st, err) == -1)
 		return -1;
-	if (exec(st, store_plan_temp, err) == -1 ||
+	if (store_exec(st, store_plan_temp, err) == -1 ||
 	    store_check_reset(st, ri, err) == -1) {
 		store_rollback(st);
 		return -1;
@@ -857,7 +855,7 @@ store_plan_finish(struct store *st, const struct store_runinfo *ri,
     const char *source, const char *snapshot_mtime, char hash[65],
     struct imp_err *err)
 {
-	if (exec(st, "INSERT INTO account SELECT * FROM t_account"
+	if (store_exec(st, "INSERT INTO account SELECT * FROM t_account"
 	    " ORDER BY row;"
 	    "INSERT INTO plan_change (row, col, old, new) SELECT row, col,"
 	    " old, new FROM t_change ORDER BY row, col;"
@@ -893,7 +891,7 @@ store_check_reset(struct store *st, const struct store_runinfo *ri,
 	int		 rc;
 
 	for (i = 0; i < sizeof sql / sizeof sql[0]; i++) {
-		if (prepare(st, sql[i], &stmt, err) == -1)
+		if (store_prepare(st, sql[i], &stmt, err) == -1)
 			return -1;
 		if (sqlite3_bind_parameter_count(stmt) != 2)
 			sqlite3_bind_int64(stmt, 1, ri->id);
@@ -904,7 +902,7 @@ store_check_reset(struct store *st, const struct store_runinfo *ri,
 		rc = sqlite3_step(stmt);
 		sqlite3_finalize(stmt);
 		if (rc != SQLITE_DONE)
-			return db_err(st, err, "reset check");
+			return store_db_err(st, err, "reset check");
 	}
 	return 0;
 }
@@ -926,8 +924,8 @@ store_sent_count(struct store *st, const struct store_runinfo *ri)
 	return n;
 }
 
-static void
-bind_opt(sqlite3_stmt *s, int i, const char *v)
+void
+store_bind_opt(sqlite3_stmt *s, int i, const char *v)
 {
 	if (v != NULL && *v != '\0')
 		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
@@ -942,7 +940,7 @@ store_plan_account(struct store *st, int64_t run, int64_t row,
 	sqlite3_stmt	*s;
 	int		 i, rc;
 
-	if (st->ins_account == NULL && prepare(st, "INSERT INTO t_account"
+	if (st->ins_account == NULL && store_prepare(st, "INSERT INTO t_account"
 	    " (row, run, customer_id, etag, profile_id, fetched_at, body,"
 	    " company_name, first_name, last_name, email, phone_number,"
 	    " address_line1, address_line2, address_line3, city, state_code,"
@@ -954,15 +952,15 @@ store_plan_account(struct store *st, int64_t run, int64_t row,
 	sqlite3_bind_int64(s, 1, row);
 	sqlite3_bind_int64(s, 2, run);
 	sqlite3_bind_text(s, 3, a->customer_id, -1, SQLITE_STATIC);
-	bind_opt(s, 4, a->etag);
-	bind_opt(s, 5, a->profile_id);
-	bind_opt(s, 6, a->body);
+	store_bind_opt(s, 4, a->etag);
+	store_bind_opt(s, 5, a->profile_id);
+	store_bind_opt(s, 6, a->body);
 	for (i = 1; i < COL_COUNT; i++)
-		bind_opt(s, 6 + i, a->value[i]);
+		store_bind_opt(s, 6 + i, a->value[i]);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
-		return db_err(st, err, "account");
+		return store_db_err(st, err, "account");
 	return 0;
 }
 
@@ -973,19 +971,19 @@ store_plan_change(struct store *st, int64_t row, int col, const char *old,
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (st->ins_change == NULL && prepare(st, "INSERT INTO t_change"
+	if (st->ins_change == NULL && store_prepare(st, "INSERT INTO t_change"
 	    " (row, col, old, new) VALUES (?, ?, ?, ?)", &st->ins_change,
 	    err) == -1)
 		return -1;
 	s = st->ins_change;
 	sqlite3_bind_int64(s, 1, row);
 	sqlite3_bind_int(s, 2, col);
-	bind_opt(s, 3, old);
+	store_bind_opt(s, 3, old);
 	sqlite3_bind_text(s, 4, new, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
-		return db_err(st, err, "change");
+		return store_db_err(st, err, "change");
 	return 0;
 }
 
@@ -997,7 +995,7 @@ store_plan_outcome(struct store *st, int64_t run, int64_t row,
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (st->ins_outcome == NULL && prepare(st, "INSERT INTO t_outcome"
+	if (st->ins_outcome == NULL && store_prepare(st, "INSERT INTO t_outcome"
 	    " (row, run, state, review, normalized, message)"
 	    " VALUES (?, ?, ?, ?, ?, ?)", &st->ins_outcome, err) == -1)
 		return -1;
@@ -1007,11 +1005,11 @@ store_plan_outcome(struct store *st, int64_t run, int64_t row,
 	sqlite3_bind_text(s, 3, state, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 4, review);
 	sqlite3_bind_int64(s, 5, normalized);
-	bind_opt(s, 6, message);
+	store_bind_opt(s, 6, message);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
-		return db_err(st, err, "outcome");
+		return store_db_err(st, err, "outcome");
 	return 0;
 }
 
@@ -1022,19 +1020,19 @@ store_run_checked(struct store *st, int64_t run, const char *source,
 	sqlite3_stmt	*stmt;
 	int		 rc;
 
-	if (prepare(st, "UPDATE run SET checked_at ="
+	if (store_prepare(st, "UPDATE run SET checked_at ="
 	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), check_source = ?,"
 	    " snapshot_mtime = ?, plan_hash = ? WHERE id = ?", &stmt,
 	    err) == -1)
 		return -1;
 	sqlite3_bind_text(stmt, 1, source, -1, SQLITE_STATIC);
-	bind_opt(stmt, 2, snapshot_mtime);
+	store_bind_opt(stmt, 2, snapshot_mtime);
 	sqlite3_bind_text(stmt, 3, plan_hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 4, run);
 	rc = sqlite3_step(stmt);
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
-		return db_err(st, err, "checked");
+		return store_db_err(st, err, "checked");
 	return 0;
 }
 
@@ -1072,24 +1070,24 @@ store_plan_hash(struct store *st, const struct store_runinfo *ri,
 		EVP_MD_CTX_free(md);
 		return imp_errf(err, IMP_EXIT_SOFTWARE, "SHA-256 unavailable");
 	}
-	if (prepare(st, "SELECT row, col, old, new FROM plan_change"
+	if (store_prepare(st, "SELECT row, col, old, new FROM plan_change"
 	    " WHERE row BETWEEN ? AND ? ORDER BY row, col", &stmt, err) == -1)
 		goto out;
 	sqlite3_bind_int64(stmt, 1, ri->row_first);
 	sqlite3_bind_int64(stmt, 2, ri->row_last);
 	if (hash_rows(stmt, md) == -1) {
-		db_err(st, err, "plan hash");
+		store_db_err(st, err, "plan hash");
 		goto out;
 	}
 	sqlite3_finalize(stmt);
 	/* Outcomes as check left them: unchanged, not_found, review. */
-	if (prepare(st, "SELECT row, CASE WHEN state IN ('unchanged',"
+	if (store_prepare(st, "SELECT row, CASE WHEN state IN ('unchanged',"
 	    " 'not_found') THEN state ELSE 'planned' END, review FROM outcome"
 	    " WHERE run = ? ORDER BY row", &stmt, err) == -1)
 		goto out;
 	sqlite3_bind_int64(stmt, 1, ri->id);
 	if (hash_rows(stmt, md) == -1) {
-		db_err(st, err, "plan hash");
+		store_db_err(st, err, "plan hash");
 		goto out;
 	}
 	EVP_DigestFinal_ex(md, d, &dl);
@@ -1111,7 +1109,7 @@ store_changes_each(struct store *st, const struct store_runinfo *ri,
 	struct store_change	 c;
 	int			 rc;
 
-	if (prepare(st, "SELECT c.row, r.line, r.customer_id,"
+	if (store_prepare(st, "SELECT c.row, r.line, r.customer_id,"
 	    " coalesce(r.company_name, a.company_name), c.col, c.old, c.new,"
 	    " coalesce(o.review, 0) FROM plan_change c"
 	    " JOIN run_row r ON r.id = c.row"
@@ -1125,18 +1123,18 @@ store_changes_each(struct store *st, const struct store_runinfo *ri,
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		c.row = sqlite3_column_int64(stmt, 0);
 		c.line = sqlite3_column_int64(stmt, 1);
-		c.customer_id = col_text(stmt, 2);
+		c.customer_id = store_col_text(stmt, 2);
 		c.company = (const char *)sqlite3_column_text(stmt, 3);
 		c.col = sqlite3_column_int(stmt, 4);
 		c.old = (const char *)sqlite3_column_text(stmt, 5);
-		c.new = col_text(stmt, 6);
+		c.new = store_col_text(stmt, 6);
 		c.review = sqlite3_column_int(stmt, 7);
 		if (fn(&c, arg) == -1)
 			break;
 	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_err(st, err, "changes");
+		return store_db_err(st, err, "changes");
 	return 0;
 }
 

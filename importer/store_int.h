@@ -1,0 +1,46 @@
+/*
+ * store_int.h: what the store's files share (store.c, and any other
+ * store_*.c): the handle and the SQL helpers. Private to the store: every
+ * other module goes through store.h.
+ */
+#ifndef IMPORTER_STORE_INT_H
+#define IMPORTER_STORE_INT_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "importer.h"
+
+struct store {
+	sqlite3		*db;
+	char		*path;
+	sqlite3_stmt	*ins_row;
+	sqlite3_stmt	*ins_problem;
+	sqlite3_stmt	*set_state;
+	sqlite3_stmt	*get_row;
+	sqlite3_stmt	*ins_account;
+	sqlite3_stmt	*ins_change;
+	sqlite3_stmt	*ins_outcome;
+	int		 in_tx;
+	int		 bulk;		/* in DELETE mode for a bulk load */
+	int64_t		 first_row;	/* of the run being staged */
+	int64_t		 last_row;
+};
+
+/* Fills err with "path: what: sqlite's message"; returns -1. */
+int		 store_db_err(struct store *st, struct imp_err *err,
+		    const char *what);
+/* Runs SQL without results; -1 with err (may be NULL) on failure. */
+int		 store_exec(struct store *st, const char *sql,
+		    struct imp_err *err);
+int		 store_prepare(struct store *st, const char *sql,
+		    sqlite3_stmt **stmt, struct imp_err *err);
+/* A column's text, "" for NULL; valid until the next step. */
+const char	*store_col_text(sqlite3_stmt *stmt, int i);
+/* Binds v, or NULL when v is NULL or empty. */
+void		 store_bind_opt(sqlite3_stmt *s, int i, const char *v);
+void		 store_copy_col(sqlite3_stmt *stmt, int i, char *buf,
+		    size_t len);
+
+#endif
