@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -62,7 +63,9 @@ const struct cmd_entry cmd_sandbox_entry = {
 	"a reply\n"
 	"  --slow P:MS         hold the reply back MS milliseconds\n"
 	"  --bom P             put a UTF-8 BOM before the JSON body\n"
-	"with -v, one access line per request on stderr (never the token)\n",
+	"with -v, one access line per request on stderr (never the token).\n"
+	"Without --latency and --slow it answers from one event loop per "
+	"core,\notherwise from one thread per connection.\n",
 	cmd_sandbox_exec
 };
 
@@ -198,6 +201,7 @@ cmd_sandbox_exec(int argc, char **argv)
 	size_t			 added = 0, present = 0;
 	char			 token[40], url[128];
 	double			 p;
+	long			 ncpu;
 	int			 c, sig, rc = IMP_EXIT_OK, generated = 0;
 
 	memset(&err, 0, sizeof err);
@@ -318,6 +322,12 @@ cmd_sandbox_exec(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* Sleeping requests need one thread each; without them a pool of
+	 * event loops, one per core, answers faster. */
+	if (fo.latency_ms == 0 && fo.spread_ms == 0 && fo.pslow == 0) {
+		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		so.threads = ncpu > 1 ? (unsigned)ncpu : 1;
+	}
 	so.accounts = acc;
 	so.iso = iso;
 	so.fault = fault;

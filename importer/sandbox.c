@@ -1225,8 +1225,13 @@ sandbox_start(const struct sandbox_opts *opts, struct imp_err *err)
 	bind_addr = opts->bind != NULL ? opts->bind : "127.0.0.1";
 	memset(&sin, 0, sizeof sin);
 	memset(&sin6, 0, sizeof sin6);
-	flags = MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
+	/* Requests that sleep (latency, slow replies) need a thread of
+	 * their own; otherwise a few event-loop threads answer faster. */
+	flags = MHD_USE_INTERNAL_POLLING_THREAD;
+	if (opts->threads == 0)
+		flags |= MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
+	else
+		flags |= MHD_USE_EPOLL;
 	if (inet_pton(AF_INET, bind_addr, &sin.sin_addr) == 1) {
 		sin.sin_family = AF_INET;
 		sin.sin_port = htons((uint16_t)opts->port);
@@ -1256,6 +1261,8 @@ sandbox_start(const struct sandbox_opts *opts, struct imp_err *err)
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, sb,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(opts->threads > 1 ?
+	    opts->threads : 0),
 	    MHD_OPTION_END);
 	if (sb->d == NULL) {
 		imp_errf(err, IMP_EXIT_UNAVAILABLE, "cannot listen on %s "

@@ -32,6 +32,9 @@ struct sandbox_opts {
 	const struct isodata	*iso;		/* borrowed */
 	struct fault		*fault;		/* borrowed; NULL: none */
 	unsigned		 max_page;	/* 0: 500 */
+	unsigned		 threads;	/* 0: one per connection (needed
+						 * when requests sleep); N: a
+						 * pool of N event loops */
 	sandbox_log_fn		 log;		/* NULL: no access log */
 	void			*log_arg;
 };
