@@ -24,7 +24,9 @@ struct profile_ctx {
 	char		 why[256];	/* and what was wrong with it */
 };
 
-static const char *const profile_sections[] = { "columns", "validation" };
+static const char *const profile_sections[] = {
+	"columns", "validation", "service", "submit"
+};
 
 /* Keeps the reason for the first refused line. */
 static int
@@ -63,7 +65,7 @@ reader(char *str, int num, void *stream)
 		    strncmp(p + 1, profile_sections[i], e - p - 1) == 0)
 			return str;
 	snprintf(why, sizeof why, "unknown section [%.*s] (known: [columns], "
-	    "[validation])", (int)(e - p - 1), p + 1);
+	    "[validation], [service], [submit])", (int)(e - p - 1), p + 1);
 	refuse(ctx, why);
 	return str;
 }
@@ -90,6 +92,108 @@ set_required(struct profile_ctx *ctx, const char *value)
 	}
 	free(list);
 	return 1;
+}
+
+static int
+set_string(char **dst, const char *value)
+{
+	free(*dst);
+	*dst = xstrdup(value);
+	return 1;
+}
+
+static int
+service_key(struct profile_ctx *ctx, const char *name, const char *value)
+{
+	struct profile	*pf = ctx->pf;
+	char		 why[256];
+
+	if (strcmp(name, "cloud") == 0) {
+		if (strcmp(value, "global") != 0 && strcmp(value, "china") != 0)
+			return refuse(ctx, "cloud is 'global' or 'china' (the "
+			    "service operated by 21Vianet)");
+		return set_string(&pf->cloud, value);
+	}
+	if (strcmp(name, "endpoint") == 0)
+		return set_string(&pf->endpoint, value);
+	if (strcmp(name, "cacert") == 0)
+		return set_string(&pf->cacert, value);
+	if (strcmp(name, "token_command") == 0)
+		return set_string(&pf->token_command, value);
+	if (strcmp(name, "tenant") == 0)
+		return set_string(&pf->tenant, value);
+	if (strcmp(name, "client_id") == 0)
+		return set_string(&pf->client_id, value);
+	if (strcmp(name, "client_secret_env") == 0)
+		return set_string(&pf->client_secret_env, value);
+	if (strcmp(name, "client_secret") == 0 || strcmp(name, "token") == 0)
+		return refuse(ctx, "secrets never go in a profile: name the "
+		    "environment variable that holds it (client_secret_env), "
+		    "or a token_command");
+	snprintf(why, sizeof why, "unknown key '%s' in [service] (known: "
+	    "cloud, endpoint, cacert, token_command, tenant, client_id, "
+	    "client_secret_env)", name);
+	return refuse(ctx, why);
+}
+
+/* A whole number in [lo, hi] into *out; 0 (refused) otherwise. */
+static int
+set_number(struct profile_ctx *ctx, const char *name, const char *value,
+    double lo, double hi, double *out)
+{
+	char	*end, why[256];
+	double	 v;
+
+	v = strtod(value, &end);
+	if (end == value || *end != '\0' || v < lo || v > hi) {
+		snprintf(why, sizeof why, "%s: '%s' is not a number from %g "
+		    "to %g", name, value, lo, hi);
+		return refuse(ctx, why);
+	}
+	*out = v;
+	return 1;
+}
+
+static int
+submit_key(struct profile_ctx *ctx, const char *name, const char *value)
+{
+	struct profile	*pf = ctx->pf;
+	char		 why[256];
+	double		 v;
+
+	if (strcmp(name, "concurrency") == 0) {
+		if (!set_number(ctx, name, value, 1, 256, &v))
+			return 0;
+		pf->concurrency = (int)v;
+		return 1;
+	}
+	if (strcmp(name, "rate") == 0)
+		return set_number(ctx, name, value, 0.01, 100000, &pf->rate);
+	if (strcmp(name, "retries") == 0) {
+		if (!set_number(ctx, name, value, 0, 20, &v))
+			return 0;
+		pf->retries = (int)v;
+		return 1;
+	}
+	if (strcmp(name, "timeout") == 0) {
+		if (!set_number(ctx, name, value, 1, 3600, &v))
+			return 0;
+		pf->timeout = (int)v;
+		return 1;
+	}
+	if (strcmp(name, "max_changes") == 0) {
+		if (!set_number(ctx, name, value, 0, 1e12, &v))
+			return 0;
+		pf->max_changes = (long)v;
+		return 1;
+	}
+	if (strcmp(name, "max_change_percent") == 0)
+		return set_number(ctx, name, value, 0, 100,
+		    &pf->max_change_percent);
+	snprintf(why, sizeof why, "unknown key '%s' in [submit] (known: "
+	    "concurrency, rate, retries, timeout, max_changes, "
+	    "max_change_percent)", name);
+	return refuse(ctx, why);
 }
 
 static int
@@ -135,6 +239,10 @@ handler(void *user, const char *section, const char *name, const char *value)
 		    "required)", name);
 		return refuse(ctx, why);
 	}
+	if (strcmp(section, "service") == 0)
+		return service_key(ctx, name, value);
+	if (strcmp(section, "submit") == 0)
+		return submit_key(ctx, name, value);
 	if (*section == '\0')
 		return refuse(ctx, "a key before any [section]");
 	/* reader() has refused the section line already. */
@@ -150,6 +258,9 @@ profile_load(struct profile *pf, const char *path, struct imp_err *err)
 
 	memset(pf, 0, sizeof *pf);
 	pf->clear_token = xstrdup(PROFILE_CLEAR_TOKEN);
+	pf->retries = -1;
+	pf->max_changes = -1;
+	pf->max_change_percent = -1;
 	if (path == NULL)
 		return 0;
 	pf->path = xstrdup(path);
@@ -188,5 +299,12 @@ profile_free(struct profile *pf)
 	free(pf->columns);
 	free(pf->clear_token);
 	free(pf->path);
+	free(pf->cloud);
+	free(pf->endpoint);
+	free(pf->cacert);
+	free(pf->token_command);
+	free(pf->tenant);
+	free(pf->client_id);
+	free(pf->client_secret_env);
 	memset(pf, 0, sizeof *pf);
 }

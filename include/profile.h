@@ -19,6 +19,23 @@ struct profile {
 	size_t			 ncolumns;
 	char			*clear_token;	/* [validation] clear_token */
 	unsigned		 required;	/* [validation] required: 1 << col */
+
+	/* [service]: where the account service is and how to log in. */
+	char			*cloud;		/* "global" or "china" */
+	char			*endpoint;	/* an API base URL */
+	char			*cacert;	/* a CA bundle for private CAs */
+	char			*token_command;	/* prints a bearer token */
+	char			*tenant;	/* OAuth2 client credentials: */
+	char			*client_id;
+	char			*client_secret_env;	/* the variable's name */
+
+	/* [submit]: 0 or -1 where not given (the defaults apply). */
+	int			 concurrency;
+	double			 rate;		/* requests per second */
+	int			 retries;
+	int			 timeout;	/* seconds per request */
+	long			 max_changes;	/* -1: no limit */
+	double			 max_change_percent;	/* -1: no limit */
 };
 
 /*

@@ -1,0 +1,660 @@
+/*
+ * client.c: the request engine. One curl multi handle; requests wait in a
+ * ready queue (FIFO) or, while backing off, in a delayed list; a loop
+ * starts them as concurrency, rate and Retry-After allow, and hands each
+ * finished one to its callback.
+ */
+#include "config.h"
+
+#include "client.h"
+
+#include <sys/random.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "xmalloc.h"
+
+#define CLIENT_MAX_BODY		(8 * 1024 * 1024)
+#define CLIENT_MAX_THROTTLES	12	/* 429/503 replies per request */
+#define CLIENT_MAX_RETRY_AFTER	300.0	/* seconds */
+
+struct pending {
+	struct client_req	*req;
+	client_done_fn		 done;
+	void			*arg;
+	CURL			*easy;
+	struct curl_slist	*hdrs;
+	char			*url;
+	char			*buf;
+	size_t			 len, cap;
+	double			 not_before;
+	double			 retry_after;	/* from the reply, or 0 */
+	int			 retries;
+	int			 throttles;
+	int			 reauthed;
+	char			 errbuf[CURL_ERROR_SIZE];
+	struct pending		*next;
+};
+
+struct client {
+	CURLM			*multi;
+	struct client_opts	 opts;
+	struct auth		*auth;
+	struct pending		*head, *tail;	/* ready */
+	struct pending		*delayed;	/* backing off */
+	size_t			 queued;
+	int			 active, max_active;
+	double			 next_start, pause_until;
+	int			 stopped, fatal;
+	struct imp_err		 ferr;
+	struct client_stats	 st;
+	unsigned		 streak;
+	CURL			*spare[64];
+	int			 nspare;
+	int			(*feed)(void *);
+	void			*feed_arg;
+	int			 fed_all;
+	uint64_t		 rng;
+};
+
+static double
+now_s(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void
+client_guid(char buf[37])
+{
+	unsigned char	b[16];
+	size_t		i, o = 0;
+
+	if (getrandom(b, sizeof b, 0) != sizeof b) {
+		uint64_t	x = (uint64_t)time(NULL) ^ (uint64_t)clock();
+
+		for (i = 0; i < 16; i++) {
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			b[i] = x >> 56;
+		}
+	}
+	b[6] = (b[6] & 0x0f) | 0x40;	/* version 4 */
+	b[8] = (b[8] & 0x3f) | 0x80;	/* variant */
+	for (i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			buf[o++] = '-';
+		snprintf(buf + o, 3, "%02x", b[i]);
+		o += 2;
+	}
+	buf[36] = '\0';
+}
+
+/* Plain http is for loopback (the sandbox) unless asked for. */
+static int
+check_url(const char *base, int allow_http, struct imp_err *err)
+{
+	CURLU	*u;
+	char	*scheme = NULL, *host = NULL;
+	int	 rc = 0;
+
+	u = curl_url();
+	if (curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+		rc = imp_errf(err, IMP_EXIT_USAGE, "'%s' is not a URL", base);
+	} else if (strcasecmp(scheme, "https") != 0 &&
+	    strcasecmp(scheme, "http") != 0) {
+		rc = imp_errf(err, IMP_EXIT_USAGE, "%s: only https (or http "
+		    "to this machine) is spoken", base);
+	} else if (strcasecmp(scheme, "http") == 0 && !allow_http &&
+	    strcmp(host, "localhost") != 0 && strncmp(host, "127.", 4) != 0 &&
+	    strcmp(host, "[::1]") != 0) {
+		rc = imp_errf(err, IMP_EXIT_USAGE, "%s: plain http to another "
+		    "machine would send the token and personal data in the "
+		    "clear; use https (or --allow-http)", base);
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+struct client *
+client_new(const struct client_opts *opts, struct auth *auth,
+    struct imp_err *err)
+{
+	struct client	*cl;
+
+	if (check_url(opts->base, opts->allow_http, err) == -1)
+		return NULL;
+	cl = xcalloc(1, sizeof *cl);
+	cl->opts = *opts;
+	if (cl->opts.concurrency <= 0)
+		cl->opts.concurrency = 8;
+	if (cl->opts.retries < 0)
+		cl->opts.retries = 4;
+	if (cl->opts.timeout_ms <= 0)
+		cl->opts.timeout_ms = 60000;
+	cl->max_active = cl->opts.concurrency;
+	cl->auth = auth;
+	cl->multi = curl_multi_init();
+	curl_multi_setopt(cl->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+	curl_multi_setopt(cl->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+	    (long)cl->opts.concurrency);
+	cl->rng = (uint64_t)time(NULL) * 2654435761u + (uintptr_t)cl;
+	return cl;
+}
+
+static void
+pending_free(struct pending *p)
+{
+	curl_slist_free_all(p->hdrs);
+	free(p->url);
+	free(p->buf);
+	free(p);
+}
+
+void
+client_free(struct client *cl)
+{
+	struct pending	*p, *n;
+	int		 i;
+
+	if (cl == NULL)
+		return;
+	for (p = cl->head; p != NULL; p = n) {
+		n = p->next;
+		pending_free(p);
+	}
+	for (p = cl->delayed; p != NULL; p = n) {
+		n = p->next;
+		pending_free(p);
+	}
+	for (i = 0; i < cl->nspare; i++)
+		curl_easy_cleanup(cl->spare[i]);
+	curl_multi_cleanup(cl->multi);
+	free(cl);
+}
+
+void
+client_req_clear(struct client_req *req)
+{
+	free(req->resp);
+	req->resp = NULL;
+	req->resplen = 0;
+}
+
+static void
+push_back(struct client *cl, struct pending *p)
+{
+	p->next = NULL;
+	if (cl->tail != NULL)
+		cl->tail->next = p;
+	else
+		cl->head = p;
+	cl->tail = p;
+	cl->queued++;
+}
+
+static void
+push_front(struct client *cl, struct pending *p)
+{
+	p->next = cl->head;
+	cl->head = p;
+	if (cl->tail == NULL)
+		cl->tail = p;
+	cl->queued++;
+}
+
+void
+client_add(struct client *cl, struct client_req *req, client_done_fn done,
+    void *arg)
+{
+	struct pending	*p;
+
+	p = xcalloc(1, sizeof *p);
+	p->req = req;
+	p->done = done;
+	p->arg = arg;
+	req->fate = CLIENT_DONE;
+	req->status = 0;
+	req->attempts = 0;
+	req->error[0] = '\0';
+	req->etag[0] = '\0';
+	client_req_clear(req);
+	if (req->request_id[0] == '\0')
+		client_guid(req->request_id);
+	push_back(cl, p);
+}
+
+void
+client_feed(struct client *cl, int (*feed)(void *), void *arg)
+{
+	cl->feed = feed;
+	cl->feed_arg = arg;
+	cl->fed_all = 0;
+}
+
+void
+client_stop(struct client *cl)
+{
+	cl->stopped = 1;
+}
+
+void
+client_stats(const struct client *cl, struct client_stats *s)
+{
+	*s = cl->st;
+	s->concurrency = cl->max_active;
+}
+
+static size_t
+on_body(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct pending	*p = arg;
+	size_t		 n = size * nmemb;
+
+	if (p->len + n > CLIENT_MAX_BODY)
+		return 0;	/* aborts: CURLE_WRITE_ERROR */
+	if (p->len + n + 1 > p->cap) {
+		p->cap = (p->len + n + 1) * 2;
+		p->buf = xreallocarray(p->buf, p->cap, 1);
+	}
+	memcpy(p->buf + p->len, data, n);
+	p->len += n;
+	p->buf[p->len] = '\0';
+	return n;
+}
+
+/* Copies a header's value (trimmed, quotes and W/ removed for ETag). */
+static int
+header_value(const char *line, size_t len, const char *name, char *out,
+    size_t outsize)
+{
+	size_t	n = strlen(name), i, o = 0;
+
+	if (len <= n + 1 || strncasecmp(line, name, n) != 0 ||
+	    line[n] != ':')
+		return 0;
+	i = n + 1;
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	if (i + 1 < len && line[i] == 'W' && line[i + 1] == '/')
+		i += 2;
+	if (i < len && line[i] == '"')
+		i++;
+	while (i < len && o + 1 < outsize && line[i] != '\r' &&
+	    line[i] != '\n' && line[i] != '"')
+		out[o++] = line[i++];
+	out[o] = '\0';
+	return 1;
+}
+
+static size_t
+on_header(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct pending	*p = arg;
+	size_t		 n = size * nmemb;
+	char		 v[128];
+	time_t		 t;
+
+	if (header_value(data, n, "ETag", p->req->etag, sizeof p->req->etag))
+		return n;
+	if (header_value(data, n, "Retry-After", v, sizeof v)) {
+		if (v[0] >= '0' && v[0] <= '9')
+			p->retry_after = atof(v);
+		else if ((t = curl_getdate(v, NULL)) != -1)
+			p->retry_after = difftime(t, time(NULL));
+		if (p->retry_after < 0)
+			p->retry_after = 0;
+		if (p->retry_after > CLIENT_MAX_RETRY_AFTER)
+			p->retry_after = CLIENT_MAX_RETRY_AFTER;
+	}
+	return n;
+}
+
+static int
+start(struct client *cl, struct pending *p)
+{
+	struct client_req	*req = p->req;
+	const char		*auth;
+	char			 h[256];
+	CURL			*e;
+
+	auth = auth_header(cl->auth, &cl->ferr);
+	if (auth == NULL) {
+		cl->fatal = 1;
+		return -1;
+	}
+	e = cl->nspare > 0 ? cl->spare[--cl->nspare] : curl_easy_init();
+	if (e == NULL) {
+		imp_errf(&cl->ferr, IMP_EXIT_SOFTWARE, "curl_easy_init");
+		cl->fatal = 1;
+		return -1;
+	}
+	p->easy = e;
+	p->len = 0;
+	p->retry_after = 0;
+	p->errbuf[0] = '\0';
+	req->etag[0] = '\0';
+	curl_slist_free_all(p->hdrs);
+	p->hdrs = NULL;
+	free(p->url);
+	p->url = xasprintf("%s%s", cl->opts.base, req->path);
+
+	p->hdrs = curl_slist_append(p->hdrs, auth);
+	p->hdrs = curl_slist_append(p->hdrs, "Accept: application/json");
+	snprintf(h, sizeof h, "MS-RequestId: %s", req->request_id);
+	p->hdrs = curl_slist_append(p->hdrs, h);
+	if (cl->opts.correlation_id != NULL) {
+		snprintf(h, sizeof h, "MS-CorrelationId: %s",
+		    cl->opts.correlation_id);
+		p->hdrs = curl_slist_append(p->hdrs, h);
+	}
+	p->hdrs = curl_slist_append(p->hdrs, "X-Locale: en-US");
+	p->hdrs = curl_slist_append(p->hdrs,
+	    "MS-PartnerCenter-Application: importer/" PACKAGE_VERSION);
+	p->hdrs = curl_slist_append(p->hdrs, "Expect:");
+	if (req->method == CLIENT_PUT) {
+		p->hdrs = curl_slist_append(p->hdrs,
+		    "Content-Type: application/json");
+		if (req->if_match[0] != '\0') {
+			snprintf(h, sizeof h, "If-Match: \"%s\"",
+			    req->if_match);
+			p->hdrs = curl_slist_append(p->hdrs, h);
+		}
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "PUT");
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, req->body);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE,
+		    (long)strlen(req->body));
+	} else {
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, NULL);
+		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+	}
+	curl_easy_setopt(e, CURLOPT_URL, p->url);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, p->hdrs);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, p);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, p);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, p);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, p->errbuf);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, cl->opts.timeout_ms);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	if (cl->opts.cacert != NULL)
+		curl_easy_setopt(e, CURLOPT_CAINFO, cl->opts.cacert);
+	req->attempts++;
+	cl->st.sent++;
+	cl->active++;
+	if (cl->opts.verbose > 1)
+		fprintf(stderr, "importer: %s %s (request %s)\n",
+		    req->method == CLIENT_PUT ? "PUT" : "GET", req->path,
+		    req->request_id);
+	curl_multi_add_handle(cl->multi, e);
+	return 0;
+}
+
+static double
+jitter(struct client *cl)
+{
+	cl->rng = cl->rng * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (double)(cl->rng >> 11) / 9007199254740992.0;
+}
+
+/* (2^n - 1) / 2 seconds, as the SDK does, plus up to 50% jitter. */
+static double
+backoff(struct client *cl, int n)
+{
+	double	d = (pow(2, n) - 1) / 2;
+
+	if (d < 0.1)
+		d = 0.1;
+	return d * (1 + jitter(cl) / 2);
+}
+
+static void
+delay(struct client *cl, struct pending *p, double when)
+{
+	p->not_before = when;
+	p->next = cl->delayed;
+	cl->delayed = p;
+	cl->st.retried++;
+}
+
+static void
+deliver(struct client *cl, struct pending *p, enum client_fate fate)
+{
+	struct client_req	*req = p->req;
+
+	(void)cl;
+	req->fate = fate;
+	if (p->len > 0) {
+		req->resp = p->buf;
+		req->resplen = p->len;
+		p->buf = NULL;
+		p->cap = p->len = 0;
+	}
+	p->done(req, p->arg);
+	pending_free(p);
+}
+
+static int
+connect_failed(CURLcode cc)
+{
+	return cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST ||
+	    cc == CURLE_COULDNT_RESOLVE_PROXY;
+}
+
+static void
+finish(struct client *cl, struct pending *p, CURLcode cc)
+{
+	struct client_req	*req = p->req;
+	double			 now = now_s();
+	long			 status = 0;
+
+	curl_easy_getinfo(p->easy, CURLINFO_RESPONSE_CODE, &status);
+	curl_multi_remove_handle(cl->multi, p->easy);
+	if (cl->nspare < (int)(sizeof cl->spare / sizeof cl->spare[0]))
+		cl->spare[cl->nspare++] = p->easy;
+	else
+		curl_easy_cleanup(p->easy);
+	p->easy = NULL;
+	cl->active--;
+	req->status = cc == CURLE_OK ? status : 0;
+
+	if (cc != CURLE_OK) {
+		snprintf(req->error, sizeof req->error, "%s",
+		    p->errbuf[0] ? p->errbuf : curl_easy_strerror(cc));
+		/* A write that may have reached the service: the caller
+		 * must look before sending it again. */
+		if (req->method == CLIENT_PUT && !connect_failed(cc)) {
+			deliver(cl, p, CLIENT_UNKNOWN);
+			return;
+		}
+		if (p->retries < cl->opts.retries) {
+			delay(cl, p, now + backoff(cl, ++p->retries));
+			return;
+		}
+		deliver(cl, p, CLIENT_UNREACHABLE);
+		return;
+	}
+	if (status == 401) {
+		if (!p->reauthed && auth_refresh(cl->auth, &cl->ferr) == 0) {
+			p->reauthed = 1;
+			client_guid(req->request_id);
+			push_front(cl, p);
+			return;
+		}
+		deliver(cl, p, CLIENT_AUTH);
+		return;
+	}
+	if (status == 429 || status == 503) {
+		cl->st.throttled++;
+		if (p->throttles++ < CLIENT_MAX_THROTTLES) {
+			double	wait = p->retry_after > 0 ? p->retry_after :
+			    backoff(cl, p->throttles);
+
+			if (now + wait > cl->pause_until)
+				cl->pause_until = now + wait;
+			if (cl->max_active > 1)
+				cl->max_active /= 2;
+			cl->streak = 0;
+			/* A reply came: the next try is a new request. */
+			client_guid(req->request_id);
+			push_front(cl, p);
+			return;
+		}
+		deliver(cl, p, CLIENT_DONE);
+		return;
+	}
+	if (status >= 500 || status == 408) {
+		if (req->method == CLIENT_PUT) {
+			deliver(cl, p, CLIENT_UNKNOWN);
+			return;
+		}
+		if (p->retries < cl->opts.retries) {
+			client_guid(req->request_id);
+			delay(cl, p, now + backoff(cl, ++p->retries));
+			return;
+		}
+		deliver(cl, p, CLIENT_DONE);
+		return;
+	}
+	/* Recover the concurrency that throttling took, slowly. */
+	if (++cl->streak >= 20 && cl->max_active < cl->opts.concurrency) {
+		cl->max_active++;
+		cl->streak = 0;
+	}
+	deliver(cl, p, CLIENT_DONE);
+}
+
+/* Moves delayed requests whose time has come to the front. */
+static double
+wake_delayed(struct client *cl, double now)
+{
+	struct pending	**pp = &cl->delayed, *p;
+	double		  next = 0;
+
+	while ((p = *pp) != NULL) {
+		if (p->not_before <= now) {
+			*pp = p->next;
+			push_front(cl, p);
+			continue;
+		}
+		if (next == 0 || p->not_before < next)
+			next = p->not_before;
+		pp = &p->next;
+	}
+	return next;
+}
+
+static void
+flush_stopped(struct client *cl)
+{
+	struct pending	*p;
+
+	while ((p = cl->head) != NULL) {
+		cl->head = p->next;
+		cl->queued--;
+		deliver(cl, p, CLIENT_STOPPED);
+	}
+	cl->tail = NULL;
+	while ((p = cl->delayed) != NULL) {
+		cl->delayed = p->next;
+		deliver(cl, p, CLIENT_STOPPED);
+	}
+}
+
+int
+client_run(struct client *cl, struct imp_err *err)
+{
+	struct pending	*p;
+	CURLMsg		*m;
+	double		 now, next_delayed, wait;
+	long		 ctimeout;
+	int		 running, left, wait_ms;
+
+	for (;;) {
+		if (cl->feed != NULL && !cl->fed_all && !cl->stopped &&
+		    cl->queued < (size_t)cl->opts.concurrency * 4)
+			cl->fed_all = !cl->feed(cl->feed_arg);
+		now = now_s();
+		next_delayed = wake_delayed(cl, now);
+		if (cl->stopped) {
+			flush_stopped(cl);
+			next_delayed = 0;
+		}
+		while (!cl->fatal && cl->head != NULL &&
+		    cl->active < cl->max_active && now >= cl->pause_until &&
+		    (cl->opts.rate <= 0 || now >= cl->next_start)) {
+			p = cl->head;
+			cl->head = p->next;
+			if (cl->head == NULL)
+				cl->tail = NULL;
+			cl->queued--;
+			if (start(cl, p) == -1) {
+				push_front(cl, p);
+				break;
+			}
+			if (cl->opts.rate > 0)
+				cl->next_start = (cl->next_start > now ?
+				    cl->next_start : now) + 1 / cl->opts.rate;
+		}
+		if (cl->fatal) {
+			client_stop(cl);
+			flush_stopped(cl);
+		}
+		curl_multi_perform(cl->multi, &running);
+		while ((m = curl_multi_info_read(cl->multi, &left)) != NULL) {
+			if (m->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
+			    (char **)&p);
+			finish(cl, p, m->data.result);
+		}
+		if (cl->active == 0 && cl->head == NULL && cl->delayed == NULL &&
+		    (cl->feed == NULL || cl->fed_all || cl->stopped))
+			break;
+
+		/* Sleep until curl, the rate, a pause or a backoff calls. */
+		now = now_s();
+		wait = 1.0;
+		curl_multi_timeout(cl->multi, &ctimeout);
+		if (ctimeout >= 0 && ctimeout / 1000.0 < wait)
+			wait = ctimeout / 1000.0;
+		if (cl->head != NULL) {
+			double	t = 0;
+
+			if (cl->pause_until > now)
+				t = cl->pause_until - now;
+			else if (cl->opts.rate > 0 && cl->next_start > now)
+				t = cl->next_start - now;
+			if (cl->active < cl->max_active && t < wait)
+				wait = t;
+		}
+		if (next_delayed > 0 && next_delayed - now < wait)
+			wait = next_delayed - now;
+		if (wait < 0)
+			wait = 0;
+		if (cl->pause_until > now && cl->head != NULL)
+			cl->st.paused_ms += (uint64_t)(wait * 1000);
+		wait_ms = (int)ceil(wait * 1000);
+		if (wait_ms > 0 || cl->active > 0)
+			curl_multi_poll(cl->multi, NULL, 0, wait_ms, NULL);
+	}
+	if (cl->fatal)
+		return imp_errf(err, cl->ferr.code, "%s", cl->ferr.msg);
+	return 0;
+}
