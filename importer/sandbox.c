@@ -238,6 +238,7 @@ respond(struct MHD_Connection *c, struct sandbox_req *r, unsigned status,
 	enum MHD_Result		 ret;
 	char			*s, *buf, tmp[64];
 	size_t			 len = 0, off = 0;
+	int			 has_body;
 
 	s = body != NULL ? json_dumps(body, JSON_COMPACT |
 	    JSON_PRESERVE_ORDER) : NULL;
@@ -250,12 +251,13 @@ respond(struct MHD_Connection *c, struct sandbox_req *r, unsigned status,
 	memcpy(buf, "\xef\xbb\xbf", off);
 	if (s != NULL)
 		memcpy(buf + off, s, len);
+	has_body = s != NULL;
 	free(s);
 	if (!r->admin)
 		sandbox_sleep(r->sb, r->fd.slow_ms);
 	resp = MHD_create_response_from_buffer(len + off, buf,
 	    MHD_RESPMEM_MUST_FREE);
-	if (s != NULL)
+	if (has_body)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 		    "application/json; charset=utf-8");
 	MHD_add_response_header(resp, "MS-RequestId", r->request_id);

@@ -523,6 +523,20 @@ is "$rc" 65 "refuses another program's database as --state"
 run sandbox --port 0 --accounts "$TMP/missing.csv"
 is "$rc" 66 "a missing --accounts file: 66"
 
+"$IMPORTER" --json sandbox --port 0 --port-file "$TMP/json.port" \
+    --token "$TOKEN" --accounts "$FIX" >"$TMP/json.out" 2>&1 &
+pid=$!
+pids="$pids $pid"
+i=0
+while [ ! -s "$TMP/json.port" ] && [ $i -lt 300 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+cp "$TMP/json.out" "$TMP/body"
+is "$(jv '[d["url"] == "http://127.0.0.1:%d" % d["port"], d["accounts"], d["seeded"], "token" in d]')" \
+    '[true, 7, 7, false]' "--json: url, port, accounts, seeded; no given token"
+stop
+
 start gen --accounts "$FIX"
 like "$(cat "$TMP/gen.out")" '^token: [0-9a-f]{32}$' \
     "without --token, a random token is printed"
