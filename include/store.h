@@ -233,4 +233,205 @@ int	store_unpack(const void *blob, size_t len, size_t i, const char **cell,
 /* The number of cells in a packed list. */
 size_t	store_unpack_count(const void *blob, size_t len);
 
+
+/*
+ * store_report.c: what the report, the fix-up CSV and history read. A
+ * report reads in one transaction (store_report_begin/_end), so its
+ * counts and its rows agree even while another process writes.
+ */
+int	store_report_begin(struct store *st, struct imp_err *err);
+void	store_report_end(struct store *st);
+
+/* Everything the Summary says about a run's input and steps. */
+struct store_report_run {
+	int64_t		 id;
+	int64_t		 row_first, row_last;
+	int64_t		 rows, blank;
+	int64_t		 size;
+	int		 bom, detected;
+	int		 has_profile;		/* profile not NULL */
+	char		 file[1024];
+	char		 sha256[65];
+	char		 encoding[64];
+	char		 delimiter[8];
+	char		 clear_token[64];
+	char		 profile[1024];
+	char		 version[64];
+	char		 operator[320];
+	char		 staged_at[32], checked_at[32], submitted_at[32];
+	char		 check_source[1024];
+	char		 snapshot_mtime[32];
+	char		 correlation_id[128];
+	void		*header;	/* store_pack() of the names; owned */
+	size_t		 headerlen;
+	char		*mapping;	/* JSON array; owned */
+	int64_t		 prev;		/* previous run of the profile, or 0 */
+};
+/* Reads run (0: the latest); free with store_report_run_free. */
+int	store_report_run(struct store *st, int64_t run,
+	    struct store_report_run *rr, struct imp_err *err);
+void	store_report_run_free(struct store_report_run *rr);
+
+/* Lines each part of the report will have (for autofilter, splits). */
+struct store_report_sizes {
+	int64_t	changes;	/* plan_change rows */
+	int64_t	problems;	/* lines of the Invalid sheet */
+	int64_t	conflicts;	/* lines of the Conflicts sheet */
+};
+int	store_report_sizes(struct store *st, const struct store_report_run *rr,
+	    struct store_report_sizes *sz, struct imp_err *err);
+
+/* One staged row with all that is known of it, for the report. */
+struct store_report_change {
+	int		 col;
+	const char	*old;		/* NULL: was empty */
+	const char	*new;		/* "": cleared */
+};
+struct store_report_problem {
+	const char	*column;	/* header name, or NULL */
+	const char	*rule;
+	const char	*value;
+	const char	*message;
+	const char	*hint;
+};
+struct store_report_conflict {
+	int		 col;
+	const char	*at_check, *now, *wanted;
+};
+struct store_report_row {
+	int64_t		 id;
+	unsigned long	 line;
+	const char	*state;		/* the row's outcome (DESIGN.md name,
+					 * or "sending") */
+	const char	*norm[COL_COUNT];	/* NULL unchanged, "" clear */
+	const char	*company;	/* wanted, else current, or NULL */
+	const void	*raw;
+	size_t		 rawlen;
+	const void	*extra;
+	size_t		 extralen;
+	unsigned long	 dup_line;	/* line of the row it repeats */
+	int		 checked;	/* has an outcome */
+	int		 review;
+	int64_t		 attempts;
+	int		 http_status;	/* 0: none */
+	const char	*error_code, *message, *request_id;
+	const struct store_report_change	*changes;
+	size_t					 nchanges;
+	const struct store_report_problem	*problems;
+	size_t					 nproblems;
+	const struct store_report_conflict	*conflicts;
+	size_t					 nconflicts;
+};
+/*
+ * Calls fn for every staged row of the run in input order (all strings
+ * valid during the call only); with only_fixup, only the rows that need
+ * a person (invalid, failed, conflict, not_found). Stops when fn
+ * returns -1 (and returns -1; fn fills err).
+ */
+int	store_report_rows(struct store *st, const struct store_report_run *rr,
+	    int only_fixup, int (*fn)(const struct store_report_row *, void *),
+	    void *arg, struct imp_err *err);
+
+/* A reason and how many rows it holds back, most frequent first. */
+struct store_reason {
+	const char	*reason;	/* rule, or "HTTP 400 code" */
+	const char	*example;	/* a message */
+	int64_t		 count;
+	const char	*lines;		/* "12, 40, 77" (first few) */
+};
+/* Top limit reasons for invalid (failed = 0) or failed rows. */
+int	store_report_reasons(struct store *st, const struct store_report_run *rr,
+	    int failed, int limit, int (*fn)(const struct store_reason *,
+	    void *), void *arg, struct imp_err *err);
+
+/* The comparison with the previous run of the same profile. */
+enum store_repeat {
+	STORE_FAILED_AGAIN,	/* customers failed in both runs */
+	STORE_REJECTED_AGAIN,	/* same customer, same rule */
+	STORE_FLIP_FLOP,	/* a field set back to its value before an
+				 * earlier applied change */
+	STORE_ALREADY_APPLIED,	/* an earlier run applied the same change */
+	STORE_NREPEAT
+};
+struct store_repeat_item {
+	enum store_repeat	 kind;
+	unsigned long		 line;
+	const char		*customer_id;
+	const char		*detail;	/* rule, or field */
+	int64_t			 earlier_run;
+};
+/* Calls fn for each repeat (at most limit per kind) and counts them all
+ * in counts[kind]. Earlier runs are those of the same profile. */
+int	store_report_repeats(struct store *st, const struct store_report_run *rr,
+	    int limit, int64_t counts[STORE_NREPEAT],
+	    int (*fn)(const struct store_repeat_item *, void *), void *arg,
+	    struct imp_err *err);
+
+/* Outcome counts of a run by final state, for history. */
+struct store_outcome_counts {
+	int64_t	invalid, duplicate, unchanged, not_found, applied, failed;
+	int64_t	conflict, pending;
+};
+int	store_outcome_counts(struct store *st, int64_t run,
+	    struct store_outcome_counts *oc, struct imp_err *err);
+
+/* One line of a customer's audit trail across runs. */
+struct store_trail {
+	int64_t		 run;
+	const char	*when;		/* submitted, else checked, else staged */
+	const char	*file;
+	unsigned long	 line;
+	const char	*state;
+	int		 col;		/* -1: the row changed nothing */
+	const char	*old, *new;
+	const char	*request_id;
+};
+/* Every row of customer (a tenant GUID, any case, braces allowed) in
+ * every run, oldest first. */
+int	store_customer_trail(struct store *st, const char *customer,
+	    int (*fn)(const struct store_trail *, void *), void *arg,
+	    struct imp_err *err);
+
+/* --- submit (store_submit.c) --- */
+
+/* A row as submit needs it. Owned strings: store_submit_row_free. */
+struct store_submit_row {
+	int64_t		 row;
+	unsigned long	 line;
+	char		*customer_id;
+	char		*want[COL_COUNT];	/* NULL unchanged, "" clear */
+	uint32_t	 planned;		/* 1 << col of plan_change */
+	char		*at_check[COL_COUNT];	/* plan_change.old */
+	char		*body;			/* account JSON, or NULL */
+	char		*etag;			/* account etag, or NULL */
+	char		*state;
+	char		*request_id;
+	int		 attempts;
+};
+
+/*
+ * The rows submit takes up, in line order: those left 'sending' by an
+ * interrupted submit first (their fate is unknown), then 'pending' ones
+ * (those needing review only with allow_flagged). *rows is allocated.
+ */
+int	store_submit_list(struct store *st, const struct store_runinfo *ri,
+	    int allow_flagged, int64_t **rows, size_t *n, size_t *nsending,
+	    struct imp_err *err);
+int	store_submit_load(struct store *st, int64_t row,
+	    struct store_submit_row *r, struct imp_err *err);
+void	store_submit_row_free(struct store_submit_row *r);
+/* 'sending', with the request id and one more attempt. */
+int	store_submit_mark(struct store *st, int64_t row, const char *request_id,
+	    struct imp_err *err);
+/* A row's outcome after an answer (or back to 'pending'). */
+int	store_submit_result(struct store *st, int64_t row, const char *state,
+	    long http_status, const char *error_code, const char *message,
+	    const char *etag, struct imp_err *err);
+int	store_submit_conflict(struct store *st, int64_t row, int col,
+	    const char *at_check, const char *now, const char *wanted,
+	    struct imp_err *err);
+/* The run's MS-CorrelationId, made on the first submit; stamps it. */
+int	store_run_submitting(struct store *st, int64_t run, char id[37],
+	    struct imp_err *err);
+
 #endif

@@ -1,0 +1,592 @@
+/*
+ * submitting.c: the submit step. Rows are taken up in batches: a batch is
+ * marked 'sending' and committed, then its requests go to the client; each
+ * answer moves its row on (applied, failed, conflict, not_found, or back to
+ * pending) and is committed with the next batch, or at the end.
+ *
+ * A row whose fate is unknown (reply lost, 5xx, left 'sending' by a
+ * crash) and a row whose etag went stale are re-read before anything is
+ * sent again, and compared three ways: the value at check, the value now,
+ * the value wanted. Wanted already there: applied, nothing sent. A field
+ * this row changes was changed by someone else: conflict, nothing sent.
+ * Otherwise the row's fields are put on top of the account as it is now,
+ * so that changes to other fields survive.
+ */
+#include "config.h"
+
+#include "submitting.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "billing.h"
+#include "colmap.h"
+#include "plan.h"
+#include "xmalloc.h"
+
+enum job_phase {
+	JOB_PUT,	/* the write */
+	JOB_FETCH,	/* the account, when check read a snapshot */
+	JOB_REREAD,	/* after a stale etag or an unknown fate */
+	JOB_CONFIRM	/* after a 200 whose body did not show the values */
+};
+
+struct job {
+	struct store_submit_row	 r;
+	struct client_req	 req;
+	enum job_phase		 phase;
+	int			 merges;
+	int			 maybe_written;	/* a PUT may have landed */
+	struct submitting	*sb;
+};
+
+struct submitting {
+	struct store			*st;
+	const struct store_runinfo	*ri;
+	struct client			*cl;
+	const struct submitting_opts	*opts;
+	struct submitting_result	*res;
+	int64_t				*rows;
+	size_t				 nrows, next;
+	int				 in_tx;
+	int				 failed;
+	struct imp_err			 err;
+	time_t				 last_progress;
+	int64_t				 done;
+};
+
+/* Property names of a column in the billing profile (top, address). */
+static const struct {
+	const char	*top;
+	const char	*addr;
+} submit_props[COL_COUNT] = {
+	[COL_COMPANY_NAME] = { "companyName", NULL },
+	[COL_FIRST_NAME] = { "firstName", "firstName" },
+	[COL_LAST_NAME] = { "lastName", "lastName" },
+	[COL_EMAIL] = { "email", NULL },
+	[COL_PHONE_NUMBER] = { NULL, "phoneNumber" },
+	[COL_ADDRESS_LINE1] = { NULL, "addressLine1" },
+	[COL_ADDRESS_LINE2] = { NULL, "addressLine2" },
+	[COL_ADDRESS_LINE3] = { NULL, "addressLine3" },
+	[COL_CITY] = { NULL, "city" },
+	[COL_STATE] = { NULL, "state" },
+	[COL_REGION] = { NULL, "region" },
+	[COL_POSTAL_CODE] = { NULL, "postalCode" },
+	[COL_COUNTRY] = { NULL, "country" },
+	[COL_CULTURE] = { "culture", NULL },
+	[COL_LANGUAGE] = { "language", NULL },
+};
+
+/* Sets obj[key] (any case of key replaced); "" removes the property. */
+static void
+set_prop(json_t *obj, const char *key, const char *value)
+{
+	const char	*k;
+	json_t		*v;
+	void		*tmp;
+
+	json_object_foreach_safe(obj, tmp, k, v)
+		if (strcasecmp(k, key) == 0)
+			json_object_del(obj, k);
+	if (*value != '\0')
+		json_object_set_new(obj, key, json_string(value));
+}
+
+static json_t *
+get_object(json_t *obj, const char *key)
+{
+	json_t	*v = billing_json_get(obj, key);
+
+	if (!json_is_object(v)) {
+		v = json_object();
+		set_prop(obj, key, "");
+		json_object_set_new(obj, key, v);
+	}
+	return v;
+}
+
+/*
+ * The body to PUT: the account as read (body), with the planned fields of
+ * the row set, and the etag in attributes. Returns a new string or NULL.
+ */
+static char *
+build_body(const struct store_submit_row *r, const char *body,
+    const char *etag, struct imp_err *err)
+{
+	json_t	*o, *addr, *attr;
+	char	*out;
+	int	 col;
+
+	o = billing_json_load(body, strlen(body), err);
+	if (o == NULL)
+		return NULL;
+	if (!json_is_object(o)) {
+		json_decref(o);
+		imp_errf(err, IMP_EXIT_SOFTWARE, "the account is not a JSON "
+		    "object");
+		return NULL;
+	}
+	addr = get_object(o, "defaultAddress");
+	for (col = 1; col < COL_COUNT; col++) {
+		if (!(r->planned & (1u << col)) || r->want[col] == NULL)
+			continue;
+		if (submit_props[col].top != NULL)
+			set_prop(o, submit_props[col].top, r->want[col]);
+		if (submit_props[col].addr != NULL)
+			set_prop(addr, submit_props[col].addr, r->want[col]);
+	}
+	attr = get_object(o, "attributes");
+	if (etag != NULL && *etag != '\0')
+		set_prop(attr, "etag", etag);
+	set_prop(attr, "objectType", BILLING_OBJECT_TYPE);
+	out = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return out;
+}
+
+/* Commits the results so far (and opens no new transaction). */
+static int
+flush(struct submitting *sb)
+{
+	if (!sb->in_tx)
+		return 0;
+	sb->in_tx = 0;
+	return store_commit(sb->st, &sb->err);
+}
+
+static int
+tx(struct submitting *sb)
+{
+	if (sb->in_tx)
+		return 0;
+	if (store_begin(sb->st, &sb->err) == -1)
+		return -1;
+	sb->in_tx = 1;
+	return 0;
+}
+
+static void
+fail_run(struct submitting *sb)
+{
+	sb->failed = 1;
+	client_stop(sb->cl);
+}
+
+static void
+job_free(struct job *j)
+{
+	store_submit_row_free(&j->r);
+	client_req_clear(&j->req);
+	free(j->req.body);
+	free(j);
+}
+
+static void	on_done(struct client_req *, void *);
+
+static void
+send_put(struct submitting *sb, struct job *j, const char *body,
+    const char *etag, int new_id)
+{
+	free(j->req.body);
+	j->req.body = build_body(&j->r, body, etag, &sb->err);
+	if (j->req.body == NULL) {
+		fail_run(sb);
+		job_free(j);
+		return;
+	}
+	j->phase = JOB_PUT;
+	j->req.method = CLIENT_PUT;
+	snprintf(j->req.if_match, sizeof j->req.if_match, "%s",
+	    etag != NULL ? etag : "");
+	if (new_id)
+		j->req.request_id[0] = '\0';
+	client_add(sb->cl, &j->req, on_done, j);
+	if (tx(sb) == 0 && j->req.request_id[0] != '\0')
+		store_submit_mark(sb->st, j->r.row, j->req.request_id, NULL);
+}
+
+static void
+send_read(struct submitting *sb, struct job *j, enum job_phase phase)
+{
+	j->phase = phase;
+	j->req.method = CLIENT_GET;
+	j->req.if_match[0] = '\0';
+	j->req.request_id[0] = '\0';
+	client_add(sb->cl, &j->req, on_done, j);
+}
+
+/* Ends a row: its outcome goes into the open transaction. */
+static void
+settle(struct submitting *sb, struct job *j, const char *state,
+    const char *code, const char *message, const char *etag)
+{
+	if (tx(sb) == -1 || store_submit_result(sb->st, j->r.row, state,
+	    j->req.status, code, message, etag, &sb->err) == -1) {
+		fail_run(sb);
+		job_free(j);
+		return;
+	}
+	if (strcmp(state, "applied") == 0)
+		sb->res->applied++;
+	else if (strcmp(state, "failed") == 0)
+		sb->res->failed++;
+	else if (strcmp(state, "conflict") == 0)
+		sb->res->conflicts++;
+	else if (strcmp(state, "not_found") == 0)
+		sb->res->not_found++;
+	if (strcmp(state, "pending") != 0)
+		sb->done++;
+	job_free(j);
+}
+
+/* Nonzero if the account holds every planned value of the row. */
+static int
+holds_wanted(const struct store_submit_row *r,
+    const struct billing_profile *now)
+{
+	int	col;
+
+	for (col = 1; col < COL_COUNT; col++)
+		if ((r->planned & (1u << col)) &&
+		    plan_compare(col, r->want[col], now->field[col]) ==
+		    PLAN_CHANGE)
+			return 0;
+	return 1;
+}
+
+/* "the service stored X for F (wanted Y)", for a read-back mismatch. */
+static void
+stored_message(const struct job *j, const struct billing_profile *now,
+    char *buf, size_t len)
+{
+	size_t	o;
+	int	col;
+
+	o = snprintf(buf, len, "the service stored other values:");
+	for (col = 1; col < COL_COUNT && o < len; col++) {
+		if (!(j->r.planned & (1u << col)) ||
+		    plan_compare(col, j->r.want[col], now->field[col]) !=
+		    PLAN_CHANGE)
+			continue;
+		o += snprintf(buf + o, len - o, " %s '%s' (wanted '%s')",
+		    plan_field_name(col), now->field[col] != NULL ?
+		    now->field[col] : "", j->r.want[col]);
+	}
+}
+
+/* After a read: applied, conflict, failed, or the row sent on top. */
+static void
+decide(struct submitting *sb, struct job *j)
+{
+	struct billing_profile	 now;
+	struct imp_err		 e;
+	json_t			*o;
+	char			 msg[256];
+	int			 col, conflict = 0;
+
+	billing_init(&now);
+	o = billing_json_load(j->req.resp != NULL ? j->req.resp : "",
+	    j->req.resplen, &e);
+	if (o == NULL || billing_from_json(o, &now, &e) == -1) {
+		json_decref(o);
+		billing_clear(&now);
+		settle(sb, j, "failed", NULL, "the service's reply is not a "
+		    "billing profile", NULL);
+		return;
+	}
+	if (holds_wanted(&j->r, &now)) {
+		if (j->phase != JOB_CONFIRM)
+			sb->res->already++;
+		settle(sb, j, "applied", NULL, "the account already holds the "
+		    "wanted values (confirmed by reading it back)",
+		    now.etag != NULL ? now.etag : j->req.etag);
+		goto out;
+	}
+	if (j->phase == JOB_CONFIRM) {
+		stored_message(j, &now, msg, sizeof msg);
+		settle(sb, j, "failed", NULL, msg, NULL);
+		goto out;
+	}
+	/* Someone else changed a field this row changes: theirs stays. */
+	for (col = 1; col < COL_COUNT; col++) {
+		if (!(j->r.planned & (1u << col)))
+			continue;
+		if (plan_compare(col, j->r.at_check[col] != NULL ?
+		    j->r.at_check[col] : "", now.field[col]) != PLAN_CHANGE)
+			continue;
+		conflict = 1;
+		if (store_submit_conflict(sb->st, j->r.row, col,
+		    j->r.at_check[col], now.field[col], j->r.want[col],
+		    &sb->err) == -1) {
+			fail_run(sb);
+			job_free(j);
+			goto out;
+		}
+	}
+	if (conflict) {
+		snprintf(msg, sizeof msg, "someone else changed this account "
+		    "since check; nothing was written (see the conflict's "
+		    "values)");
+		settle(sb, j, "conflict", NULL, msg, NULL);
+		goto out;
+	}
+	if (j->merges++ >= sb->opts->merges) {
+		settle(sb, j, "failed", NULL, "the account kept changing "
+		    "while we wrote to it; retry later", NULL);
+		goto out;
+	}
+	/* Only other fields changed: ours on top of the account now. */
+	if (j->phase == JOB_REREAD)
+		sb->res->merged++;
+	{
+		char	*body = j->req.resp;
+		char	 etag[160];
+
+		snprintf(etag, sizeof etag, "%s", now.etag != NULL ? now.etag :
+		    j->req.etag);
+		j->req.resp = NULL;
+		j->req.resplen = 0;
+		send_put(sb, j, body, etag, 1);
+		free(body);
+	}
+out:
+	json_decref(o);
+	billing_clear(&now);
+}
+
+/* A PUT's answer. */
+static void
+put_done(struct submitting *sb, struct job *j)
+{
+	struct client_req	*q = &j->req;
+	struct billing_fault	 f;
+	struct billing_profile	 now;
+	struct imp_err		 e;
+	json_t			*o;
+	char			 msg[1200];
+	int			 stale = 0;
+
+	memset(&f, 0, sizeof f);
+	o = q->resp != NULL ? billing_json_load(q->resp, q->resplen, &e) :
+	    NULL;
+	if (o != NULL && q->status >= 400)
+		billing_fault_from_json(o, &f);
+	if (q->status == 412 || q->status == 409 ||
+	    (q->status == 400 && strcmp(f.code, "2055") == 0))
+		stale = 1;
+
+	if (q->status == 200 || q->status == 201) {
+		/* Read back: the reply is the profile as stored. */
+		billing_init(&now);
+		if (o != NULL && billing_from_json(o, &now, &e) == 0 &&
+		    now.field[COL_COMPANY_NAME] != NULL) {
+			if (holds_wanted(&j->r, &now))
+				settle(sb, j, "applied", NULL, NULL,
+				    now.etag != NULL ? now.etag : q->etag);
+			else {
+				stored_message(j, &now, msg, sizeof msg);
+				settle(sb, j, "failed", NULL, msg, NULL);
+			}
+		} else
+			send_read(sb, j, JOB_CONFIRM);	/* no body: look */
+		billing_clear(&now);
+	} else if (stale) {
+		send_read(sb, j, JOB_REREAD);
+	} else if (q->status == 404) {
+		settle(sb, j, "not_found", f.code, f.description[0] ?
+		    f.description : "no such customer", NULL);
+	} else {
+		snprintf(msg, sizeof msg, "HTTP %ld%s%s%s%s", q->status,
+		    f.code[0] ? " " : "", f.code, f.description[0] ? ": " : "",
+		    f.description);
+		settle(sb, j, "failed", f.code[0] ? f.code : NULL, msg, NULL);
+	}
+	json_decref(o);
+}
+
+/* A re-read's answer. */
+static void
+read_done(struct submitting *sb, struct job *j)
+{
+	char	msg[256];
+
+	if (j->req.status == 200) {
+		decide(sb, j);
+		return;
+	}
+	if (j->req.status == 404) {
+		settle(sb, j, "not_found", NULL, "no such customer", NULL);
+		return;
+	}
+	snprintf(msg, sizeof msg, "re-reading the account failed: HTTP %ld",
+	    j->req.status);
+	/* Its fate stays unknown: 'sending', for the next submit. */
+	settle(sb, j, "sending", NULL, msg, NULL);
+}
+
+static void
+on_done(struct client_req *q, void *arg)
+{
+	struct job		*j = arg;
+	struct submitting	*sb = j->sb;
+
+	/*
+	 * A row that was stopped stays 'sending' only when a write of it
+	 * may have landed (its fate is unknown); otherwise nothing of it
+	 * reached the service and it is pending again.
+	 */
+	switch (q->fate) {
+	case CLIENT_STOPPED:
+		settle(sb, j, j->maybe_written ? "sending" : "pending", NULL,
+		    NULL, NULL);
+		return;
+	case CLIENT_AUTH:
+		sb->res->stopped = IMP_EXIT_NOPERM;
+		snprintf(sb->res->why, sizeof sb->res->why, "the service "
+		    "refused the token (HTTP 401), also after getting a new "
+		    "one");
+		client_stop(sb->cl);
+		settle(sb, j, j->maybe_written ? "sending" : "pending", NULL,
+		    NULL, NULL);
+		return;
+	case CLIENT_UNREACHABLE:
+		sb->res->stopped = IMP_EXIT_UNAVAILABLE;
+		snprintf(sb->res->why, sizeof sb->res->why, "the service is "
+		    "unreachable: %.200s", q->error);
+		client_stop(sb->cl);
+		settle(sb, j, j->maybe_written ? "sending" : "pending", NULL,
+		    NULL, NULL);
+		return;
+	case CLIENT_UNKNOWN:
+		/* The write may have happened: look before anything else. */
+		j->maybe_written = 1;
+		send_read(sb, j, JOB_REREAD);
+		return;
+	case CLIENT_DONE:
+		break;
+	}
+	if (j->phase == JOB_PUT)
+		put_done(sb, j);
+	else
+		read_done(sb, j);
+}
+
+/* Starts one row: a PUT from the account read at check, else a read. */
+static int
+start_row(struct submitting *sb, int64_t row)
+{
+	struct job	*j;
+
+	j = xcalloc(1, sizeof *j);
+	j->sb = sb;
+	if (store_submit_load(sb->st, row, &j->r, &sb->err) == -1) {
+		free(j);
+		return -1;
+	}
+	snprintf(j->req.path, sizeof j->req.path,
+	    "/v1/customers/%s/profiles/billing", j->r.customer_id);
+	sb->res->rows++;
+	if (strcmp(j->r.state, "sending") == 0) {
+		/* Left 'sending' by an interrupted submit: look first. */
+		sb->res->recovered++;
+		j->maybe_written = 1;
+		send_read(sb, j, JOB_REREAD);
+	} else if (j->r.body != NULL && j->r.etag != NULL) {
+		send_put(sb, j, j->r.body, j->r.etag, 1);
+	} else {
+		/* Checked offline: read the account (and its etag) first. */
+		if (tx(sb) == -1 || store_submit_mark(sb->st, j->r.row, "",
+		    &sb->err) == -1) {
+			job_free(j);
+			return -1;
+		}
+		send_read(sb, j, JOB_FETCH);
+	}
+	return 0;
+}
+
+static void
+progress(struct submitting *sb, int last)
+{
+	time_t	now = time(NULL);
+
+	if (!sb->opts->progress || (!last && now == sb->last_progress))
+		return;
+	sb->last_progress = now;
+	fprintf(stderr, "\rimporter: %lld/%zu rows: %lld applied, %lld "
+	    "failed, %lld conflicts%s", (long long)sb->done, sb->nrows,
+	    (long long)sb->res->applied, (long long)sb->res->failed,
+	    (long long)sb->res->conflicts, last ? "\n" : "");
+}
+
+/* The client's feeder: the next batch, marked and committed first. */
+static int
+feed(void *arg)
+{
+	struct submitting	*sb = arg;
+	size_t			 i, end;
+
+	if (sb->failed)
+		return 0;
+	progress(sb, 0);
+	end = sb->next + (size_t)sb->opts->batch;
+	if (end > sb->nrows)
+		end = sb->nrows;
+	if (tx(sb) == -1) {
+		fail_run(sb);
+		return 0;
+	}
+	for (i = sb->next; i < end; i++) {
+		if (start_row(sb, sb->rows[i]) == -1) {
+			fail_run(sb);
+			return 0;
+		}
+	}
+	sb->next = end;
+	/* The batch is 'sending' on disk before its requests leave. */
+	if (flush(sb) == -1) {
+		fail_run(sb);
+		return 0;
+	}
+	return sb->next < sb->nrows;
+}
+
+int
+submitting_run(struct store *st, const struct store_runinfo *ri,
+    struct client *cl, const struct submitting_opts *opts,
+    struct submitting_result *res, struct imp_err *err)
+{
+	struct submitting	sb;
+	size_t			nsending;
+	int			rc;
+
+	memset(res, 0, sizeof *res);
+	memset(&sb, 0, sizeof sb);
+	sb.st = st;
+	sb.ri = ri;
+	sb.cl = cl;
+	sb.opts = opts;
+	sb.res = res;
+	if (store_submit_list(st, ri, opts->allow_flagged, &sb.rows, &sb.nrows,
+	    &nsending, err) == -1)
+		return -1;
+	client_feed(cl, feed, &sb);
+	rc = client_run(cl, &sb.err);
+	if (flush(&sb) == -1)
+		rc = -1;
+	progress(&sb, 1);
+	client_stats(cl, &res->stats);
+	free(sb.rows);
+	if (rc == -1 || sb.failed) {
+		*err = sb.err;
+		if (err->code == 0)
+			err->code = IMP_EXIT_SOFTWARE;
+		return -1;
+	}
+	return 0;
+}
