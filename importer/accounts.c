@@ -38,7 +38,8 @@ struct accounts {
 };
 
 /* The first columns of every SELECT, before the 16 canonical ones. */
-#define ACCOUNTS_META	5	/* profile_id, etag, version, puts, updated_at */
+/* profile_id, etag, version, puts, updated_at */
+#define ACCOUNTS_META	5
 
 static const char accounts_schema[] =
     "CREATE TABLE IF NOT EXISTS sandbox_account ("

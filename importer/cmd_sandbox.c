@@ -350,7 +350,8 @@ cmd_sandbox_exec(int argc, char **argv)
 		    json_integer(sandbox_port(sb)));
 		json_object_set_new(o, "accounts",
 		    json_integer(accounts_count(acc, NULL)));
-		json_object_set_new(o, "seeded", json_integer((json_int_t)added));
+		json_object_set_new(o, "seeded",
+		    json_integer((json_int_t)added));
 		if (generated)
 			json_object_set_new(o, "token", json_string(token));
 		json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);

@@ -69,7 +69,8 @@ static const struct countryrules countryrules_table[] = {
 	{ "HU", "hu-HU", 0, 1, 1, 1, "^\\d{4}$", NULL,
 	  no_states, L("hu-HU", "en-US"), L("hu", "en"), 0 },
 };
-#define COUNTRYRULES_N (sizeof countryrules_table / sizeof countryrules_table[0])
+#define COUNTRYRULES_N \
+	(sizeof countryrules_table / sizeof countryrules_table[0])
 
 /* The markets where the phone number is mandatory (error 600051). */
 static const char *const countryrules_phone[] = {

@@ -287,7 +287,8 @@ respond(struct MHD_Connection *c, struct sandbox_req *r, unsigned status,
 
 static enum MHD_Result
 fail(struct MHD_Connection *c, struct sandbox_req *r, unsigned status,
-    const char *code, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+    const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 /* Answers an ApiFault. */
 static enum MHD_Result

@@ -14,11 +14,11 @@ struct fault_opts {
 	uint64_t	seed;
 	double		latency_ms;	/* mean added to every request */
 	double		spread_ms;	/* uniform +- around the mean */
-	double		rate;		/* token bucket refill per second; 0: off */
+	double		rate;		/* tokens per second; 0: off */
 	double		burst;		/* bucket size */
 	double		p503;		/* 503 before applying */
 	double		p500_after;	/* PUT applied, then 500 */
-	double		pdrop_after;	/* PUT applied, then connection dropped */
+	double		pdrop_after;	/* PUT applied, connection dropped */
 	double		pslow;		/* reply held back slow_ms */
 	double		slow_ms;
 	double		pbom;		/* UTF-8 BOM before a JSON body */
@@ -32,7 +32,7 @@ struct fault_decision {
 	int		fail503;
 	int		fail500_after;	/* writes only */
 	int		drop_after;	/* writes only */
-	unsigned	slow_ms;	/* extra sleep, beyond a client timeout */
+	unsigned	slow_ms;	/* extra sleep, past client timeouts */
 	int		bom;
 };
 
