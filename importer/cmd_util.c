@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "importer.h"
+#include "service.h"
 
 int
 cmd_fail(const struct imp_err *err)
@@ -99,4 +100,55 @@ cmd_counts_exit(const struct store_counts *c)
 {
 	return c->invalid + c->not_found + c->failed + c->conflicts > 0 ?
 	    IMP_EXIT_ROWS : IMP_EXIT_OK;
+}
+
+static int
+number(const char *s, double lo, double hi, double *out)
+{
+	char	*end;
+
+	*out = strtod(s, &end);
+	return end != s && *end == '\0' && *out >= lo && *out <= hi ? 0 : -1;
+}
+
+int
+cmd_service_opt(int c, const char *arg, struct service_args *sa)
+{
+	double	v;
+
+	switch (c) {
+	case 1001:
+		sa->endpoint = arg;
+		return 1;
+	case 1002:
+		sa->token_file = arg;
+		return 1;
+	case 1003:
+		sa->cacert = arg;
+		return 1;
+	case 1004:
+		sa->allow_http = 1;
+		return 1;
+	case 1005:
+		if (number(arg, 1, 256, &v) == -1)
+			return -1;
+		sa->concurrency = (int)v;
+		return 1;
+	case 1006:
+		if (number(arg, 0.01, 100000, &v) == -1)
+			return -1;
+		sa->rate = v;
+		return 1;
+	case 1007:
+		if (number(arg, 0, 20, &v) == -1)
+			return -1;
+		sa->retries = (int)v;
+		return 1;
+	case 1008:
+		if (number(arg, 1, 3600, &v) == -1)
+			return -1;
+		sa->timeout = (int)v;
+		return 1;
+	}
+	return 0;
 }

@@ -17,6 +17,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_stage_entry,
 	&cmd_check_entry,
 	&cmd_plan_entry,
+	&cmd_submit_entry,
 	&cmd_history_entry,
 	&cmd_sandbox_entry,
 };

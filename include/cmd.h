@@ -23,6 +23,7 @@ extern const struct cmd_entry cmd_history_entry;
 extern const struct cmd_entry cmd_sandbox_entry;
 extern const struct cmd_entry cmd_check_entry;
 extern const struct cmd_entry cmd_plan_entry;
+extern const struct cmd_entry cmd_submit_entry;
 
 /* Prints "importer: <msg>" on stderr and returns err->code (70 if unset). */
 int	cmd_fail(const struct imp_err *err);
@@ -41,5 +42,36 @@ void	cmd_counts_print(const struct store_counts *c);
 int64_t	cmd_run_arg(const char *s);
 /* The exit code the counts of a run call for (0 or 1). */
 int	cmd_counts_exit(const struct store_counts *c);
+
+/* The options every command that talks to the service takes. */
+#define CMD_SERVICE_OPTIONS \
+	{ "endpoint", required_argument, NULL, 1001 }, \
+	{ "token-file", required_argument, NULL, 1002 }, \
+	{ "cacert", required_argument, NULL, 1003 }, \
+	{ "allow-http", no_argument, NULL, 1004 }, \
+	{ "concurrency", required_argument, NULL, 1005 }, \
+	{ "rate", required_argument, NULL, 1006 }, \
+	{ "retries", required_argument, NULL, 1007 }, \
+	{ "timeout", required_argument, NULL, 1008 }
+#define CMD_SERVICE_HELP \
+	"  --endpoint URL   the account service's API base (or " \
+	"IMPORTER_ENDPOINT,\n" \
+	"                   or the profile's [service] endpoint or cloud)\n" \
+	"  --token-file F   read the bearer token from F (or IMPORTER_TOKEN, " \
+	"or the\n" \
+	"                   profile's token_command or client credentials)\n" \
+	"  --cacert FILE    trust this CA (a private CA); TLS is always " \
+	"verified\n" \
+	"  --allow-http     allow plain http to a host other than this " \
+	"machine\n" \
+	"  --concurrency N  requests at once (default 8)\n" \
+	"  --rate R         requests a second (default: the service's " \
+	"documented\n" \
+	"                   limit for the real clouds, none for others)\n" \
+	"  --retries N      retries of a request (default 4)\n" \
+	"  --timeout S      seconds a request may take (default 60)\n"
+struct service_args;
+/* Handles an option of CMD_SERVICE_OPTIONS: 1 taken, 0 not one, -1 bad. */
+int	cmd_service_opt(int c, const char *arg, struct service_args *sa);
 
 #endif
