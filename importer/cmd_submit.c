@@ -53,18 +53,6 @@ confirm(const char *what)
 	return buf[0] == 'y' || buf[0] == 'Y';
 }
 
-struct submit_args {
-	int			yes, dry_run, allow_flagged, over_limit;
-	int			batch;
-	struct service_args	sa;
-};
-
-/*
- * Sends run (0: latest) as submit and run do: prints, returns the exit
- * code. ri is filled for the caller.
- */
-int	cmd_submit_run(struct store *st, struct store_runinfo *ri,
-	    const struct profile *pf, const struct submit_args *a);
 
 int
 cmd_submit_run(struct store *st, struct store_runinfo *ri,

@@ -18,6 +18,9 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_check_entry,
 	&cmd_plan_entry,
 	&cmd_submit_entry,
+	&cmd_run_entry,
+	&cmd_retry_entry,
+	&cmd_report_entry,
 	&cmd_history_entry,
 	&cmd_sandbox_entry,
 };

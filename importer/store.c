@@ -753,7 +753,8 @@ store_counts(struct store *st, const struct store_runinfo *ri,
 		state = store_col_text(stmt, 0);
 		n = sqlite3_column_int64(stmt, 1);
 		seen += n;
-		c->review += sqlite3_column_int64(stmt, 2);
+		if (strcmp(state, "pending") == 0)
+			c->review += sqlite3_column_int64(stmt, 2);
 		if (strcmp(state, "unchanged") == 0)
 			c->unchanged = n;
 		else if (strcmp(state, "not_found") == 0)

@@ -238,3 +238,32 @@ store_run_submitting(struct store *st, int64_t run, char id[37],
 		return store_db_err(st, err, "correlation id");
 	return 0;
 }
+
+int64_t
+store_retryable(struct store *st, const struct store_runinfo *ri, int reopen,
+    struct imp_err *err)
+{
+	static const char	 where[] = " WHERE run = ? AND state = 'failed'"
+	    " AND (http_status IS NULL OR http_status IN (408, 429)"
+	    "  OR http_status >= 500 OR message LIKE '%kept changing%')";
+	sqlite3_stmt		*s;
+	char			 sql[512];
+	int64_t			 n = 0;
+	int			 rc;
+
+	snprintf(sql, sizeof sql, reopen ? "UPDATE outcome SET state ="
+	    " 'sending', updated_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ',"
+	    " 'now')%s" : "SELECT count(*) FROM outcome%s", where);
+	if (store_prepare(st, sql, &s, err) == -1)
+		return -1;
+	sqlite3_bind_int64(s, 1, ri->id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	else if (rc == SQLITE_DONE)
+		n = sqlite3_changes(st->db);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_db_err(st, err, "retryable rows");
+	return n;
+}

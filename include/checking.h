@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include "client.h"
 #include "importer.h"
 #include "profile.h"
 #include "snapshot.h"
@@ -26,6 +27,16 @@ struct checking_result {
  */
 int	checking_snapshot(struct store *st, const struct store_runinfo *ri,
 	    const char *path, const struct profile *pf,
+	    struct checking_result *res, struct imp_err *err);
+
+/*
+ * Checks run ri against the service: reads every pending row's billing
+ * profile with cl (concurrently) and stores it (body, etag) with the plan.
+ * source names the service. All or nothing: a 401 (77) or an unreachable
+ * service (69) saves nothing.
+ */
+int	checking_online(struct store *st, const struct store_runinfo *ri,
+	    struct client *cl, const char *source,
 	    struct checking_result *res, struct imp_err *err);
 
 /*

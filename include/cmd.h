@@ -8,6 +8,8 @@
 #include <jansson.h>
 
 #include "importer.h"
+#include "profile.h"
+#include "service.h"
 #include "store.h"
 
 struct cmd_entry {
@@ -24,6 +26,9 @@ extern const struct cmd_entry cmd_sandbox_entry;
 extern const struct cmd_entry cmd_check_entry;
 extern const struct cmd_entry cmd_plan_entry;
 extern const struct cmd_entry cmd_submit_entry;
+extern const struct cmd_entry cmd_report_entry;
+extern const struct cmd_entry cmd_run_entry;
+extern const struct cmd_entry cmd_retry_entry;
 
 /* Prints "importer: <msg>" on stderr and returns err->code (70 if unset). */
 int	cmd_fail(const struct imp_err *err);
@@ -70,8 +75,17 @@ int	cmd_counts_exit(const struct store_counts *c);
 	"                   limit for the real clouds, none for others)\n" \
 	"  --retries N      retries of a request (default 4)\n" \
 	"  --timeout S      seconds a request may take (default 60)\n"
-struct service_args;
 /* Handles an option of CMD_SERVICE_OPTIONS: 1 taken, 0 not one, -1 bad. */
 int	cmd_service_opt(int c, const char *arg, struct service_args *sa);
+
+/* cmd_submit.c: what submit, run and retry share. */
+struct submit_args {
+	int			yes, dry_run, allow_flagged, over_limit;
+	int			batch;
+	struct service_args	sa;
+};
+/* Sends a checked run's pending rows; prints; returns the exit code. */
+int	cmd_submit_run(struct store *st, struct store_runinfo *ri,
+	    const struct profile *pf, const struct submit_args *a);
 
 #endif

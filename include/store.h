@@ -434,4 +434,12 @@ int	store_submit_conflict(struct store *st, int64_t row, int col,
 int	store_run_submitting(struct store *st, int64_t run, char id[37],
 	    struct imp_err *err);
 
+/*
+ * Rows that failed for a reason that may pass (no reply, 408, 429, 5xx, an
+ * account that kept changing). With reopen, they go back to 'sending', so
+ * that submit re-reads each before writing. Returns their number, or -1.
+ */
+int64_t	store_retryable(struct store *st, const struct store_runinfo *ri,
+	    int reopen, struct imp_err *err);
+
 #endif

@@ -1,0 +1,112 @@
+/*
+ * cmd_retry.c: importer retry [RUN]: sends again the rows that failed for
+ * a reason that may pass (a timeout, throttling, a 5xx, an account that
+ * kept changing), each re-read first: so a retry never writes over a
+ * change made since.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "importer.h"
+#include "profile.h"
+#include "service.h"
+#include "store.h"
+
+static int	cmd_retry_exec(int, char **);
+
+const struct cmd_entry cmd_retry_entry = {
+	"retry",
+	"retry [RUN] [--yes] [--endpoint URL]",
+	"send again the rows that failed for a retryable reason",
+	"  --yes, --dry-run, --allow-flagged, --batch-size N   as for "
+	"submit\n"
+	CMD_SERVICE_HELP,
+	cmd_retry_exec
+};
+
+static int
+cmd_retry_exec(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "yes", no_argument, NULL, 'y' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "allow-flagged", no_argument, NULL, 'f' },
+		{ "batch-size", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		CMD_SERVICE_OPTIONS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct submit_args	 a;
+	struct store_runinfo	 ri;
+	struct profile		 pf;
+	struct imp_err		 err;
+	struct store		*st = NULL;
+	int64_t			 run, n;
+	int			 c, rc;
+
+	memset(&a, 0, sizeof a);
+	memset(&pf, 0, sizeof pf);
+	memset(&err, 0, sizeof err);
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'y':
+			a.yes = 1;
+			break;
+		case 'n':
+			a.dry_run = 1;
+			break;
+		case 'f':
+			a.allow_flagged = 1;
+			break;
+		case 'b':
+			a.batch = atoi(optarg);
+			if (a.batch < 1 || a.batch > 10000)
+				return cmd_usage(&cmd_retry_entry,
+				    "--batch-size is 1 to 10000");
+			break;
+		case 'h':
+			return cmd_help(&cmd_retry_entry);
+		default:
+			rc = cmd_service_opt(c, optarg, &a.sa);
+			if (rc == 1)
+				break;
+			if (rc == -1)
+				return cmd_usage(&cmd_retry_entry,
+				    "bad value '%s'", optarg);
+			return cmd_usage(&cmd_retry_entry, NULL);
+		}
+	}
+	if (argc - optind > 1)
+		return cmd_usage(&cmd_retry_entry, "one run at a time");
+	run = cmd_run_arg(argc - optind == 1 ? argv[optind] : NULL);
+	if (run < 0)
+		return cmd_usage(&cmd_retry_entry, "'%s' is not a run number",
+		    argv[optind]);
+	if (profile_load(&pf, imp_opts.profile, &err) == -1 ||
+	    (st = store_open(imp_opts.db, &err)) == NULL ||
+	    store_run_info(st, run, &ri, &err) == -1) {
+		rc = cmd_fail(&err);
+		goto out;
+	}
+	if (a.dry_run)
+		n = store_retryable(st, &ri, 0, &err);
+	else
+		n = store_retryable(st, &ri, 1, &err);
+	if (n < 0) {
+		rc = cmd_fail(&err);
+		goto out;
+	}
+	if (!imp_opts.quiet && !imp_opts.json)
+		printf("run %lld: %lld row%s to retry\n", (long long)ri.id,
+		    (long long)n, n == 1 ? "" : "s");
+	rc = cmd_submit_run(st, &ri, &pf, &a);
+out:
+	store_close(st);
+	profile_free(&pf);
+	return rc;
+}
