@@ -1,17 +1,52 @@
 #!/bin/sh
-# make demo: the monthly job on the bundled samples, in a fresh database.
-# (Staging for now: check, submit to the sandbox and the report join in as
-# they land.)
+# make demo: the monthly job on the bundled samples, start to end, against
+# a local sandbox seeded with the samples' current accounts: stage, check,
+# submit (--yes), report. Leaves the run in demo.db and the report under
+# reports/.
 set -eu
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 IMPORTER=${IMPORTER:-./importer/importer}
 db=${DEMO_DB:-demo.db}
+work=$(mktemp -d "${TMPDIR:-/tmp}/importer-demo.XXXXXX")
+token=demo-$$-$(date +%s)
+sandbox=
+
+stop() {
+	[ -n "$sandbox" ] && kill "$sandbox" 2>/dev/null && wait "$sandbox" 2>/dev/null
+	rm -rf "$work"
+}
+trap stop EXIT INT TERM
+
 rm -f "$db" "$db-wal" "$db-shm"
-echo "== importer stage $top_srcdir/samples/accounts-2026-11.csv"
-"$IMPORTER" --db "$db" --profile "$top_srcdir/samples/example.ini" \
-    stage "$top_srcdir/samples/accounts-2026-11.csv" || [ $? -eq 1 ]
+"$IMPORTER" sandbox --port 0 --port-file "$work/port" --token "$token" \
+    --accounts "$top_srcdir/samples/current-accounts.csv" \
+    --state "$work/sandbox.db" >"$work/sandbox.log" 2>&1 &
+sandbox=$!
+i=0
+while [ ! -s "$work/port" ]; do
+	i=$((i + 1))
+	if [ "$i" -gt 100 ]; then
+		echo "demo: the sandbox did not start:"; cat "$work/sandbox.log"
+		exit 1
+	fi
+	sleep 0.1
+done
+endpoint=http://127.0.0.1:$(cat "$work/port")
+echo "== sandbox at $endpoint (seeded from samples/current-accounts.csv)"
+echo
+echo "== importer run samples/accounts-2026-11.csv --yes"
+IMPORTER_TOKEN=$token "$IMPORTER" --db "$db" \
+    --profile "$top_srcdir/samples/example.ini" \
+    run "$top_srcdir/samples/accounts-2026-11.csv" --yes \
+    --endpoint "$endpoint" || true
+if "$IMPORTER" help report >/dev/null 2>&1; then
+	echo
+	echo "== importer report"
+	"$IMPORTER" --db "$db" report || true
+fi
 echo
 echo "== importer history"
 "$IMPORTER" --db "$db" history
 echo
-echo "the run is in $db (open it with: sqlite3 $db)"
+echo "the run is in $db: 'importer --db $db plan' shows every change"
+exit 0

@@ -830,6 +830,7 @@ def nfc(s):
 class Generator:
     def __init__(self, seed):
         self.rng = random.Random(seed)
+        self.review_budget = 5
         self.countries = {cc: cls(self.rng)
                           for cc, cls in COUNTRY_CLASSES.items()}
         self.used_ids = set()
@@ -1166,6 +1167,19 @@ def current_values(gen, rec, category):
     chosen = rng.sample(groups, min(len(groups), rng.randrange(1, 4)))
     if "email" not in chosen and "contact" in chosen:
         chosen.append("email")
+    # A new billing email together with a new address is the pattern of
+    # payment-redirection fraud, which check flags for review: keep it to
+    # a handful of rows, as in a real month.
+    moves = "address" in chosen or r.get("address_line2") == "<clear>"
+    if "email" in chosen and moves:
+        if gen.review_budget > 0:
+            gen.review_budget -= 1
+        elif "address" in chosen:
+            chosen.remove("address")
+        else:
+            chosen.remove("email")
+            if "contact" in chosen:
+                chosen.remove("contact")
     for g in chosen:
         if g == "address":
             # The customer moved: the whole old address, and its phone.

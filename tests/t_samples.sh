@@ -38,9 +38,10 @@ is "$(json_get valid)" 286 "286 valid with the profile"
 
 run --json check --snapshot "$SAMPLES/current-accounts.csv"
 is "$rc" 1 "check: exit 1 (invalid and not-found rows)"
-is "$(json_get changes)" 179 "179 rows change"
-is "$(json_get unchanged)" 103 "103 unchanged"
+is "$(json_get changes)" 174 "174 rows change"
+is "$(json_get unchanged)" 108 "108 unchanged"
 is "$(json_get not_found)" 4 "4 not found"
-is "$(json_get pending)" 179 "179 pending"
+is "$(json_get pending)" 174 "174 pending"
+is "$(json_get review)" 6 "6 rows need review (email and address together)"
 
 done_testing
