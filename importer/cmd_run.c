@@ -140,6 +140,8 @@ cmd_run_exec(int argc, char **argv)
 		rc = cmd_fail(&err);
 		goto out;
 	}
+	cmd_print_problems(st, sres.run, so.file, sres.unknown,
+	    sres.nunknown);
 	if (!imp_opts.quiet && !imp_opts.json)
 		printf("staged run %lld from %s: %lld rows, %lld invalid, "
 		    "%lld duplicate\n", (long long)sres.run, so.file,

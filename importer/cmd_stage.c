@@ -20,7 +20,6 @@
 #include "staging.h"
 #include "store.h"
 
-#define STAGE_SHOWN	50	/* problems printed without -v */
 
 static int	cmd_stage_exec(int, char **);
 
@@ -53,55 +52,6 @@ parse_delimiter(const char *s)
 	if (strlen(s) == 1 && s[0] != '"' && s[0] != '\n' && s[0] != '\r')
 		return (unsigned char)s[0];
 	return -1;
-}
-
-/* A cell on one line: control characters escaped, long ones cut. */
-static void
-print_value(const char *v, size_t max)
-{
-	size_t	n;
-
-	for (n = 0; *v != '\0' && n < max; v++, n++) {
-		if (*v == '\n')
-			fputs("\\n", stderr);
-		else if (*v == '\r')
-			fputs("\\r", stderr);
-		else if (*v == '\t')
-			fputs("\\t", stderr);
-		else if ((unsigned char)*v < 0x20 || *v == 0x7f)
-			fprintf(stderr, "\\x%02x", (unsigned char)*v);
-		else
-			fputc(*v, stderr);
-	}
-	if (*v != '\0')
-		fputs("...", stderr);
-}
-
-struct shown {
-	const char	*file;
-	long		 n;
-};
-
-static int
-print_problem(const struct store_problem_line *p, void *arg)
-{
-	struct shown	*sh = arg;
-	const char	*file = sh->file;
-
-	sh->n++;
-	fprintf(stderr, "importer: %s:%lu: ", file, p->line);
-	if (p->column != NULL)
-		fprintf(stderr, "column %s: ", p->column);
-	if (p->value != NULL) {
-		fputc('\'', stderr);
-		print_value(p->value, 60);
-		fputs("': ", stderr);
-	}
-	fprintf(stderr, "%s: %s", p->rule, p->message);
-	if (p->hint != NULL && *p->hint != '\0')
-		fprintf(stderr, " (%s)", p->hint);
-	fputc('\n', stderr);
-	return 0;
 }
 
 static int
@@ -223,9 +173,6 @@ cmd_stage_exec(int argc, char **argv)
 	struct imp_err		 err;
 	struct isodata		*iso = NULL;
 	struct store		*st = NULL;
-	struct shown		 shown;
-	long			 limit;
-	size_t			 i;
 	int			 c, rc;
 
 	memset(&so, 0, sizeof so);
@@ -275,22 +222,7 @@ cmd_stage_exec(int argc, char **argv)
 		goto out;
 	}
 
-	if (!imp_opts.quiet)
-		for (i = 0; i < res.nunknown; i++)
-			fprintf(stderr, "importer: %s: warning: unknown column "
-			    "'%s' is kept for the report (map it in the "
-			    "profile's [columns], or 'ignore' it)\n", so.file,
-			    res.unknown[i]);
-	limit = imp_opts.verbose ? -1 : STAGE_SHOWN;
-	if (!imp_opts.quiet && res.invalid > 0) {
-		shown.file = so.file;
-		shown.n = 0;
-		store_problems(st, res.run, limit, print_problem, &shown,
-		    NULL);
-		if (limit >= 0 && shown.n == limit)
-			fprintf(stderr, "importer: (only the first %ld "
-			    "problems are shown; -v shows all)\n", limit);
-	}
+	cmd_print_problems(st, res.run, so.file, res.unknown, res.nunknown);
 	if (imp_opts.json)
 		print_json(st, &res, so.file);
 	else if (!imp_opts.quiet)

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "importer.h"
@@ -151,4 +152,77 @@ cmd_service_opt(int c, const char *arg, struct service_args *sa)
 		return 1;
 	}
 	return 0;
+}
+
+#define CMD_SHOWN	50	/* problems printed without -v */
+
+/* A cell on one line: control characters escaped, long ones cut. */
+static void
+print_value(const char *v, size_t max)
+{
+	size_t	n;
+
+	for (n = 0; *v != '\0' && n < max; v++, n++) {
+		if (*v == '\n')
+			fputs("\\n", stderr);
+		else if (*v == '\r')
+			fputs("\\r", stderr);
+		else if (*v == '\t')
+			fputs("\\t", stderr);
+		else if ((unsigned char)*v < 0x20 || *v == 0x7f)
+			fprintf(stderr, "\\x%02x", (unsigned char)*v);
+		else
+			fputc(*v, stderr);
+	}
+	if (*v != '\0')
+		fputs("...", stderr);
+}
+
+struct shown {
+	const char	*file;
+	long		 n;
+};
+
+static int
+print_problem(const struct store_problem_line *p, void *arg)
+{
+	struct shown	*sh = arg;
+	const char	*file = sh->file;
+
+	sh->n++;
+	fprintf(stderr, "importer: %s:%lu: ", file, p->line);
+	if (p->column != NULL)
+		fprintf(stderr, "column %s: ", p->column);
+	if (p->value != NULL) {
+		fputc('\'', stderr);
+		print_value(p->value, 60);
+		fputs("': ", stderr);
+	}
+	fprintf(stderr, "%s: %s", p->rule, p->message);
+	if (p->hint != NULL && *p->hint != '\0')
+		fprintf(stderr, " (%s)", p->hint);
+	fputc('\n', stderr);
+	return 0;
+}
+
+void
+cmd_print_problems(struct store *st, int64_t run, const char *file,
+    char *const *unknown, size_t nunknown)
+{
+	struct shown	shown;
+	size_t		i;
+
+	if (imp_opts.quiet)
+		return;
+	for (i = 0; i < nunknown; i++)
+		fprintf(stderr, "importer: %s: warning: unknown column '%s' is "
+		    "kept for the report (map it in the profile's [columns], "
+		    "or 'ignore' it)\n", file, unknown[i]);
+	shown.file = file;
+	shown.n = 0;
+	store_problems(st, run, imp_opts.verbose ? -1 : CMD_SHOWN,
+	    print_problem, &shown, NULL);
+	if (!imp_opts.verbose && shown.n == CMD_SHOWN)
+		fprintf(stderr, "importer: (only the first %d problems are "
+		    "shown; -v shows all)\n", CMD_SHOWN);
 }

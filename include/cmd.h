@@ -45,6 +45,10 @@ void	cmd_counts_json(json_t *o, const struct store_counts *c);
 void	cmd_counts_print(const struct store_counts *c);
 /* Parses a RUN argument ("" or NULL: the latest, 0); -1 if it is not one. */
 int64_t	cmd_run_arg(const char *s);
+/* Prints the unknown columns and the first problems of a staged run (all
+ * with -v) on stderr, one line each: FILE:LINE: column: 'value': rule. */
+void	cmd_print_problems(struct store *st, int64_t run, const char *file,
+	    char *const *unknown, size_t nunknown);
 /* The exit code the counts of a run call for (0 or 1). */
 int	cmd_counts_exit(const struct store_counts *c);
 
