@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "cmd.h"
+#include "colmap.h"
 #include "importer.h"
 #include "store.h"
 
@@ -19,16 +20,28 @@ static int	cmd_history_exec(int, char **);
 
 const struct cmd_entry cmd_history_entry = {
 	"history",
-	"history",
-	"list past runs with their counts, newest first",
-	"",
+	"history [--customer ID]",
+	"list past runs with their counts, newest first; or one customer's "
+	"changes across all runs",
+	"  --customer ID   the audit trail of one customer (tenant ID): when, "
+	"run,\n"
+	"                  line, outcome, field, before -> after, request id\n",
 	cmd_history_exec
+};
+
+struct history {
+	struct store	*st;
+	json_t		*list;
+	int		 n;
+	struct imp_err	*err;
 };
 
 static int
 add_json(const struct store_run *r, void *arg)
 {
-	json_t	*o = json_object();
+	struct history			*h = arg;
+	struct store_outcome_counts	 oc;
+	json_t				*o = json_object();
 
 	json_object_set_new(o, "run", json_integer(r->id));
 	json_object_set_new(o, "file", json_string(r->file));
@@ -40,22 +53,78 @@ add_json(const struct store_run *r, void *arg)
 	json_object_set_new(o, "valid", json_integer(r->valid));
 	json_object_set_new(o, "invalid", json_integer(r->invalid));
 	json_object_set_new(o, "duplicate", json_integer(r->duplicate));
-	json_array_append_new(arg, o);
+	json_array_append_new(h->list, o);
+	if (store_outcome_counts(h->st, r->id, &oc, h->err) == -1)
+		return -1;
+	json_object_set_new(o, "unchanged", json_integer(oc.unchanged));
+	json_object_set_new(o, "not_found", json_integer(oc.not_found));
+	json_object_set_new(o, "applied", json_integer(oc.applied));
+	json_object_set_new(o, "failed", json_integer(oc.failed));
+	json_object_set_new(o, "conflicts", json_integer(oc.conflict));
+	json_object_set_new(o, "pending", json_integer(oc.pending));
 	return 0;
 }
 
 static int
 print_run(const struct store_run *r, void *arg)
 {
-	int	*n = arg;
+	struct history			*h = arg;
+	struct store_outcome_counts	 oc;
 
-	if ((*n)++ == 0)
-		printf("%5s  %-20s  %8s %8s %8s %9s  %s\n", "run", "staged",
-		    "rows", "valid", "invalid", "duplicate", "file");
-	printf("%5lld  %-20s  %8lld %8lld %8lld %9lld  %s\n",
-	    (long long)r->id, r->staged_at, (long long)r->rows,
-	    (long long)r->valid, (long long)r->invalid,
-	    (long long)r->duplicate, r->file);
+	if (store_outcome_counts(h->st, r->id, &oc, h->err) == -1)
+		return -1;
+	if (h->n++ == 0)
+		printf("%5s  %-20s  %8s %8s %8s %9s %9s %9s %8s %7s %8s "
+		    "%8s  %s\n", "run", "staged", "rows", "valid", "invalid",
+		    "duplicate", "unchanged", "not_found", "applied", "failed",
+		    "conflict", "pending", "file");
+	printf("%5lld  %-20s  %8lld %8lld %8lld %9lld %9lld %9lld %8lld %7lld "
+	    "%8lld %8lld  %s\n", (long long)r->id, r->staged_at,
+	    (long long)r->rows, (long long)r->valid, (long long)r->invalid,
+	    (long long)r->duplicate, (long long)oc.unchanged,
+	    (long long)oc.not_found, (long long)oc.applied,
+	    (long long)oc.failed, (long long)oc.conflict,
+	    (long long)oc.pending, r->file);
+	return 0;
+}
+
+/* One line of history --customer. */
+static int
+print_trail(const struct store_trail *t, void *arg)
+{
+	struct history	*h = arg;
+	json_t		*o;
+
+	if (h->list != NULL) {
+		o = json_object();
+		json_object_set_new(o, "when", json_string(t->when));
+		json_object_set_new(o, "run", json_integer(t->run));
+		json_object_set_new(o, "file", json_string(t->file));
+		json_object_set_new(o, "line", json_integer(t->line));
+		json_object_set_new(o, "outcome", json_string(t->state));
+		json_object_set_new(o, "field", t->col >= 0 ?
+		    json_string(colmap_name(t->col)) : json_null());
+		json_object_set_new(o, "old", t->old != NULL ?
+		    json_string(t->old) : json_null());
+		json_object_set_new(o, "new", t->new != NULL ?
+		    json_string(t->new) : json_null());
+		json_object_set_new(o, "request_id", t->request_id != NULL ?
+		    json_string(t->request_id) : json_null());
+		json_array_append_new(h->list, o);
+		return 0;
+	}
+	if (h->n++ == 0)
+		printf("%-20s  %5s  %6s  %-9s  %-16s  %s\n", "when", "run",
+		    "line", "outcome", "field", "before -> after  [request id]");
+	printf("%-20s  %5lld  %6lu  %-9s  %-16s", t->when, (long long)t->run,
+	    t->line, t->state, t->col >= 0 ? colmap_name(t->col) : "-");
+	if (t->col >= 0)
+		printf("  %s -> %s", t->old != NULL && *t->old ? t->old :
+		    "(empty)", t->new != NULL && *t->new ? t->new :
+		    "(cleared)");
+	if (t->request_id != NULL)
+		printf("  [%s]", t->request_id);
+	printf("\n");
 	return 0;
 }
 
@@ -63,22 +132,26 @@ static int
 cmd_history_exec(int argc, char **argv)
 {
 	static const struct option longopts[] = {
+		{ "customer", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct imp_err	 err;
+	struct history	 h;
 	struct store	*st = NULL;
 	struct stat	 sb;
+	const char	*customer = NULL;
 	json_t		*list;
-	int		 c, n = 0, rc = IMP_EXIT_OK;
+	int		 c, rc = IMP_EXIT_OK;
 
 	memset(&err, 0, sizeof err);
+	memset(&h, 0, sizeof h);
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (c == 'h') {
-			printf("usage: importer %s\n\n%s\n",
-			    cmd_history_entry.usage,
-			    cmd_history_entry.summary);
-			return IMP_EXIT_OK;
+		if (c == 'h')
+			return cmd_help(&cmd_history_entry);
+		if (c == 'c') {
+			customer = optarg;
+			continue;
 		}
 		return cmd_usage(&cmd_history_entry, NULL);
 	}
@@ -92,8 +165,16 @@ cmd_history_exec(int argc, char **argv)
 			rc = cmd_fail(&err);
 			goto out;
 		}
-		if (store_run_each(st, imp_opts.json ? add_json : print_run,
-		    imp_opts.json ? (void *)list : (void *)&n, &err) == -1) {
+		h.st = st;
+		h.err = &err;
+		h.list = imp_opts.json ? list : NULL;
+		if (customer != NULL)
+			rc = store_customer_trail(st, customer, print_trail,
+			    &h, &err);
+		else
+			rc = store_run_each(st, imp_opts.json ? add_json :
+			    print_run, &h, &err);
+		if (rc == -1 || err.msg[0] != '\0') {
 			rc = cmd_fail(&err);
 			goto out;
 		}
@@ -101,7 +182,10 @@ cmd_history_exec(int argc, char **argv)
 	if (imp_opts.json) {
 		json_dumpf(list, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		fputc('\n', stdout);
-	} else if (n == 0 && !imp_opts.quiet)
+	} else if (h.n == 0 && !imp_opts.quiet && customer != NULL)
+		printf("no rows for customer %s in %s\n", customer,
+		    imp_opts.db);
+	else if (h.n == 0 && !imp_opts.quiet)
 		printf("no runs in %s\n", imp_opts.db);
 out:
 	json_decref(list);

@@ -192,6 +192,9 @@ match_builtin(const char *loose)
 	for (i = 0; i < sizeof colmap_aliases / sizeof colmap_aliases[0]; i++)
 		if (strcmp(loose, colmap_aliases[i].alias) == 0)
 			return colmap_aliases[i].col;
+	/* The fix-up CSV's own column (fixup.h): not data. */
+	if (strcmp(loose, "error") == 0)
+		return COLMAP_IGNORE;
 	return COLMAP_EXTRA;
 }
 

@@ -154,6 +154,16 @@ norm_text(const char *s, size_t len, struct norm_buf *buf, size_t *outlen,
 	int			 ascii = 1;
 	unsigned		 f = 0;
 
+	/* Undo the fix-up CSV's formula guard: one apostrophe off. */
+	for (i = 0; i < len && s[i] == '\''; i++)
+		;
+	if (i > 0 && i < len && s[i] != '\0' &&
+	    strchr("=+-@\t\r", s[i]) != NULL) {
+		s++;
+		len--;
+		p++;
+		*fixes |= NORM_GUARD;
+	}
 	for (i = 0; i < len; i++) {
 		if (p[i] >= 0x80)
 			ascii = 0;

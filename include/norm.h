@@ -19,6 +19,10 @@
 /* Not a change: the value may hold a control character (tab, line break,
  * ...), for the validator to look closer. */
 #define NORM_CONTROL	0x100
+/* A leading apostrophe before = + - @ tab or CR removed: the guard the
+ * fix-up CSV puts on cells a spreadsheet would take for formulas (fixup.h).
+ * Recorded with the row's fixes, not listed as a kind. */
+#define NORM_GUARD	0x200
 
 /* A growable buffer for one normalized value. */
 struct norm_buf {

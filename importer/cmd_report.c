@@ -1,0 +1,247 @@
+/*
+ * cmd_report.c: importer report [RUN] [-o FILE.xlsx] [--errors-csv FILE]:
+ * the XLSX result report of a run and the fix-up CSV of the rows that need
+ * a person, both written in one pass over the run's rows.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cmd.h"
+#include "fixup.h"
+#include "importer.h"
+#include "report.h"
+#include "store.h"
+#include "xmalloc.h"
+
+static int	cmd_report_exec(int, char **);
+
+const struct cmd_entry cmd_report_entry = {
+	"report",
+	"report [RUN] [-o FILE.xlsx] [--errors-csv FILE.csv]",
+	"write the XLSX result report of a run and the fix-up CSV of the "
+	"rows that need a person",
+	"  -o, --output FILE.xlsx   the report (default "
+	"reports/<input>-run<N>.xlsx;\n"
+	"                           the folder is created)\n"
+	"  --errors-csv FILE.csv    the fix-up CSV: invalid, failed, conflict "
+	"and\n"
+	"                           not-found rows in the input's columns, "
+	"encoding and\n"
+	"                           delimiter, plus an 'error' column "
+	"(default: beside\n"
+	"                           the report, when there are such rows)\n",
+	cmd_report_exec
+};
+
+struct pass {
+	struct report	*rep;
+	struct fixup	*fx;
+	struct imp_err	*err;
+};
+
+static int
+on_row(const struct store_report_row *r, void *arg)
+{
+	struct pass	*p = arg;
+
+	if (report_add_row(p->rep, r, p->err) == -1)
+		return -1;
+	if (p->fx != NULL && fixup_wanted(r->state) &&
+	    fixup_add_row(p->fx, r, p->err) == -1)
+		return -1;
+	return 0;
+}
+
+/* reports/<input name without extension>-run<N>.xlsx; caller frees. */
+static char *
+default_path(const struct store_report_run *rr, struct imp_err *err)
+{
+	const char	*base, *dot;
+	int		 n;
+
+	base = strrchr(rr->file, '/');
+	base = base != NULL ? base + 1 : rr->file;
+	dot = strrchr(base, '.');
+	n = dot != NULL && dot != base ? (int)(dot - base) : (int)strlen(base);
+	if (mkdir("reports", 0700) == -1 && errno != EEXIST) {
+		imp_errf(err, IMP_EXIT_SOFTWARE, "reports: %s",
+		    strerror(errno));
+		return NULL;
+	}
+	return xasprintf("reports/%.*s-run%lld.xlsx", n, base,
+	    (long long)rr->id);
+}
+
+/* FILE.xlsx -> FILE-fixup.csv */
+static char *
+fixup_default(const char *xlsx)
+{
+	size_t	n = strlen(xlsx);
+
+	if (n > 5 && strcasecmp(xlsx + n - 5, ".xlsx") == 0)
+		n -= 5;
+	return xasprintf("%.*s-fixup.csv", (int)n, xlsx);
+}
+
+static int
+cmd_report_exec(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "errors-csv", required_argument, NULL, 'e' },
+		{ "sheet-rows", required_argument, NULL, 'S' },	/* tests */
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct store_report_run		 rr;
+	struct store_report_sizes	 sz;
+	struct store_outcome_counts	 oc;
+	struct report_opts		 ro;
+	struct report_result		 res;
+	struct imp_err			 err;
+	struct pass			 p;
+	struct store			*st = NULL;
+	char				*out = NULL, *csv = NULL, *end;
+	const char			*o_arg = NULL, *e_arg = NULL;
+	json_t				*o, *c;
+	int64_t				 run, fixrows = -1;
+	long long			 sheet_rows = 0;
+	int				 ch, k, rc;
+
+	memset(&err, 0, sizeof err);
+	memset(&rr, 0, sizeof rr);
+	memset(&p, 0, sizeof p);
+	while ((ch = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'o':
+			o_arg = optarg;
+			break;
+		case 'e':
+			e_arg = optarg;
+			break;
+		case 'S':
+			sheet_rows = strtoll(optarg, &end, 10);
+			if (*end != '\0' || sheet_rows < 2 ||
+			    sheet_rows > REPORT_SHEET_ROWS)
+				return cmd_usage(&cmd_report_entry,
+				    "--sheet-rows: 2 to %d", REPORT_SHEET_ROWS);
+			break;
+		case 'h':
+			return cmd_help(&cmd_report_entry);
+		default:
+			return cmd_usage(&cmd_report_entry, NULL);
+		}
+	}
+	if (argc - optind > 1)
+		return cmd_usage(&cmd_report_entry, "one run at a time");
+	run = cmd_run_arg(argc - optind == 1 ? argv[optind] : NULL);
+	if (run < 0)
+		return cmd_usage(&cmd_report_entry, "'%s' is not a run number",
+		    argv[optind]);
+
+	p.err = &err;
+	if ((st = store_open(imp_opts.db, &err)) == NULL ||
+	    store_report_begin(st, &err) == -1 ||
+	    store_report_run(st, run, &rr, &err) == -1 ||
+	    store_report_sizes(st, &rr, &sz, &err) == -1 ||
+	    store_outcome_counts(st, rr.id, &oc, &err) == -1)
+		goto fail;
+	out = o_arg != NULL ? xstrdup(o_arg) : default_path(&rr, &err);
+	if (out == NULL)
+		goto fail;
+	if (e_arg != NULL)
+		csv = xstrdup(e_arg);
+	else if (oc.invalid + oc.failed + oc.conflict + oc.not_found > 0)
+		csv = fixup_default(out);
+
+	memset(&ro, 0, sizeof ro);
+	ro.path = out;
+	ro.sheet_rows = sheet_rows;
+	ro.version = PACKAGE_VERSION;
+	ro.fixup_path = csv;
+	if ((p.rep = report_open(&ro, &rr, &sz, &oc, &err)) == NULL)
+		goto fail;
+	if (csv != NULL && (p.fx = fixup_open(csv, &rr, &err)) == NULL)
+		goto fail;
+	if (store_report_rows(st, &rr, 0, on_row, &p, &err) == -1)
+		goto fail;
+	if (p.fx != NULL) {
+		fixrows = fixup_rows(p.fx);
+		rc = fixup_close(p.fx, &err);
+		p.fx = NULL;
+		if (rc == -1)
+			goto fail;
+	}
+	rc = report_close(p.rep, st, fixrows, &res, &err);
+	p.rep = NULL;
+	if (rc == -1)
+		goto fail;
+	store_report_end(st);
+
+	if (imp_opts.json) {
+		o = json_object();
+		json_object_set_new(o, "run", json_integer(rr.id));
+		json_object_set_new(o, "report", json_string(out));
+		json_object_set_new(o, "errors_csv", csv != NULL ?
+		    json_string(csv) : json_null());
+		json_object_set_new(o, "errors_csv_rows", json_integer(
+		    fixrows < 0 ? 0 : fixrows));
+		json_object_set_new(o, "sheets", json_integer(res.sheets));
+		json_object_set_new(o, "rows", json_integer(res.rows_in));
+		c = json_object();
+		for (k = 0; k < REPORT_NOUTCOMES; k++)
+			json_object_set_new(c, report_outcome_name(k),
+			    json_integer(res.counts[k]));
+		json_object_set_new(o, "outcomes", c);
+		json_object_set_new(o, "reconciled",
+		    json_boolean(res.sum == res.rows_in));
+		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+		json_decref(o);
+	} else if (!imp_opts.quiet) {
+		printf("report for run %lld: %s (%d sheets)\n",
+		    (long long)rr.id, out, res.sheets);
+		if (csv != NULL)
+			printf("fix-up CSV: %s (%lld rows that need a "
+			    "person)\n", csv, (long long)fixrows);
+		printf(" ");
+		for (k = 0; k < REPORT_NOUTCOMES; k++)
+			printf(" %s %lld%s", report_outcome_name(k),
+			    (long long)res.counts[k],
+			    k + 1 < REPORT_NOUTCOMES ? "," : "\n");
+		printf("  rows in %lld = sum of outcomes %lld%s\n",
+		    (long long)res.rows_in, (long long)res.sum,
+		    res.sum == res.rows_in ? "" : "  MISMATCH");
+	}
+	if (res.sum != res.rows_in) {
+		fprintf(stderr, "importer: run %lld: rows in (%lld) != sum of "
+		    "outcomes (%lld): the database is inconsistent\n",
+		    (long long)rr.id, (long long)res.rows_in,
+		    (long long)res.sum);
+		rc = IMP_EXIT_SOFTWARE;
+	} else
+		rc = res.counts[REPORT_INVALID] + res.counts[REPORT_FAILED] +
+		    res.counts[REPORT_CONFLICT] +
+		    res.counts[REPORT_NOT_FOUND] > 0 ? IMP_EXIT_ROWS :
+		    IMP_EXIT_OK;
+	goto out;
+fail:
+	fixup_abort(p.fx);
+	report_abort(p.rep);
+	rc = cmd_fail(&err);
+out:
+	store_report_run_free(&rr);
+	store_close(st);
+	free(out);
+	free(csv);
+	return rc;
+}

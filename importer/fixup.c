@@ -1,0 +1,435 @@
+/*
+ * fixup.c: the fix-up CSV. A row is written back as it was read: its raw
+ * cells when staging kept them (any row it changed or refused), else its
+ * values put back under their headers (a cleared field as the clear
+ * token). Lines are built in UTF-8 and converted with iconv.
+ */
+#include "config.h"
+
+#include "fixup.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "colmap.h"
+#include "xmalloc.h"
+
+struct fixup {
+	FILE			*fp;
+	char			*path, *tmp;
+	iconv_t			 cd;		/* (iconv_t)-1: UTF-8 */
+	int			 delim;
+	int			 failed;	/* a write failed */
+	size_t			 ncols;		/* header cells */
+	int			*map;		/* per header: column or
+						 * COLMAP_EXTRA/IGNORE */
+	char			 clear[64];
+	struct fixup_buf	 line, err;
+	const char		**cells;
+	size_t			*lens;
+	size_t			 capcells;
+	int64_t			 rows;
+	char			 obuf[65536];
+};
+
+void
+fixup_buf_free(struct fixup_buf *b)
+{
+	free(b->s);
+	memset(b, 0, sizeof *b);
+}
+
+static void
+buf_add(struct fixup_buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->s = xreallocarray(b->s, b->cap, 1);
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void
+buf_ch(struct fixup_buf *b, int c)
+{
+	char	ch = c;
+
+	buf_add(b, &ch, 1);
+}
+
+static void
+buf_addf(struct fixup_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+buf_addf(struct fixup_buf *b, const char *fmt, ...)
+{
+	va_list	ap;
+	char	tmp[512];
+	int	n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		buf_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n :
+		    sizeof tmp - 1);
+}
+
+int
+fixup_needs_guard(const char *s, size_t len)
+{
+	size_t	i = 0;
+
+	while (i < len && s[i] == '\'')
+		i++;
+	return i < len && s[i] != '\0' && strchr("=+-@\t\r", s[i]) != NULL;
+}
+
+void
+fixup_field(struct fixup_buf *b, const char *s, size_t len, int delim)
+{
+	int	guard, quote;
+	size_t	i, from;
+
+	guard = fixup_needs_guard(s, len);
+	quote = guard || (len > 0 && (s[0] == ' ' || s[0] == '\t' ||
+	    s[len - 1] == ' ' || s[len - 1] == '\t'));
+	for (i = 0; i < len && !quote; i++)
+		if (s[i] == delim || s[i] == '"' || s[i] == '\n' ||
+		    s[i] == '\r')
+			quote = 1;
+	if (quote)
+		buf_add(b, "\"", 1);
+	if (guard)
+		buf_add(b, "'", 1);
+	if (!quote) {
+		buf_add(b, s, len);
+		return;
+	}
+	for (i = 0, from = 0; i < len; i++)
+		if (s[i] == '"') {
+			buf_add(b, s + from, i + 1 - from);
+			buf_add(b, "\"", 1);
+			from = i + 1;
+		}
+	buf_add(b, s + from, len - from);
+	buf_add(b, "\"", 1);
+}
+
+int
+fixup_wanted(const char *state)
+{
+	return strcmp(state, "invalid") == 0 || strcmp(state, "failed") == 0 ||
+	    strcmp(state, "conflict") == 0 || strcmp(state, "not_found") == 0;
+}
+
+/* Bytes of the UTF-8 sequence starting with c (1 for a stray byte). */
+static size_t
+utf8_len(unsigned char c)
+{
+	if (c >= 0xf0 && c < 0xf8)
+		return 4;
+	if (c >= 0xe0)
+		return c < 0xf0 ? 3 : 1;
+	if (c >= 0xc0)
+		return 2;
+	return 1;
+}
+
+/* Writes s[0..len) in the file's encoding; a character the encoding
+ * lacks (only in our own messages) becomes '?'. */
+static void
+put(struct fixup *fx, const char *s, size_t len)
+{
+	char	*in, *o;
+	size_t	 inleft, oleft, r, k;
+
+	if (fx->cd == (iconv_t)-1) {
+		if (fwrite(s, 1, len, fx->fp) != len)
+			fx->failed = 1;
+		return;
+	}
+	while (len > 0) {
+		in = (char *)s;
+		inleft = len;
+		o = fx->obuf;
+		oleft = sizeof fx->obuf;
+		r = iconv(fx->cd, &in, &inleft, &o, &oleft);
+		if (fwrite(fx->obuf, 1, o - fx->obuf, fx->fp) !=
+		    (size_t)(o - fx->obuf))
+			fx->failed = 1;
+		s = in;
+		len = inleft;
+		if (r != (size_t)-1 || errno == E2BIG)
+			continue;
+		k = utf8_len((unsigned char)*s);
+		k = k > len ? len : k;
+		s += k;
+		len -= k;
+		put(fx, "?", 1);
+	}
+}
+
+/* The iconv name to write, and the BOM bytes of the run's encoding. */
+static const char *
+out_encoding(const char *enc, int bom, const char **bombytes,
+    size_t *bomlen)
+{
+	*bombytes = NULL;
+	*bomlen = 0;
+	if (strcasecmp(enc, "UTF-16") == 0)
+		enc = "UTF-16LE";
+	if (bom) {
+		if (strncasecmp(enc, "UTF-8", 5) == 0 ||
+		    strcasecmp(enc, "UTF8") == 0) {
+			*bombytes = "\357\273\277";
+			*bomlen = 3;
+		} else if (strcasecmp(enc, "UTF-16LE") == 0) {
+			*bombytes = "\377\376";
+			*bomlen = 2;
+		} else if (strcasecmp(enc, "UTF-16BE") == 0) {
+			*bombytes = "\376\377";
+			*bomlen = 2;
+		}
+	}
+	return enc;
+}
+
+static void
+end_line(struct fixup *fx)
+{
+	buf_add(&fx->line, "\r\n", 2);
+	put(fx, fx->line.s, fx->line.len);
+	fx->line.len = 0;
+}
+
+struct fixup *
+fixup_open(const char *path, const struct store_report_run *rr,
+    struct imp_err *err)
+{
+	struct fixup	*fx;
+	json_t		*map;
+	const char	*enc, *bom, *cell, *name;
+	size_t		 bomlen, i, len;
+
+	fx = xcalloc(1, sizeof *fx);
+	fx->cd = (iconv_t)-1;
+	fx->path = xstrdup(path);
+	fx->tmp = xasprintf("%s.tmp", path);
+	fx->delim = rr->delimiter[0] != '\0' ? (unsigned char)rr->delimiter[0]
+	    : ',';
+	snprintf(fx->clear, sizeof fx->clear, "%s", rr->clear_token);
+	enc = out_encoding(rr->encoding, rr->bom, &bom, &bomlen);
+	if (strcasecmp(enc, "UTF-8") != 0 && strcasecmp(enc, "UTF8") != 0) {
+		fx->cd = iconv_open(enc, "UTF-8");
+		if (fx->cd == (iconv_t)-1) {
+			imp_errf(err, IMP_EXIT_SOFTWARE, "%s: cannot write "
+			    "encoding %s: %s", path, enc, strerror(errno));
+			goto fail;
+		}
+	}
+	fx->ncols = store_unpack_count(rr->header, rr->headerlen);
+	fx->map = xcalloc(fx->ncols + 1, sizeof *fx->map);
+	map = json_loads(rr->mapping, 0, NULL);
+	for (i = 0; i < fx->ncols; i++) {
+		name = json_string_value(json_array_get(map, i));
+		fx->map[i] = name == NULL || strcmp(name, "extra") == 0 ?
+		    COLMAP_EXTRA : strcmp(name, "ignore") == 0 ?
+		    COLMAP_IGNORE : colmap_lookup(name);
+		if (fx->map[i] == -1 && name != NULL &&
+		    strcmp(name, "extra") != 0)
+			fx->map[i] = COLMAP_IGNORE;
+	}
+	json_decref(map);
+
+	fx->fp = fopen(fx->tmp, "wb");
+	if (fx->fp == NULL) {
+		imp_errf(err, IMP_EXIT_SOFTWARE, "%s: %s", fx->tmp,
+		    strerror(errno));
+		goto fail;
+	}
+	if (bomlen > 0 && fwrite(bom, 1, bomlen, fx->fp) != bomlen)
+		fx->failed = 1;
+	for (i = 0; i < fx->ncols; i++) {
+		if (store_unpack(rr->header, rr->headerlen, i, &cell,
+		    &len) == -1)
+			break;
+		fixup_field(&fx->line, cell, len, fx->delim);
+		buf_ch(&fx->line, fx->delim);
+	}
+	buf_add(&fx->line, FIXUP_ERROR_COLUMN, strlen(FIXUP_ERROR_COLUMN));
+	end_line(fx);
+	return fx;
+fail:
+	fixup_abort(fx);
+	return NULL;
+}
+
+/* Why the row needs a person, in one cell. */
+static void
+error_text(struct fixup_buf *b, const struct store_report_row *r)
+{
+	size_t	i;
+
+	b->len = 0;
+	buf_add(b, "", 0);
+	if (strcmp(r->state, "invalid") == 0) {
+		for (i = 0; i < r->nproblems; i++)
+			buf_addf(b, "%s%s%s%s (%s)", i > 0 ? "; " : "",
+			    r->problems[i].column != NULL ?
+			    r->problems[i].column : "",
+			    r->problems[i].column != NULL ? ": " : "",
+			    r->problems[i].message, r->problems[i].rule);
+		if (r->nproblems == 0)
+			buf_addf(b, "invalid");
+	} else if (strcmp(r->state, "failed") == 0) {
+		if (r->http_status != 0)
+			buf_addf(b, "failed: HTTP %d", r->http_status);
+		else
+			buf_addf(b, "failed: no response");
+		if (r->error_code != NULL)
+			buf_addf(b, " %s", r->error_code);
+		if (r->message != NULL)
+			buf_addf(b, ": %s", r->message);
+	} else if (strcmp(r->state, "conflict") == 0) {
+		buf_addf(b, "conflict: changed by someone else since check");
+		for (i = 0; i < r->nconflicts; i++)
+			buf_addf(b, "%s %s was '%s', is now '%s'",
+			    i > 0 ? ";" : ":", colmap_name(r->conflicts[i].col),
+			    r->conflicts[i].at_check != NULL ?
+			    r->conflicts[i].at_check : "",
+			    r->conflicts[i].now != NULL ?
+			    r->conflicts[i].now : "");
+	} else {
+		buf_addf(b, "not_found: no customer with this ID");
+		if (r->message != NULL)
+			buf_addf(b, ": %s", r->message);
+	}
+}
+
+int
+fixup_add_row(struct fixup *fx, const struct store_report_row *r,
+    struct imp_err *err)
+{
+	const char	*cell;
+	size_t		 i, n, len, x = 0;
+	int		 col;
+
+	(void)err;
+	n = r->raw != NULL ? store_unpack_count(r->raw, r->rawlen) : fx->ncols;
+	if (n > fx->capcells) {
+		fx->capcells = n + 16;
+		fx->cells = xreallocarray(fx->cells, fx->capcells,
+		    sizeof *fx->cells);
+		fx->lens = xreallocarray(fx->lens, fx->capcells,
+		    sizeof *fx->lens);
+	}
+	for (i = 0; i < n; i++) {
+		cell = "";
+		len = 0;
+		if (r->raw != NULL) {
+			if (store_unpack(r->raw, r->rawlen, i, &cell,
+			    &len) == -1) {
+				cell = "";
+				len = 0;
+			}
+		} else if ((col = fx->map[i]) >= 0) {
+			if (r->norm[col] == NULL)
+				;
+			else if (*r->norm[col] == '\0') {
+				cell = fx->clear;
+				len = strlen(cell);
+			} else {
+				cell = r->norm[col];
+				len = strlen(cell);
+			}
+		} else if (col == COLMAP_EXTRA) {
+			if (store_unpack(r->extra, r->extralen, x++, &cell,
+			    &len) == -1) {
+				cell = "";
+				len = 0;
+			}
+		}
+		fx->cells[i] = cell;
+		fx->lens[i] = len;
+	}
+	/* A short record gets empty cells, so `error` stays in its column. */
+	for (i = 0; i < n || i < fx->ncols; i++) {
+		if (i < n)
+			fixup_field(&fx->line, fx->cells[i], fx->lens[i],
+			    fx->delim);
+		buf_ch(&fx->line, fx->delim);
+	}
+	error_text(&fx->err, r);
+	fixup_field(&fx->line, fx->err.s, fx->err.len, fx->delim);
+	end_line(fx);
+	fx->rows++;
+	return 0;
+}
+
+int64_t
+fixup_rows(const struct fixup *fx)
+{
+	return fx->rows;
+}
+
+static void
+fixup_free(struct fixup *fx)
+{
+	if (fx->cd != (iconv_t)-1)
+		iconv_close(fx->cd);
+	fixup_buf_free(&fx->line);
+	fixup_buf_free(&fx->err);
+	free(fx->cells);
+	free(fx->lens);
+	free(fx->map);
+	free(fx->path);
+	free(fx->tmp);
+	free(fx);
+}
+
+int
+fixup_close(struct fixup *fx, struct imp_err *err)
+{
+	int	rc = 0;
+
+	if (fflush(fx->fp) != 0 || ferror(fx->fp))
+		fx->failed = 1;
+	if (fclose(fx->fp) != 0)
+		fx->failed = 1;
+	fx->fp = NULL;
+	if (fx->failed) {
+		rc = imp_errf(err, IMP_EXIT_SOFTWARE, "%s: write failed: %s",
+		    fx->tmp, strerror(errno));
+		unlink(fx->tmp);
+	} else if (rename(fx->tmp, fx->path) == -1) {
+		rc = imp_errf(err, IMP_EXIT_SOFTWARE, "%s: %s", fx->path,
+		    strerror(errno));
+		unlink(fx->tmp);
+	}
+	fixup_free(fx);
+	return rc;
+}
+
+void
+fixup_abort(struct fixup *fx)
+{
+	if (fx == NULL)
+		return;
+	if (fx->fp != NULL) {
+		fclose(fx->fp);
+		unlink(fx->tmp);
+	}
+	fixup_free(fx);
+}

@@ -1,0 +1,56 @@
+/*
+ * fixup.h: the fix-up CSV: every row of a run that needs a person
+ * (invalid, failed, conflict, not found) in the input's own columns,
+ * encoding, BOM and delimiter, plus an `error` column, so that it opens in
+ * the same Excel and, once fixed, `importer stage` takes it as it is.
+ *
+ * Formula injection: a cell that starts with = + - @ tab or CR (after any
+ * apostrophes) gets one more leading apostrophe and is quoted. Staging
+ * removes exactly one such apostrophe (norm.c, NORM_GUARD), so every
+ * value comes back unchanged.
+ */
+#ifndef IMPORTER_FIXUP_H
+#define IMPORTER_FIXUP_H
+
+#include <stddef.h>
+
+#include "importer.h"
+#include "store.h"
+
+#define FIXUP_ERROR_COLUMN	"error"
+
+/* A growable byte buffer. */
+struct fixup_buf {
+	char	*s;
+	size_t	 len, cap;
+};
+void	fixup_buf_free(struct fixup_buf *b);
+
+/* Nonzero if a spreadsheet would take s[0..len) for a formula. */
+int	fixup_needs_guard(const char *s, size_t len);
+/* Appends s[0..len) as one CSV field (guarded, quoted when needed). */
+void	fixup_field(struct fixup_buf *b, const char *s, size_t len,
+	    int delim);
+/* Nonzero if a row in this state goes to the fix-up CSV. */
+int	fixup_wanted(const char *state);
+
+struct fixup;
+
+/*
+ * Creates the file (written to path.tmp, renamed by fixup_close) in the
+ * run's encoding, BOM and delimiter, and writes the header: the run's
+ * header plus FIXUP_ERROR_COLUMN. NULL with err on failure.
+ */
+struct fixup	*fixup_open(const char *path, const struct store_report_run *rr,
+		    struct imp_err *err);
+/* Writes one row in the input's columns plus why it needs a person. */
+int		 fixup_add_row(struct fixup *fx,
+		    const struct store_report_row *r, struct imp_err *err);
+/* Rows written so far. */
+int64_t		 fixup_rows(const struct fixup *fx);
+/* Flushes, closes and renames into place; frees fx. -1 with err. */
+int		 fixup_close(struct fixup *fx, struct imp_err *err);
+/* Closes and removes the partial file; frees fx. NULL is fine. */
+void		 fixup_abort(struct fixup *fx);
+
+#endif
