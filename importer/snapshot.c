@@ -59,9 +59,8 @@ snapshot_guid(const char *s, uint64_t out[2])
 
 /* A customer id as staging stores it: lower case, without braces. */
 static const char *
-norm_id(struct snapshot_ctx *ctx, const char *v, size_t n)
+norm_id(struct snapshot_ctx *ctx, const char *v, size_t n, uint64_t g[2])
 {
-	uint64_t	g[2];
 	size_t		i;
 
 	if (n == 38 && v[0] == '{' && v[37] == '}') {
@@ -116,7 +115,7 @@ on_record(const struct csvin_record *rec, void *arg, struct imp_err *err)
 	}
 	if (a.value[COL_CUSTOMER_ID] == NULL || (a.value[COL_CUSTOMER_ID] =
 	    norm_id(ctx, a.value[COL_CUSTOMER_ID],
-	    strlen(a.value[COL_CUSTOMER_ID]))) == NULL) {
+	    strlen(a.value[COL_CUSTOMER_ID]), a.guid)) == NULL) {
 		ctx->info->bad_ids++;
 		return 0;
 	}

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -120,7 +121,6 @@ static const char *const store_migrations[] = {
 	"  updated_at TEXT NOT NULL"
 	"    DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
 	");"
-	"CREATE INDEX outcome_run ON outcome(run, state);"
 	"ALTER TABLE run ADD COLUMN correlation_id TEXT;"
 	"ALTER TABLE run ADD COLUMN submitted_at TEXT;"
 	"ALTER TABLE outcome ADD COLUMN sent_at TEXT;"
@@ -745,10 +745,12 @@ store_counts(struct store *st, const struct store_runinfo *ri,
 	c->valid = ri->valid;
 	c->invalid = ri->invalid;
 	c->duplicate = ri->duplicate;
+	/* A run's outcomes are the rows of its range (no index by run). */
 	if (store_prepare(st, "SELECT state, count(*), sum(review) FROM outcome"
-	    " WHERE run = ? GROUP BY state", &stmt, err) == -1)
+	    " WHERE row BETWEEN ? AND ? GROUP BY state", &stmt, err) == -1)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, ri->id);
+	sqlite3_bind_int64(stmt, 1, ri->row_first);
+	sqlite3_bind_int64(stmt, 2, ri->row_last);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		state = store_col_text(stmt, 0);
 		n = sqlite3_column_int64(stmt, 1);
@@ -825,26 +827,18 @@ store_rows_each(struct store *st, const struct store_runinfo *ri,
 	return 0;
 }
 
-/* The check writes here in arrival order; store_plan_finish moves the
- * rows into the real tables in key order, so that those see appends
- * rather than random inserts (accounts arrive in the snapshot's order). */
-static const char store_plan_temp[] =
-	"CREATE TEMP TABLE IF NOT EXISTS t_account AS SELECT * FROM account"
-	" WHERE 0;"
-	"CREATE TEMP TABLE IF NOT EXISTS t_change (row INTEGER, col INTEGER,"
-	" old TEXT, new TEXT);"
-	"CREATE TEMP TABLE IF NOT EXISTS t_outcome (row INTEGER, run INTEGER,"
-	" state TEXT, review INTEGER, normalized INTEGER, message TEXT);"
-	"DELETE FROM t_account; DELETE FROM t_change; DELETE FROM t_outcome;";
-
 int
 store_plan_begin(struct store *st, const struct store_runinfo *ri,
     struct imp_err *err)
 {
+	time_t		now = time(NULL);
+	struct tm	tm;
+
+	gmtime_r(&now, &tm);
+	strftime(st->now, sizeof st->now, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (store_begin_bulk(st, err) == -1)
 		return -1;
-	if (store_exec(st, store_plan_temp, err) == -1 ||
-	    store_check_reset(st, ri, err) == -1) {
+	if (store_check_reset(st, ri, err) == -1) {
 		store_rollback(st);
 		return -1;
 	}
@@ -856,16 +850,6 @@ store_plan_finish(struct store *st, const struct store_runinfo *ri,
     const char *source, const char *snapshot_mtime, char hash[65],
     struct imp_err *err)
 {
-	if (store_exec(st, "INSERT INTO account SELECT * FROM t_account"
-	    " ORDER BY row;"
-	    "INSERT INTO plan_change (row, col, old, new) SELECT row, col,"
-	    " old, new FROM t_change ORDER BY row, col;"
-	    "INSERT INTO outcome (row, run, state, review, normalized,"
-	    " message) SELECT row, run, state, review, normalized, message"
-	    " FROM t_outcome ORDER BY row;"
-	    "DELETE FROM t_account; DELETE FROM t_change;"
-	    " DELETE FROM t_outcome;", err) == -1)
-		goto fail;
 	if (store_plan_hash(st, ri, hash, err) == -1 ||
 	    store_run_checked(st, ri->id, source, snapshot_mtime, hash,
 	    err) == -1 || store_commit(st, err) == -1)
@@ -884,7 +868,7 @@ store_check_reset(struct store *st, const struct store_runinfo *ri,
 	const char	*sql[] = {
 		"DELETE FROM account WHERE row BETWEEN ?2 AND ?3",
 		"DELETE FROM plan_change WHERE row BETWEEN ?2 AND ?3",
-		"DELETE FROM outcome WHERE run = ?1",
+		"DELETE FROM outcome WHERE row BETWEEN ?2 AND ?3",
 		"UPDATE run SET checked_at = NULL, check_source = NULL,"
 		" snapshot_mtime = NULL, plan_hash = NULL WHERE id = ?1",
 	};
@@ -915,10 +899,11 @@ store_sent_count(struct store *st, const struct store_runinfo *ri)
 	int64_t		 n = 0;
 
 	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM outcome"
-	    " WHERE run = ? AND state NOT IN ('pending', 'unchanged',"
-	    " 'not_found')", -1, &stmt, NULL) != SQLITE_OK)
+	    " WHERE row BETWEEN ? AND ? AND state NOT IN ('pending',"
+	    " 'unchanged', 'not_found')", -1, &stmt, NULL) != SQLITE_OK)
 		return 0;
-	sqlite3_bind_int64(stmt, 1, ri->id);
+	sqlite3_bind_int64(stmt, 1, ri->row_first);
+	sqlite3_bind_int64(stmt, 2, ri->row_last);
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		n = sqlite3_column_int64(stmt, 0);
 	sqlite3_finalize(stmt);
@@ -941,12 +926,12 @@ store_plan_account(struct store *st, int64_t run, int64_t row,
 	sqlite3_stmt	*s;
 	int		 i, rc;
 
-	if (st->ins_account == NULL && store_prepare(st, "INSERT INTO t_account"
+	if (st->ins_account == NULL && store_prepare(st, "INSERT INTO account"
 	    " (row, run, customer_id, etag, profile_id, fetched_at, body,"
 	    " company_name, first_name, last_name, email, phone_number,"
 	    " address_line1, address_line2, address_line3, city, state_code,"
 	    " region, postal_code, country, culture, language) VALUES (?, ?,"
-	    " ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?, ?, ?, ?,"
+	    " ?, ?, ?, ?, ?, ?, ?, ?, ?,"
 	    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st->ins_account, err) == -1)
 		return -1;
 	s = st->ins_account;
@@ -955,9 +940,10 @@ store_plan_account(struct store *st, int64_t run, int64_t row,
 	sqlite3_bind_text(s, 3, a->customer_id, -1, SQLITE_STATIC);
 	store_bind_opt(s, 4, a->etag);
 	store_bind_opt(s, 5, a->profile_id);
-	store_bind_opt(s, 6, a->body);
+	sqlite3_bind_text(s, 6, st->now, -1, SQLITE_STATIC);
+	store_bind_opt(s, 7, a->body);
 	for (i = 1; i < COL_COUNT; i++)
-		store_bind_opt(s, 6 + i, a->value[i]);
+		store_bind_opt(s, 7 + i, a->value[i]);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
@@ -972,7 +958,7 @@ store_plan_change(struct store *st, int64_t row, int col, const char *old,
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (st->ins_change == NULL && store_prepare(st, "INSERT INTO t_change"
+	if (st->ins_change == NULL && store_prepare(st, "INSERT INTO plan_change"
 	    " (row, col, old, new) VALUES (?, ?, ?, ?)", &st->ins_change,
 	    err) == -1)
 		return -1;
@@ -996,9 +982,9 @@ store_plan_outcome(struct store *st, int64_t run, int64_t row,
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (st->ins_outcome == NULL && store_prepare(st, "INSERT INTO t_outcome"
-	    " (row, run, state, review, normalized, message)"
-	    " VALUES (?, ?, ?, ?, ?, ?)", &st->ins_outcome, err) == -1)
+	if (st->ins_outcome == NULL && store_prepare(st, "INSERT INTO outcome"
+	    " (row, run, state, review, normalized, message, updated_at)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?)", &st->ins_outcome, err) == -1)
 		return -1;
 	s = st->ins_outcome;
 	sqlite3_bind_int64(s, 1, row);
@@ -1007,6 +993,7 @@ store_plan_outcome(struct store *st, int64_t run, int64_t row,
 	sqlite3_bind_int(s, 4, review);
 	sqlite3_bind_int64(s, 5, normalized);
 	store_bind_opt(s, 6, message);
+	sqlite3_bind_text(s, 7, st->now, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
@@ -1084,9 +1071,10 @@ store_plan_hash(struct store *st, const struct store_runinfo *ri,
 	/* Outcomes as check left them: unchanged, not_found, review. */
 	if (store_prepare(st, "SELECT row, CASE WHEN state IN ('unchanged',"
 	    " 'not_found') THEN state ELSE 'planned' END, review FROM outcome"
-	    " WHERE run = ? ORDER BY row", &stmt, err) == -1)
+	    " WHERE row BETWEEN ? AND ? ORDER BY row", &stmt, err) == -1)
 		goto out;
-	sqlite3_bind_int64(stmt, 1, ri->id);
+	sqlite3_bind_int64(stmt, 1, ri->row_first);
+	sqlite3_bind_int64(stmt, 2, ri->row_last);
 	if (hash_rows(stmt, md) == -1) {
 		store_db_err(st, err, "plan hash");
 		goto out;
@@ -1190,6 +1178,26 @@ store_pack(const char *const *cells, const size_t *lens, size_t n,
 		o += lens[i];
 	}
 	return o;
+}
+
+size_t
+store_unpack_all(const void *blob, size_t len, const char **cells,
+    size_t *lens, size_t max)
+{
+	const unsigned char	*p = blob;
+	size_t			 off = 0, k;
+	uint64_t		 n, l;
+
+	if (blob == NULL || get_varint(p, len, &off, &n) == -1)
+		return 0;
+	for (k = 0; k < n && k < max; k++) {
+		if (get_varint(p, len, &off, &l) == -1 || l > len - off)
+			return k;
+		cells[k] = (const char *)p + off;
+		lens[k] = l;
+		off += l;
+	}
+	return k;
 }
 
 size_t

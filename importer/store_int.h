@@ -26,6 +26,7 @@ struct store {
 	int		 bulk;		/* in DELETE mode for a bulk load */
 	int64_t		 first_row;	/* of the run being staged */
 	int64_t		 last_row;
+	char		 now[32];	/* the plan's time, UTC */
 };
 
 /* Fills err with "path: what: sqlite's message"; returns -1. */

@@ -36,13 +36,15 @@ store_submit_list(struct store *st, const struct store_runinfo *ri,
 	*rows = NULL;
 	*n = *nsending = 0;
 	if (store_prepare(st, "SELECT o.row, o.state = 'sending' FROM outcome o"
-	    " JOIN run_row r ON r.id = o.row WHERE o.run = ?1 AND"
+	    " JOIN run_row r ON r.id = o.row WHERE o.row BETWEEN ?3 AND ?4 AND"
 	    " (o.state = 'sending' OR (o.state = 'pending' AND"
 	    "  (o.review = 0 OR ?2)))"
 	    " ORDER BY o.state = 'sending' DESC, r.line", &s, err) == -1)
 		return -1;
 	sqlite3_bind_int64(s, 1, ri->id);
 	sqlite3_bind_int(s, 2, allow_flagged);
+	sqlite3_bind_int64(s, 3, ri->row_first);
+	sqlite3_bind_int64(s, 4, ri->row_last);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 1024;
@@ -243,7 +245,8 @@ int64_t
 store_retryable(struct store *st, const struct store_runinfo *ri, int reopen,
     struct imp_err *err)
 {
-	static const char	 where[] = " WHERE run = ? AND state = 'failed'"
+	static const char	 where[] = " WHERE row BETWEEN ? AND ?"
+	    " AND state = 'failed'"
 	    " AND (http_status IS NULL OR http_status IN (408, 429)"
 	    "  OR http_status >= 500 OR message LIKE '%kept changing%')";
 	sqlite3_stmt		*s;
@@ -256,7 +259,8 @@ store_retryable(struct store *st, const struct store_runinfo *ri, int reopen,
 	    " 'now')%s" : "SELECT count(*) FROM outcome%s", where);
 	if (store_prepare(st, sql, &s, err) == -1)
 		return -1;
-	sqlite3_bind_int64(s, 1, ri->id);
+	sqlite3_bind_int64(s, 1, ri->row_first);
+	sqlite3_bind_int64(s, 2, ri->row_last);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		n = sqlite3_column_int64(s, 0);

@@ -15,6 +15,7 @@
  * lower case), NULL when empty; valid during the callback only. */
 struct snapshot_account {
 	unsigned long	 line;
+	uint64_t	 guid[2];	/* the customer id, parsed */
 	const char	*value[COL_COUNT];
 };
 

@@ -179,10 +179,10 @@ struct store_account {
 
 /*
  * Writing a plan: store_plan_begin opens a bulk transaction and forgets
- * the run's earlier check; accounts, changes and outcomes are added in any
- * order; store_plan_finish stores them, hashes the plan (the hash in
- * hash), marks the run checked against source and commits. On failure
- * everything is rolled back.
+ * the run's earlier check; accounts, changes and outcomes are added (in
+ * row order they are appends, the fastest); store_plan_finish hashes the
+ * plan (the hash in hash), marks the run checked against source and
+ * commits. On failure everything is rolled back.
  */
 int	store_plan_begin(struct store *st, const struct store_runinfo *ri,
 	    struct imp_err *err);
@@ -230,6 +230,9 @@ size_t	store_pack(const char *const *cells, const size_t *lens, size_t n,
 /* Unpacks cell i of a packed list; returns -1 when there is none. */
 int	store_unpack(const void *blob, size_t len, size_t i, const char **cell,
 	    size_t *celllen);
+/* Unpacks up to max cells at once (pointers into blob); returns how many. */
+size_t	store_unpack_all(const void *blob, size_t len, const char **cells,
+	    size_t *lens, size_t max);
 /* The number of cells in a packed list. */
 size_t	store_unpack_count(const void *blob, size_t len);
 
