@@ -289,6 +289,10 @@ store_close(struct store *st)
 	sqlite3_finalize(st->ins_account);
 	sqlite3_finalize(st->ins_change);
 	sqlite3_finalize(st->ins_outcome);
+	sqlite3_finalize(st->sub_load);
+	sqlite3_finalize(st->sub_plan);
+	sqlite3_finalize(st->sub_mark);
+	sqlite3_finalize(st->sub_result);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);

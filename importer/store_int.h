@@ -22,6 +22,10 @@ struct store {
 	sqlite3_stmt	*ins_account;
 	sqlite3_stmt	*ins_change;
 	sqlite3_stmt	*ins_outcome;
+	sqlite3_stmt	*sub_load;	/* store_submit.c */
+	sqlite3_stmt	*sub_plan;
+	sqlite3_stmt	*sub_mark;
+	sqlite3_stmt	*sub_result;
 	int		 in_tx;
 	int		 bulk;		/* in DELETE mode for a bulk load */
 	int64_t		 first_row;	/* of the run being staged */

@@ -16,6 +16,19 @@
 #include "store_int.h"
 #include "xmalloc.h"
 
+/* A statement prepared once per open store, reset for each use. */
+static int
+cached(struct store *st, sqlite3_stmt **slot, const char *sql,
+    struct imp_err *err)
+{
+	if (*slot != NULL) {
+		sqlite3_reset(*slot);
+		sqlite3_clear_bindings(*slot);
+		return 0;
+	}
+	return store_prepare(st, sql, slot, err);
+}
+
 static char *
 dup_col(sqlite3_stmt *s, int i)
 {
@@ -89,18 +102,18 @@ store_submit_load(struct store *st, int64_t row, struct store_submit_row *r,
 
 	memset(r, 0, sizeof *r);
 	r->row = row;
-	if (store_prepare(st, "SELECT r.line, r.customer_id, r.company_name,"
-	    " r.first_name, r.last_name, r.email, r.phone_number,"
+	if (cached(st, &st->sub_load, "SELECT r.line, r.customer_id,"
+	    " r.company_name, r.first_name, r.last_name, r.email, r.phone_number,"
 	    " r.address_line1, r.address_line2, r.address_line3, r.city,"
 	    " r.state_code, r.region, r.postal_code, r.country, r.culture,"
 	    " r.language, a.body, a.etag, o.state, o.request_id, o.attempts"
 	    " FROM run_row r JOIN outcome o ON o.row = r.id"
-	    " LEFT JOIN account a ON a.row = r.id WHERE r.id = ?", &s,
-	    err) == -1)
+	    " LEFT JOIN account a ON a.row = r.id WHERE r.id = ?", err) == -1)
 		return -1;
+	s = st->sub_load;
 	sqlite3_bind_int64(s, 1, row);
 	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_finalize(s);
+		sqlite3_reset(s);
 		return imp_errf(err, IMP_EXIT_SOFTWARE, "row %lld has no "
 		    "outcome", (long long)row);
 	}
@@ -113,13 +126,14 @@ store_submit_load(struct store *st, int64_t row, struct store_submit_row *r,
 	r->state = dup_col(s, 19);
 	r->request_id = dup_col(s, 20);
 	r->attempts = sqlite3_column_int(s, 21);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 
-	if (store_prepare(st, "SELECT col, old FROM plan_change WHERE row = ?",
-	    &s, err) == -1) {
+	if (cached(st, &st->sub_plan, "SELECT col, old FROM plan_change"
+	    " WHERE row = ?", err) == -1) {
 		store_submit_row_free(r);
 		return -1;
 	}
+	s = st->sub_plan;
 	sqlite3_bind_int64(s, 1, row);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		col = sqlite3_column_int(s, 0);
@@ -128,7 +142,7 @@ store_submit_load(struct store *st, int64_t row, struct store_submit_row *r,
 		r->planned |= 1u << col;
 		r->at_check[col] = dup_col(s, 1);
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
 		store_submit_row_free(r);
 		return store_db_err(st, err, "plan of a row");
@@ -143,16 +157,17 @@ store_submit_mark(struct store *st, int64_t row, const char *request_id,
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (store_prepare(st, "UPDATE outcome SET state = 'sending',"
+	if (cached(st, &st->sub_mark, "UPDATE outcome SET state = 'sending',"
 	    " request_id = ?, attempts = attempts + 1,"
 	    " sent_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),"
 	    " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
-	    " WHERE row = ?", &s, err) == -1)
+	    " WHERE row = ?", err) == -1)
 		return -1;
+	s = st->sub_mark;
 	sqlite3_bind_text(s, 1, request_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, row);
 	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
 		return store_db_err(st, err, "mark sending");
 	return 0;
@@ -166,11 +181,13 @@ store_submit_result(struct store *st, int64_t row, const char *state,
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (store_prepare(st, "UPDATE outcome SET state = ?, http_status = ?,"
-	    " error_code = ?, message = ?, etag = coalesce(?, etag),"
+	if (cached(st, &st->sub_result, "UPDATE outcome SET state = ?,"
+	    " http_status = ?, error_code = ?, message = ?,"
+	    " etag = coalesce(?, etag),"
 	    " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
-	    " WHERE row = ?", &s, err) == -1)
+	    " WHERE row = ?", err) == -1)
 		return -1;
+	s = st->sub_result;
 	sqlite3_bind_text(s, 1, state, -1, SQLITE_STATIC);
 	if (http_status > 0)
 		sqlite3_bind_int64(s, 2, http_status);
@@ -181,7 +198,7 @@ store_submit_result(struct store *st, int64_t row, const char *state,
 	store_bind_opt(s, 5, etag);
 	sqlite3_bind_int64(s, 6, row);
 	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
 		return store_db_err(st, err, "outcome");
 	return 0;
