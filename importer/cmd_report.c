@@ -92,16 +92,10 @@ fixup_default(const char *xlsx)
 	return xasprintf("%.*s-fixup.csv", (int)n, xlsx);
 }
 
-static int
-cmd_report_exec(int argc, char **argv)
+int
+cmd_report_write(struct store *st, int64_t run, const char *o_arg,
+    const char *e_arg, long long sheet_rows)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "errors-csv", required_argument, NULL, 'e' },
-		{ "sheet-rows", required_argument, NULL, 'S' },	/* tests */
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct store_report_run		 rr;
 	struct store_report_sizes	 sz;
 	struct store_outcome_counts	 oc;
@@ -109,48 +103,16 @@ cmd_report_exec(int argc, char **argv)
 	struct report_result		 res;
 	struct imp_err			 err;
 	struct pass			 p;
-	struct store			*st = NULL;
-	char				*out = NULL, *csv = NULL, *end;
-	const char			*o_arg = NULL, *e_arg = NULL;
+	char				*out = NULL, *csv = NULL;
 	json_t				*o, *c;
-	int64_t				 run, fixrows = -1;
-	long long			 sheet_rows = 0;
-	int				 ch, k, rc;
+	int64_t				 fixrows = -1;
+	int				 k, rc;
 
 	memset(&err, 0, sizeof err);
 	memset(&rr, 0, sizeof rr);
 	memset(&p, 0, sizeof p);
-	while ((ch = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'o':
-			o_arg = optarg;
-			break;
-		case 'e':
-			e_arg = optarg;
-			break;
-		case 'S':
-			sheet_rows = strtoll(optarg, &end, 10);
-			if (*end != '\0' || sheet_rows < 2 ||
-			    sheet_rows > REPORT_SHEET_ROWS)
-				return cmd_usage(&cmd_report_entry,
-				    "--sheet-rows: 2 to %d", REPORT_SHEET_ROWS);
-			break;
-		case 'h':
-			return cmd_help(&cmd_report_entry);
-		default:
-			return cmd_usage(&cmd_report_entry, NULL);
-		}
-	}
-	if (argc - optind > 1)
-		return cmd_usage(&cmd_report_entry, "one run at a time");
-	run = cmd_run_arg(argc - optind == 1 ? argv[optind] : NULL);
-	if (run < 0)
-		return cmd_usage(&cmd_report_entry, "'%s' is not a run number",
-		    argv[optind]);
-
 	p.err = &err;
-	if ((st = store_open(imp_opts.db, &err)) == NULL ||
-	    store_report_begin(st, &err) == -1 ||
+	if (store_report_begin(st, &err) == -1 ||
 	    store_report_run(st, run, &rr, &err) == -1 ||
 	    store_report_sizes(st, &rr, &sz, &err) == -1 ||
 	    store_outcome_counts(st, rr.id, &oc, &err) == -1)
@@ -240,8 +202,64 @@ fail:
 	rc = cmd_fail(&err);
 out:
 	store_report_run_free(&rr);
-	store_close(st);
 	free(out);
 	free(csv);
+	return rc;
+}
+
+static int
+cmd_report_exec(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "errors-csv", required_argument, NULL, 'e' },
+		{ "sheet-rows", required_argument, NULL, 'S' },	/* tests */
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct imp_err			 err;
+	struct store			*st = NULL;
+	char				*end;
+	const char			*o_arg = NULL, *e_arg = NULL;
+	int64_t				 run;
+	long long			 sheet_rows = 0;
+	int				 ch, rc;
+
+	memset(&err, 0, sizeof err);
+	while ((ch = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'o':
+			o_arg = optarg;
+			break;
+		case 'e':
+			e_arg = optarg;
+			break;
+		case 'S':
+			sheet_rows = strtoll(optarg, &end, 10);
+			if (*end != '\0' || sheet_rows < 2 ||
+			    sheet_rows > REPORT_SHEET_ROWS)
+				return cmd_usage(&cmd_report_entry,
+				    "--sheet-rows: 2 to %d", REPORT_SHEET_ROWS);
+			break;
+		case 'h':
+			return cmd_help(&cmd_report_entry);
+		default:
+			return cmd_usage(&cmd_report_entry, NULL);
+		}
+	}
+	if (argc - optind > 1)
+		return cmd_usage(&cmd_report_entry, "one run at a time");
+	run = cmd_run_arg(argc - optind == 1 ? argv[optind] : NULL);
+	if (run < 0)
+		return cmd_usage(&cmd_report_entry, "'%s' is not a run number",
+		    argv[optind]);
+
+	if ((st = store_open(imp_opts.db, &err)) == NULL) {
+		rc = cmd_fail(&err);
+		goto out;
+	}
+	rc = cmd_report_write(st, run, o_arg, e_arg, sheet_rows);
+out:
+	store_close(st);
 	return rc;
 }

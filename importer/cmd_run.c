@@ -24,8 +24,8 @@ const struct cmd_entry cmd_run_entry = {
 	"run",
 	"run FILE [--snapshot FILE.csv] [--yes] [--dry-run] [--allow-flagged] "
 	"[--endpoint URL]",
-	"stage, check and submit a file in one go (asks before sending "
-	"unless --yes)",
+	"stage, check, submit and report a file in one go (asks before "
+	"sending unless --yes)",
 	"  --encoding NAME, --delimiter C, --force    as for stage\n"
 	"  --snapshot FILE  check against a current-accounts CSV instead of "
 	"the service\n"
@@ -169,6 +169,14 @@ cmd_run_exec(int argc, char **argv)
 		    (long long)ri.id);
 	}
 	rc = cmd_submit_run(st, &ri, &pf, &a);
+	/* The report, whatever the submit's end: it says where things are. */
+	if (!a.dry_run && rc != IMP_EXIT_USAGE) {
+		int	rrc;
+
+		rrc = cmd_report_write(st, ri.id, NULL, NULL, 0);
+		if (rrc > rc)
+			rc = rrc;
+	}
 out:
 	staging_result_free(&sres);
 	store_close(st);

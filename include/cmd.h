@@ -82,6 +82,11 @@ int	cmd_counts_exit(const struct store_counts *c);
 /* Handles an option of CMD_SERVICE_OPTIONS: 1 taken, 0 not one, -1 bad. */
 int	cmd_service_opt(int c, const char *arg, struct service_args *sa);
 
+/* cmd_report.c: writes run's report (and fix-up CSV) to the given paths,
+ * or the defaults when NULL; prints; returns the exit code. */
+int	cmd_report_write(struct store *st, int64_t run, const char *xlsx,
+	    const char *errors_csv, long long sheet_rows);
+
 /* cmd_submit.c: what submit, run and retry share. */
 struct submit_args {
 	int			yes, dry_run, allow_flagged, over_limit;

@@ -1,8 +1,8 @@
 #!/bin/sh
 # make demo: the monthly job on the bundled samples, start to end, against
 # a local sandbox seeded with the samples' current accounts: stage, check,
-# submit (--yes), report. Leaves the run in demo.db and the report under
-# reports/.
+# submit (--yes), report (run writes it). Leaves the run in demo.db and the
+# report under reports/.
 set -eu
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 IMPORTER=${IMPORTER:-./importer/importer}
@@ -39,11 +39,6 @@ IMPORTER_TOKEN=$token "$IMPORTER" --db "$db" \
     --profile "$top_srcdir/samples/example.ini" \
     run "$top_srcdir/samples/accounts-2026-11.csv" --yes \
     --endpoint "$endpoint" || true
-if "$IMPORTER" help report >/dev/null 2>&1; then
-	echo
-	echo "== importer report"
-	"$IMPORTER" --db "$db" report || true
-fi
 echo
 echo "== importer history"
 "$IMPORTER" --db "$db" history
