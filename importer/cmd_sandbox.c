@@ -47,6 +47,10 @@ const struct cmd_entry cmd_sandbox_entry = {
 	"  --token T           the bearer token to require (default: a "
 	"random one,\n"
 	"                      printed at start)\n"
+	"  --client-secret S   also hand that token out at POST "
+	"/{tenant}/oauth2/token\n"
+	"                      for OAuth2 client credentials with secret S\n"
+	"  --token-ttl N       the expires_in of those tokens (default 3600)\n"
 	"  --page-max N        largest page of GET /v1/customers (default "
 	"500)\n"
 	"faults, all drawn from --seed N (default 1); P is a probability "
@@ -71,7 +75,7 @@ const struct cmd_entry cmd_sandbox_entry = {
 
 enum {
 	OPT_PORT = 256, OPT_BIND, OPT_PORT_FILE, OPT_ACCOUNTS, OPT_STATE,
-	OPT_TOKEN, OPT_SEED, OPT_LATENCY, OPT_RATE, OPT_BURST, OPT_503,
+	OPT_TOKEN, OPT_CLIENT_SECRET, OPT_TOKEN_TTL, OPT_SEED, OPT_LATENCY, OPT_RATE, OPT_BURST, OPT_503,
 	OPT_500, OPT_DROP, OPT_SLOW, OPT_BOM, OPT_PAGE_MAX
 };
 
@@ -173,6 +177,8 @@ cmd_sandbox_exec(int argc, char **argv)
 		{ "accounts", required_argument, NULL, OPT_ACCOUNTS },
 		{ "state", required_argument, NULL, OPT_STATE },
 		{ "token", required_argument, NULL, OPT_TOKEN },
+		{ "client-secret", required_argument, NULL, OPT_CLIENT_SECRET },
+		{ "token-ttl", required_argument, NULL, OPT_TOKEN_TTL },
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "latency", required_argument, NULL, OPT_LATENCY },
 		{ "rate", required_argument, NULL, OPT_RATE },
@@ -233,6 +239,15 @@ cmd_sandbox_exec(int argc, char **argv)
 			if (*optarg == '\0')
 				return cmd_usage(ce, "--token: empty");
 			so.token = optarg;
+			break;
+		case OPT_CLIENT_SECRET:
+			so.client_secret = optarg;
+			break;
+		case OPT_TOKEN_TTL:
+			if (parse_uint(optarg, 86400, &u) == -1 || u == 0)
+				return cmd_usage(ce, "--token-ttl: seconds, 1 to "
+				    "86400: %s", optarg);
+			so.token_ttl = (unsigned)u;
 			break;
 		case OPT_SEED:
 			if (parse_uint(optarg, (unsigned long)-1, &u) == -1)

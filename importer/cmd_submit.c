@@ -139,6 +139,7 @@ cmd_submit_run(struct store *st, struct store_runinfo *ri,
 	    service_open(&sv, &a->sa, pf, corr, &err) == -1)
 		return cmd_fail(&err);
 
+	store_defer_checkpoints(st);
 	memset(&so, 0, sizeof so);
 	so.allow_flagged = a->allow_flagged;
 	so.batch = a->batch > 0 ? a->batch : 50;

@@ -1103,6 +1103,70 @@ set_trace_ids(struct MHD_Connection *c, struct sandbox_req *r)
 	}
 }
 
+/* The value of key in a form body (a=1&b=2), unescaped into out. */
+static int
+form_value(const char *body, const char *key, char *out, size_t size)
+{
+	const char	*p = body;
+	size_t		 klen = strlen(key), o = 0;
+	char		 hex[3];
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			for (p += klen + 1; *p != '\0' && *p != '&' &&
+			    o + 1 < size; p++) {
+				if (*p == '+')
+					out[o++] = ' ';
+				else if (*p == '%' && p[1] != '\0' &&
+				    p[2] != '\0') {
+					hex[0] = p[1];
+					hex[1] = p[2];
+					hex[2] = '\0';
+					out[o++] = (char)strtol(hex, NULL, 16);
+					p += 2;
+				} else
+					out[o++] = *p;
+			}
+			out[o] = '\0';
+			return 1;
+		}
+		p = strchr(p, '&');
+		if (p != NULL)
+			p++;
+	}
+	return 0;
+}
+
+/*
+ * POST /{tenant}/oauth2/token: OAuth2 client credentials, as the cloud's
+ * token endpoint answers them; hands out the token the API requires.
+ */
+static enum MHD_Result
+token_endpoint(struct MHD_Connection *c, struct sandbox_req *r)
+{
+	struct sandbox	*sb = r->sb;
+	json_t		*o;
+	char		 grant[64], secret[256], id[256];
+	const char	*body = r->body != NULL ? r->body : "";
+
+	if (!form_value(body, "grant_type", grant, sizeof grant) ||
+	    strcmp(grant, "client_credentials") != 0 ||
+	    !form_value(body, "client_id", id, sizeof id) ||
+	    !form_value(body, "client_secret", secret, sizeof secret) ||
+	    strcmp(secret, sb->o.client_secret) != 0) {
+		o = json_object();
+		json_object_set_new(o, "error",
+		    json_string("invalid_client"));
+		return respond(c, r, MHD_HTTP_UNAUTHORIZED, o, NULL, 0);
+	}
+	o = json_object();
+	json_object_set_new(o, "token_type", json_string("Bearer"));
+	json_object_set_new(o, "expires_in", json_sprintf("%u",
+	    sb->o.token_ttl != 0 ? sb->o.token_ttl : 3600));
+	json_object_set_new(o, "access_token", json_string(sb->o.token));
+	return respond(c, r, MHD_HTTP_OK, o, NULL, 0);
+}
+
 static enum MHD_Result
 dispatch(struct MHD_Connection *c, struct sandbox_req *r)
 {
@@ -1120,6 +1184,12 @@ dispatch(struct MHD_Connection *c, struct sandbox_req *r)
 		if (sb->o.fault != NULL)
 			fault_draw(sb->o.fault, &r->fd);
 		sandbox_sleep(sb, r->fd.latency_ms);
+	}
+	if (n == 3 && strcmp(seg[1], "oauth2") == 0 &&
+	    strcmp(seg[2], "token") == 0 && strcmp(r->method, "POST") == 0 &&
+	    sb->o.client_secret != NULL) {
+		ret = token_endpoint(c, r);
+		goto out;
 	}
 	if (!authorized(c, r, &ret))
 		goto out;
@@ -1175,6 +1245,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 			}
 			memcpy(r->body + r->len, upload, *upload_size);
 			r->len += *upload_size;
+			r->body[r->len] = '\0';
 		}
 		*upload_size = 0;
 		return MHD_YES;

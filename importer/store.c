@@ -315,6 +315,13 @@ store_begin(struct store *st, struct imp_err *err)
  * commit (store_open restores it after a crash too). If another
  * connection holds the database, the switch fails and WAL stays.
  */
+void
+store_defer_checkpoints(struct store *st)
+{
+	/* Closing the last connection checkpoints the WAL anyway. */
+	sqlite3_wal_autocheckpoint(st->db, 0);
+}
+
 int
 store_begin_bulk(struct store *st, struct imp_err *err)
 {

@@ -75,6 +75,11 @@ struct store_run {
 struct store	*store_open(const char *path, struct imp_err *err);
 void		 store_close(struct store *st);
 int		 store_begin(struct store *st, struct imp_err *err);
+/*
+ * Many small commits ahead (submit): no WAL checkpoint until close, so
+ * that none stalls a commit on the way.
+ */
+void		 store_defer_checkpoints(struct store *st);
 /* Begins a transaction that adds much data (staging a file). */
 int		 store_begin_bulk(struct store *st, struct imp_err *err);
 int		 store_commit(struct store *st, struct imp_err *err);
