@@ -9,6 +9,7 @@
 
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -392,7 +393,8 @@ accounts_list(struct accounts *a, const char *after, size_t limit,
 	if (after != NULL)
 		sqlite3_bind_text(st, 1, after, -1, SQLITE_TRANSIENT);
 	/* One more than asked, to know whether a next page exists. */
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit + 1);
+	sqlite3_bind_int64(st, 2, limit >= (size_t)INT64_MAX ? -1 :
+	    (sqlite3_int64)limit + 1);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n == limit) {
 			*more = 1;

@@ -339,11 +339,13 @@ checking_snapshot(struct store *st, const struct store_runinfo *ri,
 
 	if (store_rows_each(st, ri, "pending", add_want, &ck, err) == -1)
 		goto out;
-	qsort(ck.w, ck.n, sizeof *ck.w, cmp_want);
+	if (ck.n > 1)
+		qsort(ck.w, ck.n, sizeof *ck.w, cmp_want);
 	if (snapshot_read(path, pf, on_account, &ck, &res->snapshot,
 	    err) == -1 || spill_flush(&sp, err) == -1)
 		goto out;
-	qsort(sp.m, sp.n, sizeof *sp.m, cmp_match);
+	if (sp.n > 1)
+		qsort(sp.m, sp.n, sizeof *sp.m, cmp_match);
 
 	if (store_plan_begin(st, ri, err) == -1)
 		goto out;

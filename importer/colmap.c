@@ -265,7 +265,8 @@ colmap_new(const char *const *names, size_t n,
 
 	/* Two unknown headers with the same name: sorted, they meet. */
 	colmap_sorting = cm;
-	qsort(extra, nextra, sizeof *extra, cmp_loose);
+	if (nextra > 1)
+		qsort(extra, nextra, sizeof *extra, cmp_loose);
 	for (k = 1; k < nextra; k++) {
 		if (strcmp(cm->loose[extra[k - 1]], cm->loose[extra[k]]) != 0)
 			continue;
