@@ -60,6 +60,8 @@ struct client {
 	int			 nspare;
 	int			(*feed)(void *);
 	void			*feed_arg;
+	void			(*after)(void *);
+	void			*after_arg;
 	int			 fed_all;
 	uint64_t		 rng;
 };
@@ -242,6 +244,13 @@ client_feed(struct client *cl, int (*feed)(void *), void *arg)
 	cl->feed = feed;
 	cl->feed_arg = arg;
 	cl->fed_all = 0;
+}
+
+void
+client_after(struct client *cl, void (*after)(void *), void *arg)
+{
+	cl->after = after;
+	cl->after_arg = arg;
 }
 
 void
@@ -584,7 +593,7 @@ client_run(struct client *cl, struct imp_err *err)
 	CURLMsg		*m;
 	double		 now, next_delayed, wait;
 	long		 ctimeout;
-	int		 running, left, wait_ms;
+	int		 running, left, wait_ms, done;
 
 	for (;;) {
 		if (cl->feed != NULL && !cl->fed_all && !cl->stopped &&
@@ -617,13 +626,17 @@ client_run(struct client *cl, struct imp_err *err)
 			flush_stopped(cl);
 		}
 		curl_multi_perform(cl->multi, &running);
+		done = 0;
 		while ((m = curl_multi_info_read(cl->multi, &left)) != NULL) {
 			if (m->msg != CURLMSG_DONE)
 				continue;
 			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
 			    (char **)&p);
 			finish(cl, p, m->data.result);
+			done++;
 		}
+		if (done > 0 && cl->after != NULL)
+			cl->after(cl->after_arg);
 		if (cl->active == 0 && cl->head == NULL && cl->delayed == NULL &&
 		    (cl->feed == NULL || cl->fed_all || cl->stopped))
 			break;

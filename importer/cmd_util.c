@@ -144,6 +144,7 @@ cmd_service_opt(int c, const char *arg, struct service_args *sa)
 		if (number(arg, 0, 20, &v) == -1)
 			return -1;
 		sa->retries = (int)v;
+		sa->retries_given = 1;
 		return 1;
 	case 1008:
 		if (number(arg, 1, 3600, &v) == -1)

@@ -989,11 +989,12 @@ authorized(struct MHD_Connection *c, struct sandbox_req *r,
 static int
 split_path(char *path, char **seg, int max)
 {
-	int	n = 0;
-	char	*s;
+	char	*save = NULL, *s;
+	int	 n = 0;
 
-	for (s = strtok(path, "/"); s != NULL && n < max;
-	    s = strtok(NULL, "/"))
+	/* strtok_r: requests are split on several threads at once. */
+	for (s = strtok_r(path, "/", &save); s != NULL && n < max;
+	    s = strtok_r(NULL, "/", &save))
 		seg[n++] = s;
 	return s != NULL ? max + 1 : n;
 }

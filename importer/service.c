@@ -90,7 +90,7 @@ service_open(struct service *sv, const struct service_args *args,
 	    pf->concurrency > 0 ? pf->concurrency : 8;
 	co.rate = args->rate > 0 ? args->rate : pf->rate > 0 ? pf->rate :
 	    real ? SERVICE_REAL_RATE : 0;
-	co.retries = args->retries > 0 ? args->retries : pf->retries;
+	co.retries = args->retries_given ? args->retries : pf->retries;
 	co.timeout_ms = 1000L * (args->timeout > 0 ? args->timeout :
 	    pf->timeout > 0 ? pf->timeout : 60);
 	co.correlation_id = correlation_id;

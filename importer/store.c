@@ -1079,10 +1079,15 @@ store_plan_hash(struct store *st, const struct store_runinfo *ri,
 		goto out;
 	}
 	sqlite3_finalize(stmt);
-	/* Outcomes as check left them: unchanged, not_found, review. */
-	if (store_prepare(st, "SELECT row, CASE WHEN state IN ('unchanged',"
-	    " 'not_found') THEN state ELSE 'planned' END, review FROM outcome"
-	    " WHERE row BETWEEN ? AND ? ORDER BY row", &stmt, err) == -1)
+	/*
+	 * Outcomes as check decided them: a row with changes is 'planned'
+	 * whatever submit has made of it since (applied, not_found, ...);
+	 * the others keep the state check gave them.
+	 */
+	if (store_prepare(st, "SELECT o.row, CASE WHEN EXISTS (SELECT 1"
+	    " FROM plan_change c WHERE c.row = o.row) THEN 'planned' ELSE"
+	    " o.state END, o.review FROM outcome o WHERE o.row BETWEEN ? AND ?"
+	    " ORDER BY o.row", &stmt, err) == -1)
 		goto out;
 	sqlite3_bind_int64(stmt, 1, ri->row_first);
 	sqlite3_bind_int64(stmt, 2, ri->row_last);

@@ -128,7 +128,8 @@ store_submit_load(struct store *st, int64_t row, struct store_submit_row *r,
 	r->attempts = sqlite3_column_int(s, 21);
 	sqlite3_reset(s);
 
-	if (cached(st, &st->sub_plan, "SELECT col, old FROM plan_change"
+	/* The values sent are the plan's (hashed at check), not run_row's. */
+	if (cached(st, &st->sub_plan, "SELECT col, old, new FROM plan_change"
 	    " WHERE row = ?", err) == -1) {
 		store_submit_row_free(r);
 		return -1;
@@ -141,6 +142,8 @@ store_submit_load(struct store *st, int64_t row, struct store_submit_row *r,
 			continue;
 		r->planned |= 1u << col;
 		r->at_check[col] = dup_col(s, 1);
+		free(r->want[col]);
+		r->want[col] = dup_col(s, 2);
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {

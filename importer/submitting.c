@@ -2,7 +2,8 @@
  * submitting.c: the submit step. Rows are taken up in batches: a batch is
  * marked 'sending' and committed, then its requests go to the client; each
  * answer moves its row on (applied, failed, conflict, not_found, or back to
- * pending) and is committed with the next batch, or at the end.
+ * pending), committed as soon as the client has handed out the answers of
+ * that round.
  *
  * A row whose fate is unknown (reply lost, 5xx, left 'sending' by a
  * crash) and a row whose etag went stale are re-read before anything is
@@ -556,6 +557,16 @@ feed(void *arg)
 	return sb->next < sb->nrows;
 }
 
+/* Each round of answers is committed as soon as it is handed out. */
+static void
+after_answers(void *arg)
+{
+	struct submitting	*sb = arg;
+
+	if (!sb->failed && flush(sb) == -1)
+		fail_run(sb);
+}
+
 int
 submitting_run(struct store *st, const struct store_runinfo *ri,
     struct client *cl, const struct submitting_opts *opts,
@@ -576,6 +587,7 @@ submitting_run(struct store *st, const struct store_runinfo *ri,
 	    &nsending, err) == -1)
 		return -1;
 	client_feed(cl, feed, &sb);
+	client_after(cl, after_answers, &sb);
 	rc = client_run(cl, &sb.err);
 	if (flush(&sb) == -1)
 		rc = -1;

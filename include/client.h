@@ -89,6 +89,10 @@ void		 client_add(struct client *cl, struct client_req *req,
  */
 void		 client_feed(struct client *cl, int (*feed)(void *arg),
 		    void *arg);
+/* Sets a hook called after each round of answers has been handed out
+ * (to commit their outcomes at once). */
+void		 client_after(struct client *cl, void (*after)(void *arg),
+		    void *arg);
 /* Sends until nothing is queued or in flight. 0, or -1 with err. */
 int		 client_run(struct client *cl, struct imp_err *err);
 /* Starts nothing more: the queued requests end CLIENT_STOPPED. */

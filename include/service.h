@@ -28,6 +28,7 @@ struct service_args {
 	int		 concurrency;
 	double		 rate;
 	int		 retries;
+	int		 retries_given;	/* --retries was given (0 is a value) */
 	int		 timeout;	/* seconds */
 };
 
