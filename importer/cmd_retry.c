@@ -23,8 +23,9 @@ const struct cmd_entry cmd_retry_entry = {
 	"retry",
 	"retry [RUN] [--yes] [--endpoint URL]",
 	"send again the rows that failed for a retryable reason",
-	"  --yes, --dry-run, --allow-flagged, --batch-size N   as for "
-	"submit\n"
+	"  --yes, --dry-run, --allow-flagged, --allow-over-limit, "
+	"--batch-size N\n"
+	"                   as for submit\n"
 	CMD_SERVICE_HELP,
 	cmd_retry_exec
 };
@@ -33,12 +34,8 @@ static int
 cmd_retry_exec(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "yes", no_argument, NULL, 'y' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "allow-flagged", no_argument, NULL, 'f' },
-		{ "batch-size", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
-		CMD_SERVICE_OPTIONS,
+		CMD_SUBMIT_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct submit_args	 a;
@@ -53,33 +50,12 @@ cmd_retry_exec(int argc, char **argv)
 	memset(&pf, 0, sizeof pf);
 	memset(&err, 0, sizeof err);
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'y':
-			a.yes = 1;
-			break;
-		case 'n':
-			a.dry_run = 1;
-			break;
-		case 'f':
-			a.allow_flagged = 1;
-			break;
-		case 'b':
-			a.batch = atoi(optarg);
-			if (a.batch < 1 || a.batch > 10000)
-				return cmd_usage(&cmd_retry_entry,
-				    "--batch-size is 1 to 10000");
-			break;
-		case 'h':
+		if (c == 'h')
 			return cmd_help(&cmd_retry_entry);
-		default:
-			rc = cmd_service_opt(c, optarg, &a.sa);
-			if (rc == 1)
-				break;
-			if (rc == -1)
-				return cmd_usage(&cmd_retry_entry,
-				    "bad value '%s'", optarg);
-			return cmd_usage(&cmd_retry_entry, NULL);
-		}
+		rc = cmd_submit_opt(&cmd_retry_entry, c, optarg, &a);
+		if (rc != 1)
+			return rc == 0 ? cmd_usage(&cmd_retry_entry, NULL) :
+			    rc;
 	}
 	if (argc - optind > 1)
 		return cmd_usage(&cmd_retry_entry, "one run at a time");

@@ -46,13 +46,8 @@ cmd_run_exec(int argc, char **argv)
 		{ "delimiter", required_argument, NULL, 'd' },
 		{ "force", no_argument, NULL, 'F' },
 		{ "snapshot", required_argument, NULL, 's' },
-		{ "yes", no_argument, NULL, 'y' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "allow-flagged", no_argument, NULL, 'f' },
-		{ "allow-over-limit", no_argument, NULL, 'L' },
-		{ "batch-size", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
-		CMD_SERVICE_OPTIONS,
+		CMD_SUBMIT_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct staging_opts	 so;
@@ -95,34 +90,13 @@ cmd_run_exec(int argc, char **argv)
 		case 's':
 			snapshot = optarg;
 			break;
-		case 'y':
-			a.yes = 1;
-			break;
-		case 'n':
-			a.dry_run = 1;
-			break;
-		case 'f':
-			a.allow_flagged = 1;
-			break;
-		case 'L':
-			a.over_limit = 1;
-			break;
-		case 'b':
-			a.batch = atoi(optarg);
-			if (a.batch < 1 || a.batch > 10000)
-				return cmd_usage(&cmd_run_entry,
-				    "--batch-size is 1 to 10000");
-			break;
 		case 'h':
 			return cmd_help(&cmd_run_entry);
 		default:
-			rc = cmd_service_opt(ch, optarg, &a.sa);
-			if (rc == 1)
-				break;
-			if (rc == -1)
-				return cmd_usage(&cmd_run_entry,
-				    "bad value '%s'", optarg);
-			return cmd_usage(&cmd_run_entry, NULL);
+			rc = cmd_submit_opt(&cmd_run_entry, ch, optarg, &a);
+			if (rc != 1)
+				return rc == 0 ? cmd_usage(&cmd_run_entry,
+				    NULL) : rc;
 		}
 	}
 	if (argc - optind != 1)

@@ -188,17 +188,43 @@ cmd_submit_run(struct store *st, struct store_runinfo *ri,
 	return rc == IMP_EXIT_OK && c.pending > 0 ? IMP_EXIT_ROWS : rc;
 }
 
+int
+cmd_submit_opt(const struct cmd_entry *ce, int c, const char *arg,
+    struct submit_args *a)
+{
+	int	rc;
+
+	switch (c) {
+	case 1101:
+		a->yes = 1;
+		return 1;
+	case 1102:
+		a->dry_run = 1;
+		return 1;
+	case 1103:
+		a->allow_flagged = 1;
+		return 1;
+	case 1104:
+		a->over_limit = 1;
+		return 1;
+	case 1105:
+		a->batch = atoi(arg);
+		if (a->batch < 1 || a->batch > 10000)
+			return cmd_usage(ce, "--batch-size is 1 to 10000");
+		return 1;
+	}
+	rc = cmd_service_opt(c, arg, &a->sa);
+	if (rc == -1)
+		return cmd_usage(ce, "bad value '%s'", arg);
+	return rc;
+}
+
 static int
 cmd_submit_exec(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "yes", no_argument, NULL, 'y' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "allow-flagged", no_argument, NULL, 'f' },
-		{ "allow-over-limit", no_argument, NULL, 'L' },
-		{ "batch-size", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
-		CMD_SERVICE_OPTIONS,
+		CMD_SUBMIT_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct submit_args	 a;
@@ -213,36 +239,12 @@ cmd_submit_exec(int argc, char **argv)
 	memset(&err, 0, sizeof err);
 	memset(&pf, 0, sizeof pf);
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'y':
-			a.yes = 1;
-			break;
-		case 'n':
-			a.dry_run = 1;
-			break;
-		case 'f':
-			a.allow_flagged = 1;
-			break;
-		case 'L':
-			a.over_limit = 1;
-			break;
-		case 'b':
-			a.batch = atoi(optarg);
-			if (a.batch < 1 || a.batch > 10000)
-				return cmd_usage(&cmd_submit_entry,
-				    "--batch-size is 1 to 10000");
-			break;
-		case 'h':
+		if (c == 'h')
 			return cmd_help(&cmd_submit_entry);
-		default:
-			rc = cmd_service_opt(c, optarg, &a.sa);
-			if (rc == 1)
-				break;
-			if (rc == -1)
-				return cmd_usage(&cmd_submit_entry,
-				    "bad value '%s'", optarg);
-			return cmd_usage(&cmd_submit_entry, NULL);
-		}
+		rc = cmd_submit_opt(&cmd_submit_entry, c, optarg, &a);
+		if (rc != 1)
+			return rc == 0 ? cmd_usage(&cmd_submit_entry, NULL) :
+			    rc;
 	}
 	if (argc - optind > 1)
 		return cmd_usage(&cmd_submit_entry, "one run at a time");

@@ -29,6 +29,8 @@ extern const struct cmd_entry cmd_submit_entry;
 extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_run_entry;
 extern const struct cmd_entry cmd_retry_entry;
+extern const struct cmd_entry cmd_init_entry;
+extern const struct cmd_entry cmd_config_entry;
 
 /* Prints "importer: <msg>" on stderr and returns err->code (70 if unset). */
 int	cmd_fail(const struct imp_err *err);
@@ -93,6 +95,20 @@ struct submit_args {
 	int			batch;
 	struct service_args	sa;
 };
+/* The options of submit that run and retry take too (with the service's). */
+#define CMD_SUBMIT_OPTIONS \
+	{ "yes", no_argument, NULL, 1101 }, \
+	{ "dry-run", no_argument, NULL, 1102 }, \
+	{ "allow-flagged", no_argument, NULL, 1103 }, \
+	{ "allow-over-limit", no_argument, NULL, 1104 }, \
+	{ "batch-size", required_argument, NULL, 1105 }, \
+	CMD_SERVICE_OPTIONS
+/*
+ * Handles an option of CMD_SUBMIT_OPTIONS (for ce's messages): 1 taken,
+ * 0 not one of them, or an exit code (64) after printing the usage.
+ */
+int	cmd_submit_opt(const struct cmd_entry *ce, int c, const char *arg,
+	    struct submit_args *a);
 /* Sends a checked run's pending rows; prints; returns the exit code. */
 int	cmd_submit_run(struct store *st, struct store_runinfo *ri,
 	    const struct profile *pf, const struct submit_args *a);
