@@ -177,7 +177,8 @@ cmd_submit_run(struct store *st, struct store_runinfo *ri,
 		if (res.recovered > 0 || res.merged > 0 || res.already > 0)
 			printf("  %lld re-read after an interruption, %lld "
 			    "re-applied over other changes, %lld found "
-			    "applied already\n", (long long)res.recovered,
+			    "holding the values already\n",
+			    (long long)res.recovered,
 			    (long long)res.merged, (long long)res.already);
 		cmd_counts_print(&c);
 		printf("  MS-CorrelationId %s\n", corr);

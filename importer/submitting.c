@@ -8,7 +8,8 @@
  * A row whose fate is unknown (reply lost, 5xx, left 'sending' by a
  * crash) and a row whose etag went stale are re-read before anything is
  * sent again, and compared three ways: the value at check, the value now,
- * the value wanted. Wanted already there: applied, nothing sent. A field
+ * the value wanted. Wanted already there: nothing is sent, and the row is
+ * applied if a write of ours may have landed, unchanged if not. A field
  * this row changes was changed by someone else: conflict, nothing sent.
  * Otherwise the row's fields are put on top of the account as it is now,
  * so that changes to other fields survive.
@@ -301,11 +302,19 @@ decide(struct submitting *sb, struct job *j)
 		return;
 	}
 	if (holds_wanted(&j->r, &now)) {
-		if (j->phase != JOB_CONFIRM)
+		/* Ours, if a write of ours may have landed; else someone
+		 * else's (or the snapshot was old): nothing to do. */
+		if (j->phase == JOB_CONFIRM || j->maybe_written)
+			settle(sb, j, "applied", NULL, j->phase ==
+			    JOB_CONFIRM ? NULL : "confirmed by reading the "
+			    "account back", now.etag != NULL ? now.etag :
+			    j->req.etag);
+		else {
 			sb->res->already++;
-		settle(sb, j, "applied", NULL, "the account already holds the "
-		    "wanted values (confirmed by reading it back)",
-		    now.etag != NULL ? now.etag : j->req.etag);
+			settle(sb, j, "unchanged", NULL, "the account already "
+			    "held the wanted values when submit read it",
+			    NULL);
+		}
 		goto out;
 	}
 	if (j->phase == JOB_CONFIRM) {
