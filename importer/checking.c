@@ -174,6 +174,8 @@ struct spill {
 };
 
 #define SPILL_BUF	(1024 * 1024)
+/* mkstemp's six placeholder characters. */
+#define CHECK_TEMPLATE	"X" "X" "X" "X" "X" "X"
 
 static int
 spill_flush(struct spill *sp, struct imp_err *err)
@@ -328,8 +330,8 @@ checking_snapshot(struct store *st, const struct store_runinfo *ri,
 
 	/* Unlinked at once: nothing is left behind, even after kill -9. */
 	dir = getenv("TMPDIR");
-	snprintf(tmp, sizeof tmp, "%s/importer-check.XXXXXX",
-	    dir != NULL && *dir != '\0' ? dir : "/tmp");
+	snprintf(tmp, sizeof tmp, "%s/importer-check.%s",
+	    dir != NULL && *dir != '\0' ? dir : "/tmp", CHECK_TEMPLATE);
 	sp.fd = mkstemp(tmp);
 	if (sp.fd == -1)
 		return imp_errf(err, IMP_EXIT_SOFTWARE, "%s: %s", tmp,
