@@ -59,6 +59,7 @@ struct submitting {
 	int				 failed;
 	struct imp_err			 err;
 	time_t				 last_progress;
+	time_t				 started;
 	int64_t				 done;
 };
 
@@ -524,14 +525,23 @@ static void
 progress(struct submitting *sb, int last)
 {
 	time_t	now = time(NULL);
+	double	rate, eta;
 
 	if (!sb->opts->progress || (!last && now == sb->last_progress))
 		return;
+	if (sb->started == 0)
+		sb->started = now;
 	sb->last_progress = now;
-	fprintf(stderr, "\rimporter: %lld/%zu rows: %lld applied, %lld "
-	    "failed, %lld conflicts%s", (long long)sb->done, sb->nrows,
-	    (long long)sb->res->applied, (long long)sb->res->failed,
-	    (long long)sb->res->conflicts, last ? "\n" : "");
+	rate = now > sb->started ? (double)sb->done / (now - sb->started) : 0;
+	eta = rate > 0 ? (sb->nrows - sb->done) / rate : 0;
+	fprintf(stderr, "\rimporter: %lld/%zu rows, %.0f/s, ETA %02d:%02d: "
+	    "%lld applied, %lld failed, %lld conflicts, %lld not found ",
+	    (long long)sb->done, sb->nrows, rate, (int)(eta / 60),
+	    (int)eta % 60, (long long)sb->res->applied,
+	    (long long)sb->res->failed, (long long)sb->res->conflicts,
+	    (long long)sb->res->not_found);
+	if (last)
+		fputc('\n', stderr);
 }
 
 /* The client's feeder: the next batch, marked and committed first. */
