@@ -371,15 +371,16 @@ check_email(const struct rules *r, struct rules_row *row)
 	size_t		 n = row->normlen[COL_EMAIL], i, local;
 	int		 labels = 0;
 
-	if (strpbrk(v, ",; ") != NULL && memchr(v, '@', n) != NULL &&
-	    strchr(strchr(v, '@') + 1, '@') != NULL) {
+	/* memchr, not strchr: a value may hold a NUL byte before its '@'. */
+	at = memchr(v, '@', n);
+	if (strpbrk(v, ",; ") != NULL && at != NULL &&
+	    memchr(at + 1, '@', n - (at - v) - 1) != NULL) {
 		problem(r, row, COL_EMAIL, "email",
 		    "the billing profile takes one address; put the others "
 		    "in your own records");
 		message(row, "more than one email address");
 		return;
 	}
-	at = memchr(v, '@', n);
 	if (at == NULL || memchr(at + 1, '@', n - (at - v) - 1) != NULL)
 		goto bad;
 	local = at - v;
