@@ -18,6 +18,7 @@
 #include "cmd.h"
 #include "fixup.h"
 #include "importer.h"
+#include "profile.h"
 #include "report.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -30,8 +31,10 @@ const struct cmd_entry cmd_report_entry = {
 	"write the XLSX result report of a run and the fix-up CSV of the "
 	"rows that need a person",
 	"  -o, --output FILE.xlsx   the report (default "
-	"reports/<input>-run<N>.xlsx;\n"
-	"                           the folder is created)\n"
+	"reports/<input>-run<N>.xlsx, or\n"
+	"                           the profile's [report] folder and name; "
+	"the folder\n"
+	"                           is created)\n"
 	"  --errors-csv FILE.csv    the fix-up CSV: invalid, failed, conflict "
 	"and\n"
 	"                           not-found rows in the input's columns, "
@@ -61,24 +64,35 @@ on_row(const struct store_report_row *r, void *arg)
 	return 0;
 }
 
-/* reports/<input name without extension>-run<N>.xlsx; caller frees. */
+/*
+ * The profile's [report] folder and name (default
+ * reports/<input name without extension>-run<N>.xlsx), its folders
+ * created; caller frees.
+ */
 static char *
 default_path(const struct store_report_run *rr, struct imp_err *err)
 {
-	const char	*base, *dot;
-	int		 n;
+	struct profile	 pf;
+	char		*path, *p;
 
-	base = strrchr(rr->file, '/');
-	base = base != NULL ? base + 1 : rr->file;
-	dot = strrchr(base, '.');
-	n = dot != NULL && dot != base ? (int)(dot - base) : (int)strlen(base);
-	if (mkdir("reports", 0700) == -1 && errno != EEXIST) {
-		imp_errf(err, IMP_EXIT_SOFTWARE, "reports: %s",
-		    strerror(errno));
+	if (profile_load(&pf, imp_opts.profile, err) == -1) {
+		profile_free(&pf);
 		return NULL;
 	}
-	return xasprintf("reports/%.*s-run%lld.xlsx", n, base,
-	    (long long)rr->id);
+	path = profile_report_path(&pf, rr->file, (long long)rr->id,
+	    rr->staged_at);
+	profile_free(&pf);
+	for (p = strchr(path + 1, '/'); p != NULL; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		if (mkdir(path, 0700) == -1 && errno != EEXIST) {
+			imp_errf(err, IMP_EXIT_SOFTWARE, "%s: %s", path,
+			    strerror(errno));
+			free(path);
+			return NULL;
+		}
+		*p = '/';
+	}
+	return path;
 }
 
 /* FILE.xlsx -> FILE-fixup.csv */

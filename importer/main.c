@@ -23,6 +23,8 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_report_entry,
 	&cmd_history_entry,
 	&cmd_sandbox_entry,
+	&cmd_init_entry,
+	&cmd_config_entry,
 };
 #define CMD_COUNT (sizeof cmd_table / sizeof cmd_table[0])
 
@@ -112,6 +114,7 @@ main(int argc, char **argv)
 		switch (c) {
 		case 'd':
 			imp_opts.db = optarg;
+			imp_opts.db_given = 1;
 			break;
 		case 'p':
 			imp_opts.profile = optarg;

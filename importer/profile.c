@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <ini.h>
 
@@ -25,7 +26,7 @@ struct profile_ctx {
 };
 
 static const char *const profile_sections[] = {
-	"columns", "validation", "service", "submit"
+	"columns", "validation", "service", "submit", "report"
 };
 
 /* Keeps the reason for the first refused line. */
@@ -65,7 +66,8 @@ reader(char *str, int num, void *stream)
 		    strncmp(p + 1, profile_sections[i], e - p - 1) == 0)
 			return str;
 	snprintf(why, sizeof why, "unknown section [%.*s] (known: [columns], "
-	    "[validation], [service], [submit])", (int)(e - p - 1), p + 1);
+	    "[validation], [service], [submit], [report])", (int)(e - p - 1),
+	    p + 1);
 	refuse(ctx, why);
 	return str;
 }
@@ -196,10 +198,68 @@ submit_key(struct profile_ctx *ctx, const char *name, const char *value)
 	return refuse(ctx, why);
 }
 
-static int
-handler(void *user, const char *section, const char *name, const char *value)
+/*
+ * The placeholders of [report] name; the report's default path is
+ * profile_report_path()'s.
+ */
+static const char *const report_fields[] = { "{input}", "{run}", "{date}" };
+
+/* Why a [report] name pattern is refused, or NULL. */
+static const char *
+report_name_why(const char *v)
 {
-	struct profile_ctx	*ctx = user;
+	size_t	i;
+	int	run = 0;
+
+	for (; *v != '\0'; v++) {
+		if (*v == '/' || *v == '\\')
+			return "name is a file name, without a folder (put "
+			    "that in folder)";
+		if (*v != '{')
+			continue;
+		for (i = 0; i < sizeof report_fields / sizeof report_fields[0];
+		    i++)
+			if (strncmp(v, report_fields[i],
+			    strlen(report_fields[i])) == 0)
+				break;
+		if (i == sizeof report_fields / sizeof report_fields[0])
+			return "name knows {input}, {run} and {date} only";
+		run |= i == 1;		/* {run} */
+		v += strlen(report_fields[i]) - 1;
+	}
+	if (!run)
+		return "name must contain {run}, so that a run's report never "
+		    "overwrites another's";
+	return NULL;
+}
+
+static int
+report_key(struct profile_ctx *ctx, const char *name, const char *value)
+{
+	struct profile	*pf = ctx->pf;
+	const char	*why;
+	char		 buf[256];
+
+	if (strcmp(name, "folder") == 0) {
+		if (*value == '\0')
+			return refuse(ctx, "folder cannot be empty (the "
+			    "current folder is '.')");
+		return set_string(&pf->report_folder, value);
+	}
+	if (strcmp(name, "name") == 0) {
+		if ((why = report_name_why(value)) != NULL)
+			return refuse(ctx, why);
+		return set_string(&pf->report_name, value);
+	}
+	snprintf(buf, sizeof buf, "unknown key '%s' in [report] (known: "
+	    "folder, name)", name);
+	return refuse(ctx, buf);
+}
+
+static int
+set_key(struct profile_ctx *ctx, const char *section, const char *name,
+    const char *value)
+{
 	struct profile		*pf = ctx->pf;
 	struct colmap_rule	*r;
 	char			 why[256];
@@ -243,10 +303,31 @@ handler(void *user, const char *section, const char *name, const char *value)
 		return service_key(ctx, name, value);
 	if (strcmp(section, "submit") == 0)
 		return submit_key(ctx, name, value);
+	if (strcmp(section, "report") == 0)
+		return report_key(ctx, name, value);
 	if (*section == '\0')
 		return refuse(ctx, "a key before any [section]");
 	/* reader() has refused the section line already. */
 	return 0;
+}
+
+/* inih's handler: sets the key and remembers its line. */
+static int
+handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct profile_ctx	*ctx = user;
+	struct profile		*pf = ctx->pf;
+	struct profile_origin	*o;
+
+	if (!set_key(ctx, section, name, value))
+		return 0;
+	pf->origins = xreallocarray(pf->origins, pf->norigins + 1,
+	    sizeof *pf->origins);
+	o = &pf->origins[pf->norigins++];
+	o->section = xstrdup(section);
+	o->key = xstrdup(name);
+	o->line = ctx->line;
+	return 1;
 }
 
 int
@@ -306,5 +387,66 @@ profile_free(struct profile *pf)
 	free(pf->tenant);
 	free(pf->client_id);
 	free(pf->client_secret_env);
+	free(pf->report_folder);
+	free(pf->report_name);
+	for (i = 0; i < pf->norigins; i++) {
+		free(pf->origins[i].section);
+		free(pf->origins[i].key);
+	}
+	free(pf->origins);
 	memset(pf, 0, sizeof *pf);
+}
+
+int
+profile_line(const struct profile *pf, const char *section, const char *key)
+{
+	size_t	i;
+
+	for (i = pf->norigins; i > 0; i--)
+		if (strcmp(pf->origins[i - 1].section, section) == 0 &&
+		    strcmp(pf->origins[i - 1].key, key) == 0)
+			return pf->origins[i - 1].line;
+	return 0;
+}
+
+char *
+profile_report_path(const struct profile *pf, const char *input,
+    long long run, const char *date)
+{
+	const char	*folder, *name, *base, *dot, *p;
+	char		*out, *t;
+	size_t		 n;
+
+	folder = pf->report_folder != NULL ? pf->report_folder :
+	    PROFILE_REPORT_FOLDER;
+	name = pf->report_name != NULL ? pf->report_name :
+	    PROFILE_REPORT_NAME;
+	base = strrchr(input, '/');
+	base = base != NULL ? base + 1 : input;
+	dot = strrchr(base, '.');
+	n = dot != NULL && dot != base ? (size_t)(dot - base) : strlen(base);
+
+	out = xasprintf("%s/", folder);
+	for (p = name; *p != '\0'; p++) {
+		if (strncmp(p, "{input}", 7) == 0) {
+			t = xasprintf("%s%.*s", out, (int)n, base);
+			p += 6;
+		} else if (strncmp(p, "{run}", 5) == 0) {
+			t = xasprintf("%s%lld", out, run);
+			p += 4;
+		} else if (strncmp(p, "{date}", 6) == 0) {
+			t = xasprintf("%s%.10s", out, date != NULL ? date : "");
+			p += 5;
+		} else
+			t = xasprintf("%s%c", out, *p);
+		free(out);
+		out = t;
+	}
+	n = strlen(out);
+	if (n < 5 || strcasecmp(out + n - 5, ".xlsx") != 0) {
+		t = xasprintf("%s.xlsx", out);
+		free(out);
+		out = t;
+	}
+	return out;
 }

@@ -35,6 +35,7 @@ int	imp_errf(struct imp_err *err, int code, const char *fmt, ...)
 /* Global options, set by main.c before a command runs. */
 struct imp_opts {
 	const char	*db;		/* --db, $IMPORTER_DB or "importer.db" */
+	int		 db_given;	/* --db was given */
 	const char	*profile;	/* --profile FILE or NULL */
 	int		 json;		/* --json */
 	int		 quiet;		/* -q */

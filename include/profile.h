@@ -12,6 +12,15 @@
 #include "importer.h"
 
 #define PROFILE_CLEAR_TOKEN	"<clear>"
+#define PROFILE_REPORT_FOLDER	"reports"
+#define PROFILE_REPORT_NAME	"{input}-run{run}"
+
+/* Where a key was set, for 'importer config'. */
+struct profile_origin {
+	char	*section;
+	char	*key;
+	int	 line;
+};
 
 struct profile {
 	char			*path;		/* NULL: built-in defaults */
@@ -36,6 +45,13 @@ struct profile {
 	int			 timeout;	/* seconds per request */
 	long			 max_changes;	/* -1: no limit */
 	double			 max_change_percent;	/* -1: no limit */
+
+	/* [report]: NULL where not given (the defaults above apply). */
+	char			*report_folder;
+	char			*report_name;	/* {input} {run} {date} */
+
+	struct profile_origin	*origins;	/* every key set, in order */
+	size_t			 norigins;
 };
 
 /*
@@ -45,5 +61,15 @@ struct profile {
  */
 int	profile_load(struct profile *pf, const char *path, struct imp_err *err);
 void	profile_free(struct profile *pf);
+/* The line that last set [section] key, or 0 if the profile does not. */
+int	profile_line(const struct profile *pf, const char *section,
+	    const char *key);
+/*
+ * The report's default path: [report] folder, then name with {input} (the
+ * input's file name without its extension), {run} and {date} (the run's
+ * staging day, YYYY-MM-DD) put in, then ".xlsx". Caller frees.
+ */
+char	*profile_report_path(const struct profile *pf, const char *input,
+	    long long run, const char *date);
 
 #endif

@@ -208,6 +208,51 @@ test_errors(void)
 	profile_free(&pf);
 }
 
+/* [report] and profile_line() (issue 7). */
+static void
+test_report(void)
+{
+	struct profile	 pf;
+	struct imp_err	 err;
+	char		 path[1024], *p;
+	int		 rc;
+
+	rc = load("; a comment\n[submit]\nretries = 2\n\n[report]\n"
+	    "folder = out/monthly\nname = {date}_{input}_run{run}\n"
+	    "[submit]\nretries = 3\n", &pf, &err, path, sizeof path);
+	is_int(rc, 0, "[report] loads: %s", err.msg);
+	is_int(profile_line(&pf, "report", "folder"), 6, "folder: line 6");
+	is_int(profile_line(&pf, "report", "name"), 7, "name: line 7");
+	is_int(profile_line(&pf, "submit", "retries"), 9,
+	    "a key set twice: the last line");
+	is_int(profile_line(&pf, "submit", "timeout"), 0, "unset: 0");
+	p = profile_report_path(&pf, "/in/accounts-2026-11.csv", 12,
+	    "2026-11-25T10:00:00Z");
+	is_str(p, "out/monthly/2026-11-25_accounts-2026-11_run12.xlsx",
+	    "the pattern filled in");
+	free(p);
+	profile_free(&pf);
+
+	profile_load(&pf, NULL, &err);
+	p = profile_report_path(&pf, "a.b.csv", 3, NULL);
+	is_str(p, "reports/a.b-run3.xlsx", "the default path");
+	free(p);
+	profile_free(&pf);
+
+	rc = load("[report]\nname = r{run}.XLSX\n", &pf, &err, path,
+	    sizeof path);
+	p = profile_report_path(&pf, ".hidden", 1, NULL);
+	is_str(p, "reports/r1.XLSX", ".xlsx is not added twice");
+	free(p);
+	profile_free(&pf);
+
+	rc = load("[report]\nname = {input}\n", &pf, &err, path,
+	    sizeof path);
+	ok(rc == -1 && at_line(err.msg, path, 2) && has(err.msg, "{run}"),
+	    "a name without {run} is refused: %s", err.msg);
+	profile_free(&pf);
+}
+
 int
 main(void)
 {
@@ -218,5 +263,6 @@ main(void)
 	test_defaults();
 	test_good();
 	test_errors();
+	test_report();
 	return done_testing();
 }
