@@ -147,7 +147,8 @@ set_number(struct profile_ctx *ctx, const char *name, const char *value,
 	double	 v;
 
 	v = strtod(value, &end);
-	if (end == value || *end != '\0' || v < lo || v > hi) {
+	/* Written so that "nan" fails too: NaN compares false to all. */
+	if (end == value || *end != '\0' || !(v >= lo && v <= hi)) {
 		snprintf(why, sizeof why, "%s: '%s' is not a number from %g "
 		    "to %g", name, value, lo, hi);
 		return refuse(ctx, why);

@@ -253,6 +253,30 @@ test_report(void)
 	profile_free(&pf);
 }
 
+/* "nan" is in no range: NaN compares false to all (found by fuzzing). */
+static void
+test_nan(void)
+{
+	static const char *const keys[] = {
+		"concurrency", "rate", "retries", "timeout", "max_changes",
+		"max_change_percent"
+	};
+	struct profile	 pf;
+	struct imp_err	 err;
+	char		 path[1024], text[128];
+	size_t		 i;
+	int		 rc;
+
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		snprintf(text, sizeof text, "[submit]\n%s = nan\n", keys[i]);
+		rc = load(text, &pf, &err, path, sizeof path);
+		ok(rc == -1 && at_line(err.msg, path, 2) &&
+		    has(err.msg, "is not a number"), "%s = nan is refused: %s",
+		    keys[i], err.msg);
+		profile_free(&pf);
+	}
+}
+
 int
 main(void)
 {
@@ -264,5 +288,6 @@ main(void)
 	test_good();
 	test_errors();
 	test_report();
+	test_nan();
 	return done_testing();
 }
