@@ -222,17 +222,18 @@ service_settings(struct config *cf, const struct service_args *sa)
 	set(cf, "service.allow_http", sa->allow_http ? "yes" : "no",
 	    sa->allow_http ? from_option("--allow-http") : from("default"));
 
-	/* The token: the order of auth.c's obtain(). Never its value. */
+	/* The token: the order of service.c (the command line first, then
+	 * auth.c's obtain()). Never its value. */
 	creds = pf->tenant != NULL && pf->client_id != NULL &&
 	    pf->client_secret_env != NULL;
-	if (env("IMPORTER_TOKEN") != NULL)
-		set(cf, "service.token", "set (hidden)",
-		    from_env("IMPORTER_TOKEN"));
-	else if (sa->token_file != NULL) {
+	if (sa->token_file != NULL) {
 		s = xasprintf("read from %s", sa->token_file);
 		set(cf, "service.token", s, from_option("--token-file"));
 		free(s);
-	} else if (pf->token_command != NULL)
+	} else if (env("IMPORTER_TOKEN") != NULL)
+		set(cf, "service.token", "set (hidden)",
+		    from_env("IMPORTER_TOKEN"));
+	else if (pf->token_command != NULL)
 		set(cf, "service.token", "from token_command",
 		    from_profile(cf, "service", "token_command"));
 	else if (creds) {

@@ -60,8 +60,9 @@ service_open(struct service *sv, const struct service_args *args,
 	    strcmp(sv->base, SERVICE_CHINA_API) == 0;
 
 	memset(&ao, 0, sizeof ao);
-	ao.token = env("IMPORTER_TOKEN");
+	/* The command line wins over the environment. */
 	ao.token_file = args->token_file;
+	ao.token = ao.token_file == NULL ? env("IMPORTER_TOKEN") : NULL;
 	ao.token_command = pf->token_command;
 	ao.cacert = args->cacert != NULL ? args->cacert : pf->cacert;
 	if (pf->tenant != NULL && pf->client_id != NULL &&

@@ -9,7 +9,7 @@
 
 : "${IMPORTER:=$(cd "$(dirname "$0")/.." && pwd)/importer/importer}"
 : "${TESTS_SRCDIR:=$(cd "$(dirname "$0")" && pwd)}"
-: "${SAMPLES:=$TESTS_SRCDIR/../samples}"
+: "${SAMPLES:=$(cd "$TESTS_SRCDIR/../samples" 2>/dev/null && pwd)}"
 : "${VALGRIND:=}"
 FIXTURES=$TESTS_SRCDIR/fixtures
 
