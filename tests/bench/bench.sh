@@ -113,12 +113,28 @@ start_sandbox "$OUT/s-$SROWS.csv" --latency 20
 planned=$(sqlite3 "$OUT/s.db" "select count(*) from outcome where state = 'pending'")
 set -- $($MEASURE "$IMPORTER" --db "$OUT/s.db" -q submit --yes --allow-flagged \
     --concurrency 16 --endpoint "$endpoint")
+sub_wall=$1
 stop_sandbox
-awk -v w="$1" -v n="$planned" 'BEGIN {
+# The same number of PUTs from a bare libcurl multi loop (tests/bench/load)
+# against a fresh sandbox with the same latency: what the sandbox itself
+# allows on this machine, measured in the same run.
+LOAD=${LOAD:-$builddir/tests/bench/load}
+ref_wall=
+if [ -x "$LOAD" ]; then
+	start_sandbox "$OUT/s-$SROWS.csv" --latency 20
+	ref_wall=$("$LOAD" -c 16 -n "$planned" -m put -t "$token" "$endpoint" |
+	    sed -n 's/.*, \([0-9.]*\) s:.*/\1/p')
+	stop_sandbox
+fi
+awk -v w="$sub_wall" -v n="$planned" -v r="$ref_wall" 'BEGIN {
 	ideal = n * 0.020 / 16
 	printf "submit: %d planned rows, sandbox latency 20 ms, concurrency 16\n", n
 	printf "  submit               %8.2f s   ideal %.2f s\n", w, ideal
 	printf "  submit / ideal       %8.2f     (target <= 1.10)\n", w / ideal
+	if (r != "") {
+		printf "  bare libcurl PUTs    %8.2f s   (%.2f x ideal: the sandbox'"'"'s own cost)\n", r, r / ideal
+		printf "  submit / bare        %8.2f\n", w / r
+	}
 }'
 
 prepare_run "$CROWS"
