@@ -41,7 +41,7 @@ best() {
 		if [ -z "$b_wall" ] || awk "BEGIN{exit !($1 < $b_wall)}"; then
 			b_wall=$1; b_rss=$2
 		fi
-		shift 3
+		shift 4
 		i=$((i + 1))
 	done
 }
