@@ -36,12 +36,14 @@ best() {
 	b_wall=; b_rss=
 	i=0
 	while [ "$i" -lt "$RUNS" ]; do
-		set -- $($MEASURE "$@")
-		if [ "$3" -gt 1 ]; then echo "bench: command failed ($3)"; exit 1; fi
-		if [ -z "$b_wall" ] || awk "BEGIN{exit !($1 < $b_wall)}"; then
-			b_wall=$1; b_rss=$2
+		res=$($MEASURE "$@")
+		w=$(echo "$res" | awk '{print $1}')
+		r=$(echo "$res" | awk '{print $2}')
+		e=$(echo "$res" | awk '{print $3}')
+		if [ -z "$e" ] || [ "$e" -gt 1 ]; then echo "bench: command failed ($e)"; exit 1; fi
+		if [ -z "$b_wall" ] || awk "BEGIN{exit !($w < $b_wall)}"; then
+			b_wall=$w; b_rss=$r
 		fi
-		shift 4
 		i=$((i + 1))
 	done
 }
