@@ -562,7 +562,8 @@ parse_segment(struct csvin *in, const char *buf, size_t len)
 static int
 feed(struct csvin *in, const char *buf, size_t len)
 {
-	size_t	k, seg;
+	const char	*end = buf + len, *nl = NULL, *cr;
+	size_t		 k, seg;
 
 	while (len > 0) {
 		if (in->pending_cr) {
@@ -570,8 +571,15 @@ feed(struct csvin *in, const char *buf, size_t len)
 			if (buf[0] != '\n')
 				in->line++;
 		}
-		for (k = 0; k < len && buf[k] != '\n' && buf[k] != '\r'; k++)
-			;
+		/* The next LF, found once per LF (memchr), then a CR before
+		 * it: lines of CRLF, LF or CR files at memchr's speed. */
+		if (nl == NULL || nl < buf) {
+			nl = memchr(buf, '\n', len);
+			if (nl == NULL)
+				nl = end;
+		}
+		cr = memchr(buf, '\r', nl - buf);
+		k = (cr != NULL ? cr : nl) - buf;
 		seg = k < len ? k + 1 : len;
 		if (in->at_start && k > 0) {
 			in->at_start = 0;

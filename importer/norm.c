@@ -164,7 +164,18 @@ norm_text(const char *s, size_t len, struct norm_buf *buf, size_t *outlen,
 		p++;
 		*fixes |= NORM_GUARD;
 	}
-	for (i = 0; i < len; i++) {
+	/* Eight bytes at a time: any byte >= 0x80, < 0x20, or 0x7f? */
+	for (i = 0; i + 8 <= len; i += 8) {
+		uint64_t	w, ctl, del;
+
+		memcpy(&w, p + i, 8);
+		ctl = (w - 0x2020202020202020ULL) & ~w;
+		del = w ^ 0x7f7f7f7f7f7f7f7fULL;
+		del = (del - 0x0101010101010101ULL) & ~del;
+		if ((w | ctl | del) & 0x8080808080808080ULL)
+			break;
+	}
+	for (; i < len; i++) {
 		if (p[i] >= 0x80)
 			ascii = 0;
 		else if (p[i] < 0x20 || p[i] == 0x7f)

@@ -299,13 +299,21 @@ set_norm(struct rules_row *row, int col, const char *v, size_t n,
 	row->fixes |= fix;
 }
 
+/* 1 for a lower-case hex digit, 2 for an upper-case one. */
+static const unsigned char rules_hex[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['a'] = 1, ['b'] = 1,
+	['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['A'] = 2, ['B'] = 2,
+	['C'] = 2, ['D'] = 2, ['E'] = 2, ['F'] = 2,
+};
+
 static void
 check_guid(const struct rules *r, struct rules_row *row)
 {
 	const char	*v = row->norm[COL_CUSTOMER_ID];
 	size_t		 n = row->normlen[COL_CUSTOMER_ID], i, h = 0;
 	char		 out[37];
-	unsigned	 fix = 0;
+	unsigned	 fix = 0, kinds = 0;
 	int		 upper = 0;
 
 	if (n == 38 && v[0] == '{' && v[37] == '}') {
@@ -315,13 +323,19 @@ check_guid(const struct rules *r, struct rules_row *row)
 	}
 	if (n == 36) {
 		for (i = 0; i < 36; i++) {
-			int	dash = i == 8 || i == 13 || i == 18 || i == 23;
-
-			if (dash ? v[i] != '-' : !isxdigit((unsigned char)v[i]))
+			if (i == 8 || i == 13 || i == 18 || i == 23) {
+				if (v[i] != '-')
+					break;
+			} else if (rules_hex[(unsigned char)v[i]] == 0)
 				break;
+			else
+				kinds |= rules_hex[(unsigned char)v[i]];
 		}
 		if (i == 36)
 			h = 36;
+		/* The common case: lower case with dashes, as stored. */
+		if (h == 36 && fix == 0 && kinds != 3 && kinds != 2)
+			return;
 	} else if (n == 32 && strspn(v, "0123456789abcdefABCDEF") >= 32)
 		h = 32;
 	if (h == 0) {
