@@ -51,7 +51,7 @@ cmp_want(const void *a, const void *b)
 }
 
 static int
-add_want(int64_t id, const struct store_row *r, void *arg)
+add_want(int64_t id, const char *customer_id, void *arg)
 {
 	struct checking	*ck = arg;
 
@@ -59,8 +59,8 @@ add_want(int64_t id, const struct store_row *r, void *arg)
 		ck->cap = ck->cap ? ck->cap * 2 : 4096;
 		ck->w = xreallocarray(ck->w, ck->cap, sizeof *ck->w);
 	}
-	if (r->norm[COL_CUSTOMER_ID] == NULL ||
-	    snapshot_guid(r->norm[COL_CUSTOMER_ID], ck->w[ck->n].guid) == -1)
+	if (customer_id == NULL ||
+	    snapshot_guid(customer_id, ck->w[ck->n].guid) == -1)
 		return 0;	/* staging lets no such row through */
 	ck->w[ck->n++].row = id;
 	return 0;
@@ -339,7 +339,7 @@ checking_snapshot(struct store *st, const struct store_runinfo *ri,
 	unlink(tmp);
 	sp.buf = xmalloc(SPILL_BUF);
 
-	if (store_rows_each(st, ri, "pending", add_want, &ck, err) == -1)
+	if (store_ids_each(st, ri, "pending", add_want, &ck, err) == -1)
 		goto out;
 	if (ck.n > 1)
 		qsort(ck.w, ck.n, sizeof *ck.w, cmp_want);
@@ -349,7 +349,7 @@ checking_snapshot(struct store *st, const struct store_runinfo *ri,
 	if (sp.n > 1)
 		qsort(sp.m, sp.n, sizeof *sp.m, cmp_match);
 
-	if (store_plan_begin(st, ri, err) == -1)
+	if (store_plan_begin(st, ri, 1, err) == -1)
 		goto out;
 	if (store_rows_each(st, ri, "pending", plan_spilled, &ck,
 	    err) == -1) {
@@ -535,9 +535,9 @@ checking_online(struct store *st, const struct store_runinfo *ri,
 		    "already: its plan is fixed ('importer submit' resumes "
 		    "it; stage the file again for a new plan)",
 		    (long long)ri->id);
-	if (store_rows_each(st, ri, "pending", add_want, &on.ck, err) == -1)
+	if (store_ids_each(st, ri, "pending", add_want, &on.ck, err) == -1)
 		goto out;
-	if (store_plan_begin(st, ri, err) == -1)
+	if (store_plan_begin(st, ri, 0, err) == -1)
 		goto out;
 	client_feed(cl, feed_fetches, &on);
 	if (client_run(cl, &on.err) == -1 || on.failed) {

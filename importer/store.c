@@ -26,6 +26,11 @@
 #include "xmalloc.h"
 
 
+static EVP_MD_CTX	*sha256_new(void);
+static void		 hash_value(EVP_MD_CTX *, const char *, int);
+static void		 hash_int(EVP_MD_CTX *, int64_t);
+static void		 hash_final(EVP_MD_CTX *, EVP_MD_CTX *, char [65]);
+
 /* Migrations: index i brings the schema from version i to i + 1. */
 static const char *const store_migrations[] = {
 	"CREATE TABLE run ("
@@ -293,6 +298,8 @@ store_close(struct store *st)
 	sqlite3_finalize(st->sub_plan);
 	sqlite3_finalize(st->sub_mark);
 	sqlite3_finalize(st->sub_result);
+	EVP_MD_CTX_free(st->hash_changes);
+	EVP_MD_CTX_free(st->hash_outcomes);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);
@@ -840,13 +847,20 @@ store_rows_each(struct store *st, const struct store_runinfo *ri,
 
 int
 store_plan_begin(struct store *st, const struct store_runinfo *ri,
-    struct imp_err *err)
+    int ordered, struct imp_err *err)
 {
 	time_t		now = time(NULL);
 	struct tm	tm;
 
 	gmtime_r(&now, &tm);
 	strftime(st->now, sizeof st->now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	EVP_MD_CTX_free(st->hash_changes);
+	EVP_MD_CTX_free(st->hash_outcomes);
+	st->hash_changes = st->hash_outcomes = NULL;
+	if (ordered) {
+		st->hash_changes = sha256_new();
+		st->hash_outcomes = sha256_new();
+	}
 	if (store_begin_bulk(st, err) == -1)
 		return -1;
 	if (store_check_reset(st, ri, err) == -1) {
@@ -861,14 +875,49 @@ store_plan_finish(struct store *st, const struct store_runinfo *ri,
     const char *source, const char *snapshot_mtime, char hash[65],
     struct imp_err *err)
 {
-	if (store_plan_hash(st, ri, hash, err) == -1 ||
-	    store_run_checked(st, ri->id, source, snapshot_mtime, hash,
+	if (st->hash_changes != NULL && st->hash_outcomes != NULL) {
+		/* Written in row order: hashed on the way. */
+		hash_final(st->hash_changes, st->hash_outcomes, hash);
+		EVP_MD_CTX_free(st->hash_changes);
+		EVP_MD_CTX_free(st->hash_outcomes);
+		st->hash_changes = st->hash_outcomes = NULL;
+	} else if (store_plan_hash(st, ri, hash, err) == -1)
+		goto fail;
+	if (store_run_checked(st, ri->id, source, snapshot_mtime, hash,
 	    err) == -1 || store_commit(st, err) == -1)
 		goto fail;
 	return 0;
 fail:
 	store_rollback(st);
 	return -1;
+}
+
+int
+store_ids_each(struct store *st, const struct store_runinfo *ri,
+    const char *state, int (*fn)(int64_t, const char *, void *), void *arg,
+    struct imp_err *err)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	if (store_prepare(st, "SELECT id, customer_id FROM run_row"
+	    " WHERE id BETWEEN ? AND ? AND state = ? ORDER BY id", &stmt,
+	    err) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, ri->row_first);
+	sqlite3_bind_int64(stmt, 2, ri->row_last);
+	sqlite3_bind_text(stmt, 3, state, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (fn(sqlite3_column_int64(stmt, 0),
+		    (const char *)sqlite3_column_text(stmt, 1), arg) == -1) {
+			sqlite3_finalize(stmt);
+			return -1;
+		}
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_db_err(st, err, "rows");
+	return 0;
 }
 
 int
@@ -973,6 +1022,13 @@ store_plan_change(struct store *st, int64_t row, int col, const char *old,
 	    " (row, col, old, new) VALUES (?, ?, ?, ?)", &st->ins_change,
 	    err) == -1)
 		return -1;
+	if (st->hash_changes != NULL) {
+		hash_int(st->hash_changes, row);
+		hash_int(st->hash_changes, col);
+		hash_value(st->hash_changes, old, old == NULL || *old == '\0');
+		hash_value(st->hash_changes, new, 0);
+		EVP_DigestUpdate(st->hash_changes, "\x1e", 1);
+	}
 	s = st->ins_change;
 	sqlite3_bind_int64(s, 1, row);
 	sqlite3_bind_int(s, 2, col);
@@ -997,6 +1053,14 @@ store_plan_outcome(struct store *st, int64_t run, int64_t row,
 	    " (row, run, state, review, normalized, message, updated_at)"
 	    " VALUES (?, ?, ?, ?, ?, ?, ?)", &st->ins_outcome, err) == -1)
 		return -1;
+	if (st->hash_outcomes != NULL) {
+		/* At check, a row with changes is exactly a pending one. */
+		hash_int(st->hash_outcomes, row);
+		hash_value(st->hash_outcomes, strcmp(state, "pending") == 0 ?
+		    "planned" : state, 0);
+		hash_int(st->hash_outcomes, review);
+		EVP_DigestUpdate(st->hash_outcomes, "\x1e", 1);
+	}
 	s = st->ins_outcome;
 	sqlite3_bind_int64(s, 1, row);
 	sqlite3_bind_int64(s, 2, run);
@@ -1054,27 +1118,80 @@ hash_rows(sqlite3_stmt *stmt, EVP_MD_CTX *md)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* Feeds one value as hash_rows() does: its bytes, then its separator. */
+static void
+hash_value(EVP_MD_CTX *md, const char *v, int null)
+{
+	if (!null)
+		EVP_DigestUpdate(md, v, strlen(v));
+	EVP_DigestUpdate(md, null ? "\x1d" : "\x1f", 1);
+}
+
+static void
+hash_int(EVP_MD_CTX *md, int64_t v)
+{
+	char	buf[24];
+
+	snprintf(buf, sizeof buf, "%lld", (long long)v);
+	hash_value(md, buf, 0);
+}
+
+static EVP_MD_CTX *
+sha256_new(void)
+{
+	EVP_MD_CTX	*md = EVP_MD_CTX_new();
+
+	if (md != NULL && EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(md);
+		md = NULL;
+	}
+	return md;
+}
+
+/*
+ * The plan's hash: SHA-256 of the SHA-256 of its changes (row, col, old,
+ * new in row and column order) and the SHA-256 of its outcomes as check
+ * decided them (row, 'planned' for a row with changes or its state, the
+ * review flag, in row order). Two streams, so a check writing in row order
+ * can hash as it writes.
+ */
+static void
+hash_final(EVP_MD_CTX *changes, EVP_MD_CTX *outcomes, char hash[65])
+{
+	EVP_MD_CTX	*md = sha256_new();
+	unsigned char	 d[EVP_MAX_MD_SIZE];
+	unsigned int	 dl, i;
+
+	EVP_DigestFinal_ex(changes, d, &dl);
+	EVP_DigestUpdate(md, d, dl);
+	EVP_DigestFinal_ex(outcomes, d, &dl);
+	EVP_DigestUpdate(md, d, dl);
+	EVP_DigestFinal_ex(md, d, &dl);
+	for (i = 0; i < dl && i < 32; i++)
+		snprintf(hash + 2 * i, 3, "%02x", d[i]);
+	EVP_MD_CTX_free(md);
+}
+
 int
 store_plan_hash(struct store *st, const struct store_runinfo *ri,
     char hash[65], struct imp_err *err)
 {
 	sqlite3_stmt	*stmt = NULL;
-	EVP_MD_CTX	*md;
-	unsigned char	 d[EVP_MAX_MD_SIZE];
-	unsigned int	 dl, i;
+	EVP_MD_CTX	*mc, *mo;
 	int		 rc = -1;
 
-	md = EVP_MD_CTX_new();
-	if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
-		EVP_MD_CTX_free(md);
-		return imp_errf(err, IMP_EXIT_SOFTWARE, "SHA-256 unavailable");
+	mc = sha256_new();
+	mo = sha256_new();
+	if (mc == NULL || mo == NULL) {
+		imp_errf(err, IMP_EXIT_SOFTWARE, "SHA-256 unavailable");
+		goto out;
 	}
 	if (store_prepare(st, "SELECT row, col, old, new FROM plan_change"
 	    " WHERE row BETWEEN ? AND ? ORDER BY row, col", &stmt, err) == -1)
 		goto out;
 	sqlite3_bind_int64(stmt, 1, ri->row_first);
 	sqlite3_bind_int64(stmt, 2, ri->row_last);
-	if (hash_rows(stmt, md) == -1) {
+	if (hash_rows(stmt, mc) == -1) {
 		store_db_err(st, err, "plan hash");
 		goto out;
 	}
@@ -1091,17 +1208,16 @@ store_plan_hash(struct store *st, const struct store_runinfo *ri,
 		goto out;
 	sqlite3_bind_int64(stmt, 1, ri->row_first);
 	sqlite3_bind_int64(stmt, 2, ri->row_last);
-	if (hash_rows(stmt, md) == -1) {
+	if (hash_rows(stmt, mo) == -1) {
 		store_db_err(st, err, "plan hash");
 		goto out;
 	}
-	EVP_DigestFinal_ex(md, d, &dl);
-	for (i = 0; i < dl && i < 32; i++)
-		snprintf(hash + 2 * i, 3, "%02x", d[i]);
+	hash_final(mc, mo, hash);
 	rc = 0;
 out:
 	sqlite3_finalize(stmt);
-	EVP_MD_CTX_free(md);
+	EVP_MD_CTX_free(mc);
+	EVP_MD_CTX_free(mo);
 	return rc;
 }
 

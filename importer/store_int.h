@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include <openssl/evp.h>
 #include <sqlite3.h>
 
 #include "importer.h"
@@ -31,6 +32,8 @@ struct store {
 	int64_t		 first_row;	/* of the run being staged */
 	int64_t		 last_row;
 	char		 now[32];	/* the plan's time, UTC */
+	EVP_MD_CTX	*hash_changes;	/* a plan hashed as it is written */
+	EVP_MD_CTX	*hash_outcomes;
 };
 
 /* Fills err with "path: what: sqlite's message"; returns -1. */

@@ -167,6 +167,11 @@ int	store_rows_each(struct store *st, const struct store_runinfo *ri,
 	    const char *state, int (*fn)(int64_t id, const struct store_row *r,
 	    void *arg), void *arg, struct imp_err *err);
 
+/* The same, with the row id and customer id only (cheaper). */
+int	store_ids_each(struct store *st, const struct store_runinfo *ri,
+	    const char *state, int (*fn)(int64_t id, const char *customer_id,
+	    void *arg), void *arg, struct imp_err *err);
+
 /* Forgets a run's earlier check: accounts, changes, outcomes. */
 int	store_check_reset(struct store *st, const struct store_runinfo *ri,
 	    struct imp_err *err);
@@ -189,8 +194,10 @@ struct store_account {
  * plan (the hash in hash), marks the run checked against source and
  * commits. On failure everything is rolled back.
  */
+/* ordered: rows will come in row order (each row's changes in column
+ * order, before its outcome), so the plan is hashed as it is written. */
 int	store_plan_begin(struct store *st, const struct store_runinfo *ri,
-	    struct imp_err *err);
+	    int ordered, struct imp_err *err);
 int	store_plan_account(struct store *st, int64_t run, int64_t row,
 	    const struct store_account *a, struct imp_err *err);
 int	store_plan_change(struct store *st, int64_t row, int col,
