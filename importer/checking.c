@@ -478,8 +478,12 @@ fetched(struct client_req *q, void *arg)
 			    f->row, "not_found", 0, 0, "no such customer "
 			    "(HTTP 404)", &on->err);
 		else {
-			snprintf(msg, sizeof msg, "reading the account failed: "
-			    "HTTP %ld", q->status);
+			if (q->status == 0)
+				snprintf(msg, sizeof msg, "reading the account "
+				    "failed: %.250s", q->error);
+			else
+				snprintf(msg, sizeof msg, "reading the account "
+				    "failed: HTTP %ld", q->status);
 			rc = store_plan_outcome(on->ck.st, on->ck.ri->id,
 			    f->row, "failed", 0, 0, msg, &on->err);
 		}

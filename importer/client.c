@@ -9,6 +9,10 @@
 #include "client.h"
 
 #include <sys/random.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -100,6 +104,28 @@ client_guid(char buf[37])
 	buf[36] = '\0';
 }
 
+/* Nonzero for localhost, an IPv4 literal in 127/8, or ::1. */
+static int
+loopback(const char *host)
+{
+	struct in_addr	a4;
+	struct in6_addr	a6;
+	char		buf[64];
+	size_t		n = strlen(host);
+
+	if (strcasecmp(host, "localhost") == 0)
+		return 1;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (n >= 2 && n < sizeof buf && host[0] == '[' && host[n - 1] == ']') {
+		memcpy(buf, host + 1, n - 2);
+		buf[n - 2] = '\0';
+		host = buf;
+	}
+	return inet_pton(AF_INET6, host, &a6) == 1 &&
+	    IN6_IS_ADDR_LOOPBACK(&a6);
+}
+
 /* Plain http is for loopback (the sandbox) unless asked for. */
 static int
 check_url(const char *base, int allow_http, struct imp_err *err)
@@ -118,8 +144,7 @@ check_url(const char *base, int allow_http, struct imp_err *err)
 		rc = imp_errf(err, IMP_EXIT_USAGE, "%s: only https (or http "
 		    "to this machine) is spoken", base);
 	} else if (strcasecmp(scheme, "http") == 0 && !allow_http &&
-	    strcmp(host, "localhost") != 0 && strncmp(host, "127.", 4) != 0 &&
-	    strcmp(host, "[::1]") != 0) {
+	    !loopback(host)) {
 		rc = imp_errf(err, IMP_EXIT_USAGE, "%s: plain http to another "
 		    "machine would send the token and personal data in the "
 		    "clear; use https (or --allow-http)", base);
@@ -402,6 +427,8 @@ start(struct client *cl, struct pending *p)
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
 	curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
+	    (curl_off_t)CLIENT_MAX_BODY);
 	if (cl->opts.cacert != NULL)
 		curl_easy_setopt(e, CURLOPT_CAINFO, cl->opts.cacert);
 	req->attempts++;
@@ -436,6 +463,9 @@ backoff(struct client *cl, int n)
 static void
 delay(struct client *cl, struct pending *p, double when)
 {
+	free(p->buf);		/* a partial reply: not kept while waiting */
+	p->buf = NULL;
+	p->len = p->cap = 0;
 	p->not_before = when;
 	p->next = cl->delayed;
 	cl->delayed = p;
@@ -483,9 +513,27 @@ finish(struct client *cl, struct pending *p, CURLcode cc)
 	cl->active--;
 	req->status = cc == CURLE_OK ? status : 0;
 
+	if (cc == CURLE_WRITE_ERROR || cc == CURLE_FILESIZE_EXCEEDED) {
+		/* Larger than any billing profile: not worth a retry. */
+		snprintf(req->error, sizeof req->error, "the reply is larger "
+		    "than %d MiB", CLIENT_MAX_BODY / (1024 * 1024));
+		free(p->buf);
+		p->buf = NULL;
+		p->len = p->cap = 0;
+		deliver(cl, p, req->method == CLIENT_PUT ? CLIENT_UNKNOWN :
+		    CLIENT_DONE);
+		return;
+	}
 	if (cc != CURLE_OK) {
 		snprintf(req->error, sizeof req->error, "%s",
 		    p->errbuf[0] ? p->errbuf : curl_easy_strerror(cc));
+		/* A certificate that fails now fails on every retry. */
+		if (cc == CURLE_PEER_FAILED_VERIFICATION ||
+		    cc == CURLE_SSL_CACERT_BADFILE ||
+		    cc == CURLE_SSL_CERTPROBLEM) {
+			deliver(cl, p, CLIENT_UNREACHABLE);
+			return;
+		}
 		/* A write that may have reached the service: the caller
 		 * must look before sending it again. */
 		if (req->method == CLIENT_PUT && !connect_failed(cc)) {

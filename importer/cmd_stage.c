@@ -147,8 +147,10 @@ print_summary(struct store *st, const struct staging_result *r,
 		printf(" row%s\n", n == 1 && r->fixed_rows[0] == 1 ? "" : "s");
 	if (r->nunknown > 0) {
 		printf("  unknown columns, kept for the report:");
-		for (i = 0; i < r->nunknown; i++)
+		for (i = 0; i < r->nunknown && i < 20; i++)
 			printf("%s %s", i ? "," : "", r->unknown[i]);
+		if (r->nunknown > 20)
+			printf(" and %zu more", r->nunknown - 20);
 		putchar('\n');
 	}
 	if (r->invalid > 0) {

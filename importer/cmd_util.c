@@ -156,6 +156,7 @@ cmd_service_opt(int c, const char *arg, struct service_args *sa)
 }
 
 #define CMD_SHOWN	50	/* problems printed without -v */
+#define CMD_SHOWN_COLUMNS 20	/* unknown columns named */
 
 /* A cell on one line: control characters escaped, long ones cut. */
 static void
@@ -215,10 +216,13 @@ cmd_print_problems(struct store *st, int64_t run, const char *file,
 
 	if (imp_opts.quiet)
 		return;
-	for (i = 0; i < nunknown; i++)
+	for (i = 0; i < nunknown && i < CMD_SHOWN_COLUMNS; i++)
 		fprintf(stderr, "importer: %s: warning: unknown column '%s' is "
 		    "kept for the report (map it in the profile's [columns], "
 		    "or 'ignore' it)\n", file, unknown[i]);
+	if (nunknown > CMD_SHOWN_COLUMNS)
+		fprintf(stderr, "importer: %s: warning: and %zu more unknown "
+		    "columns\n", file, nunknown - CMD_SHOWN_COLUMNS);
 	shown.file = file;
 	shown.n = 0;
 	store_problems(st, run, imp_opts.verbose ? -1 : CMD_SHOWN,

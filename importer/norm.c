@@ -142,6 +142,17 @@ needs_rebuild(const unsigned char *p, size_t len)
 	return 0;
 }
 
+size_t
+norm_guard(const char *s, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len && s[i] == '\''; i++)
+		;
+	return i > 0 && i < len && s[i] != '\0' &&
+	    strchr("=+-@\t\r", s[i]) != NULL;
+}
+
 const char *
 norm_text(const char *s, size_t len, struct norm_buf *buf, size_t *outlen,
     unsigned *fixes)
@@ -155,10 +166,7 @@ norm_text(const char *s, size_t len, struct norm_buf *buf, size_t *outlen,
 	unsigned		 f = 0;
 
 	/* Undo the fix-up CSV's formula guard: one apostrophe off. */
-	for (i = 0; i < len && s[i] == '\''; i++)
-		;
-	if (i > 0 && i < len && s[i] != '\0' &&
-	    strchr("=+-@\t\r", s[i]) != NULL) {
+	if (norm_guard(s, len)) {
 		s++;
 		len--;
 		p++;

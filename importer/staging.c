@@ -282,7 +282,7 @@ add_row(struct staging *sg, const struct csvin_record *rec,
 	struct batch			*b;
 	struct brow			*br;
 	struct bprob			*bp;
-	size_t				 i, k, len;
+	size_t				 i, k, len, skip;
 	unsigned			 bit;
 	int				 c;
 
@@ -326,8 +326,12 @@ add_row(struct staging *sg, const struct csvin_record *rec,
 	if (sg->nextra > 0 && rec->nfields == colmap_ninput(sg->cm)) {
 		for (i = 0, k = 0; i < rec->nfields; i++)
 			if (colmap_column(sg->cm, i) == COLMAP_EXTRA) {
-				sg->xcells[k] = rec->fields[i];
-				sg->xlens[k++] = rec->lens[i];
+				/* Carried as written, less the fix-up CSV's
+				 * formula guard (it is added again on the way
+				 * out). */
+				skip = norm_guard(rec->fields[i], rec->lens[i]);
+				sg->xcells[k] = rec->fields[i] + skip;
+				sg->xlens[k++] = rec->lens[i] - skip;
 			}
 		len = store_pack(sg->xcells, sg->xlens, k, &sg->extra,
 		    &sg->extracap);

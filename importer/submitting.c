@@ -9,7 +9,7 @@
  * crash) and a row whose etag went stale are re-read before anything is
  * sent again, and compared three ways: the value at check, the value now,
  * the value wanted. Wanted already there: nothing is sent, and the row is
- * applied if a write of ours may have landed, unchanged if not. A field
+ * applied (unchanged only when no write of it ever left). A field
  * this row changes was changed by someone else: conflict, nothing sent.
  * Otherwise the row's fields are put on top of the account as it is now,
  * so that changes to other fields survive.
@@ -305,7 +305,13 @@ decide(struct submitting *sb, struct job *j)
 	if (holds_wanted(&j->r, &now)) {
 		/* Ours, if a write of ours may have landed; else someone
 		 * else's (or the snapshot was old): nothing to do. */
-		if (j->phase == JOB_CONFIRM || j->maybe_written)
+		/*
+		 * Only an account read before any write of this row can be
+		 * unchanged: once a PUT has left, a stale etag may be our own
+		 * write landing (a reply lost and the request resent by the
+		 * transport), so the values count as applied.
+		 */
+		if (j->phase != JOB_FETCH || j->maybe_written)
 			settle(sb, j, "applied", NULL, j->phase ==
 			    JOB_CONFIRM ? NULL : "confirmed by reading the "
 			    "account back", now.etag != NULL ? now.etag :
@@ -352,7 +358,7 @@ decide(struct submitting *sb, struct job *j)
 		goto out;
 	}
 	/* Only other fields changed: ours on top of the account now. */
-	if (j->phase == JOB_REREAD)
+	if (j->phase == JOB_REREAD && !j->maybe_written)
 		sb->res->merged++;
 	{
 		char	*body = j->req.resp;

@@ -37,6 +37,9 @@ struct norm_buf {
  */
 const char	*norm_text(const char *s, size_t len, struct norm_buf *buf,
 		    size_t *outlen, unsigned *fixes);
+/* 1 if s starts with the fix-up CSV's formula guard (an apostrophe before
+ * = + - @ tab or CR, after any others): the byte to drop; else 0. */
+size_t		 norm_guard(const char *s, size_t len);
 /* Name of one NORM_* bit ("whitespace", ...). */
 const char	*norm_kind_name(unsigned bit);
 void		 norm_buf_free(struct norm_buf *buf);
