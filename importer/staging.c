@@ -188,6 +188,7 @@ struct staging {
 	const char			**xcells;
 	size_t				*xlens;
 	size_t				 nextra;
+	size_t				 nignored;	/* profile 'ignore's */
 	struct pipe			 pipe;
 	struct batch			*filling;
 	pthread_t			 writer;
@@ -219,6 +220,8 @@ start_run(struct staging *sg, const struct csvin_record *rec,
 		json_array_append_new(map, json_string(col >= 0 ?
 		    colmap_name(col) : col == COLMAP_IGNORE ? "ignore" :
 		    "extra"));
+		if (col == COLMAP_IGNORE)
+			sg->nignored++;
 		if (col == COLMAP_EXTRA) {
 			sg->res->unknown = xreallocarray(sg->res->unknown,
 			    sg->res->nunknown + 1, sizeof *sg->res->unknown);
@@ -316,7 +319,10 @@ add_row(struct staging *sg, const struct csvin_record *rec,
 		    arena_put(b, rr->norm[c], rr->normlen[c]);
 	}
 	br->raw = br->extra = BATCH_NONE;
-	if (rr->fixed != 0 || rr->nerrors > 0 ||
+	/* The raw cells, where the values cannot give them back: fixed or
+	 * invalid rows, and every row when the profile ignores a column
+	 * (the fix-up CSV must give that column back too). */
+	if (rr->fixed != 0 || rr->nerrors > 0 || sg->nignored > 0 ||
 	    rec->nfields != colmap_ninput(sg->cm)) {
 		len = store_pack(rec->fields, rec->lens, rec->nfields,
 		    &sg->raw, &sg->rawcap);

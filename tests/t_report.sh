@@ -334,4 +334,18 @@ is "$rc" 64 "--sheet-rows below 2: 64"
 run report --help
 like "$out" "usage: importer report" "report --help"
 
+# 2026-11-25: a column the profile ignores came back empty in the fix-up CSV
+# for rows that failed at the service or were not found (only invalid rows
+# kept their raw cells).
+IGN=$TMP/ignored
+mkdir -p "$IGN"
+printf 'Customer ID,Email Address,Notes,Country\n11111111-2222-4333-8444-000000000001,a@x.example,keep me,US\n11111111-2222-4333-8444-000000000002,b@x.example,and me,US\n' >"$IGN/u.csv"
+printf '[columns]\nNotes = ignore\n' >"$IGN/p.ini"
+printf 'customer_id,email,country\n11111111-2222-4333-8444-000000000001,old@x.example,US\n' >"$IGN/s.csv"
+IMPORTER_DB=$IGN/i.db $IMPORTER --profile "$IGN/p.ini" -q stage "$IGN/u.csv"
+IMPORTER_DB=$IGN/i.db $IMPORTER -q check --snapshot "$IGN/s.csv"
+IMPORTER_DB=$IGN/i.db $IMPORTER -q report -o "$IGN/r.xlsx" --errors-csv "$IGN/f.csv"
+like "$(cat "$IGN/f.csv")" "0000000002,b@x.example,and me,US," \
+    "an ignored column comes back in the fix-up CSV of a not-found row"
+
 done_testing
