@@ -73,12 +73,8 @@ cmd_check_exec(int argc, char **argv)
 			return cmd_usage(&cmd_check_entry, NULL);
 		}
 	}
-	if (argc - optind > 1)
-		return cmd_usage(&cmd_check_entry, "one run at a time");
-	run = cmd_run_arg(argc - optind == 1 ? argv[optind] : NULL);
-	if (run < 0)
-		return cmd_usage(&cmd_check_entry, "'%s' is not a run number",
-		    argv[optind]);
+	if ((rc = cmd_run_operand(&cmd_check_entry, argc, argv, &run)) != 0)
+		return rc;
 	if (snapshot != NULL && sa.endpoint != NULL)
 		return cmd_usage(&cmd_check_entry, "--snapshot or --endpoint, "
 		    "not both");

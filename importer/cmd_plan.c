@@ -102,12 +102,8 @@ cmd_plan_exec(int argc, char **argv)
 			return cmd_help(&cmd_plan_entry);
 		return cmd_usage(&cmd_plan_entry, NULL);
 	}
-	if (argc - optind > 1)
-		return cmd_usage(&cmd_plan_entry, "one run at a time");
-	run = cmd_run_arg(argc - optind == 1 ? argv[optind] : NULL);
-	if (run < 0)
-		return cmd_usage(&cmd_plan_entry, "'%s' is not a run number",
-		    argv[optind]);
+	if ((rc = cmd_run_operand(&cmd_plan_entry, argc, argv, &run)) != 0)
+		return rc;
 
 	if ((st = store_open(imp_opts.db, &err)) == NULL ||
 	    store_run_info(st, run, &ri, &err) == -1) {

@@ -261,12 +261,8 @@ cmd_report_exec(int argc, char **argv)
 			return cmd_usage(&cmd_report_entry, NULL);
 		}
 	}
-	if (argc - optind > 1)
-		return cmd_usage(&cmd_report_entry, "one run at a time");
-	run = cmd_run_arg(argc - optind == 1 ? argv[optind] : NULL);
-	if (run < 0)
-		return cmd_usage(&cmd_report_entry, "'%s' is not a run number",
-		    argv[optind]);
+	if ((rc = cmd_run_operand(&cmd_report_entry, argc, argv, &run)) != 0)
+		return rc;
 
 	if ((st = store_open(imp_opts.db, &err)) == NULL) {
 		rc = cmd_fail(&err);

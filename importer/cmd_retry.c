@@ -57,12 +57,8 @@ cmd_retry_exec(int argc, char **argv)
 			return rc == 0 ? cmd_usage(&cmd_retry_entry, NULL) :
 			    rc;
 	}
-	if (argc - optind > 1)
-		return cmd_usage(&cmd_retry_entry, "one run at a time");
-	run = cmd_run_arg(argc - optind == 1 ? argv[optind] : NULL);
-	if (run < 0)
-		return cmd_usage(&cmd_retry_entry, "'%s' is not a run number",
-		    argv[optind]);
+	if ((rc = cmd_run_operand(&cmd_retry_entry, argc, argv, &run)) != 0)
+		return rc;
 	if (profile_load(&pf, imp_opts.profile, &err) == -1 ||
 	    (st = store_open(imp_opts.db, &err)) == NULL ||
 	    store_run_info(st, run, &ri, &err) == -1) {

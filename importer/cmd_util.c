@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,18 +83,24 @@ cmd_counts_print(const struct store_counts *c)
 		    c->review == 1 ? "" : "s");
 }
 
-int64_t
-cmd_run_arg(const char *s)
+int
+cmd_run_operand(const struct cmd_entry *ce, int argc, char **argv,
+    int64_t *run)
 {
 	char		*end;
 	long long	 v;
 
-	if (s == NULL || *s == '\0')
+	*run = 0;
+	if (argc - optind > 1)
+		return cmd_usage(ce, "one run at a time");
+	if (argc - optind == 0)
 		return 0;
-	v = strtoll(s, &end, 10);
-	if (*end != '\0' || v <= 0)
-		return -1;
-	return v;
+	v = strtoll(argv[optind], &end, 10);
+	if (*argv[optind] == '\0' || *end != '\0' || v <= 0)
+		return cmd_usage(ce, "'%s' is not a run number",
+		    argv[optind]);
+	*run = v;
+	return 0;
 }
 
 int

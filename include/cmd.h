@@ -45,8 +45,12 @@ int	cmd_help(const struct cmd_entry *ce);
 void	cmd_counts_json(json_t *o, const struct store_counts *c);
 /* Prints the counts of a run in one human line. */
 void	cmd_counts_print(const struct store_counts *c);
-/* Parses a RUN argument ("" or NULL: the latest, 0); -1 if it is not one. */
-int64_t	cmd_run_arg(const char *s);
+/*
+ * The RUN operand left after the options (none: the latest run, 0) into
+ * *run. Returns 0, or prints ce's usage and returns 64.
+ */
+int	cmd_run_operand(const struct cmd_entry *ce, int argc, char **argv,
+	    int64_t *run);
 /* Prints the unknown columns and the first problems of a staged run (all
  * with -v) on stderr, one line each: FILE:LINE: column: 'value': rule. */
 void	cmd_print_problems(struct store *st, int64_t run, const char *file,
