@@ -220,8 +220,10 @@ cmd_submit_opt(const struct cmd_entry *ce, int c, const char *arg,
 	return rc;
 }
 
-static int
-cmd_submit_exec(int argc, char **argv)
+int
+cmd_submit_main(const struct cmd_entry *ce, int argc, char **argv,
+    int (*prepare)(struct store *, const struct store_runinfo *,
+    const struct submit_args *))
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -241,13 +243,12 @@ cmd_submit_exec(int argc, char **argv)
 	memset(&pf, 0, sizeof pf);
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (c == 'h')
-			return cmd_help(&cmd_submit_entry);
-		rc = cmd_submit_opt(&cmd_submit_entry, c, optarg, &a);
+			return cmd_help(ce);
+		rc = cmd_submit_opt(ce, c, optarg, &a);
 		if (rc != 1)
-			return rc == 0 ? cmd_usage(&cmd_submit_entry, NULL) :
-			    rc;
+			return rc == 0 ? cmd_usage(ce, NULL) : rc;
 	}
-	if ((rc = cmd_run_operand(&cmd_submit_entry, argc, argv, &run)) != 0)
+	if ((rc = cmd_run_operand(ce, argc, argv, &run)) != 0)
 		return rc;
 	if (profile_load(&pf, imp_opts.profile, &err) == -1 ||
 	    (st = store_open(imp_opts.db, &err)) == NULL ||
@@ -255,9 +256,16 @@ cmd_submit_exec(int argc, char **argv)
 		rc = cmd_fail(&err);
 		goto out;
 	}
-	rc = cmd_submit_run(st, &ri, &pf, &a);
+	if (prepare == NULL || (rc = prepare(st, &ri, &a)) == 0)
+		rc = cmd_submit_run(st, &ri, &pf, &a);
 out:
 	store_close(st);
 	profile_free(&pf);
 	return rc;
+}
+
+static int
+cmd_submit_exec(int argc, char **argv)
+{
+	return cmd_submit_main(&cmd_submit_entry, argc, argv, NULL);
 }

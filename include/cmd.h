@@ -113,6 +113,13 @@ struct submit_args {
  */
 int	cmd_submit_opt(const struct cmd_entry *ce, int c, const char *arg,
 	    struct submit_args *a);
+/*
+ * The whole of submit and retry: options, RUN, profile, store, then
+ * prepare (if not NULL; returns 0 or an exit code) and the submit.
+ */
+int	cmd_submit_main(const struct cmd_entry *ce, int argc, char **argv,
+	    int (*prepare)(struct store *, const struct store_runinfo *,
+	    const struct submit_args *));
 /* Sends a checked run's pending rows; prints; returns the exit code. */
 int	cmd_submit_run(struct store *st, struct store_runinfo *ri,
 	    const struct profile *pf, const struct submit_args *a);
