@@ -1,15 +1,12 @@
 /*
- * checking.c: the check step. Against a snapshot, in two passes so that
- * every write is an append in row order: the run's pending rows are
- * indexed by customer id (24 bytes a row, sorted) and the snapshot is
- * streamed past the index, each account found being spilled to an
- * unlinked temporary file; then the rows are read in order, each planned
- * against its spilled account (not_found where none). Against the service,
- * the accounts are read concurrently and planned as they arrive.
+ * checking.c: the check step against the service, and what both ways of
+ * checking share. The accounts are read concurrently and each row is
+ * planned as its account arrives (checking_snapshot.c reads a snapshot).
  */
 #include "config.h"
 
 #include "checking.h"
+#include "checking_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -21,21 +18,13 @@
 #include "plan.h"
 #include "xmalloc.h"
 
-struct want {
-	uint64_t	guid[2];
-	int64_t		row;		/* negative once matched */
-};
-
 struct checking {
 	struct store			*st;
 	const struct store_runinfo	*ri;
 	struct checking_result		*res;
-	struct want			*w;
-	size_t				 n, cap;
+	struct wants			 ws;
 	char				*buf;	/* a row's values */
 	size_t				 bufcap;
-	struct spill			*spill;	/* the snapshot's pass */
-	struct imp_err			*err;
 };
 
 static int
@@ -53,17 +42,142 @@ cmp_want(const void *a, const void *b)
 static int
 add_want(int64_t id, const char *customer_id, void *arg)
 {
-	struct checking	*ck = arg;
+	struct wants	*ws = arg;
 
-	if (ck->n == ck->cap) {
-		ck->cap = ck->cap ? ck->cap * 2 : 4096;
-		ck->w = xreallocarray(ck->w, ck->cap, sizeof *ck->w);
+	if (ws->n == ws->cap) {
+		ws->cap = ws->cap ? ws->cap * 2 : 4096;
+		ws->w = xreallocarray(ws->w, ws->cap, sizeof *ws->w);
 	}
 	if (customer_id == NULL ||
-	    snapshot_guid(customer_id, ck->w[ck->n].guid) == -1)
+	    snapshot_guid(customer_id, ws->w[ws->n].guid) == -1)
 		return 0;	/* staging lets no such row through */
-	ck->w[ck->n++].row = id;
+	ws->w[ws->n++].row = id;
 	return 0;
+}
+
+/*
+ * GUIDs are mostly random: spread by their top 16 bits, then each bucket
+ * sorted on its own (a few entries each), in linear time where one qsort
+ * of them all would take n log n.
+ */
+static void
+sort_wants(struct want *w, size_t n)
+{
+	size_t		*at, i, b, lo;
+	struct want	*out;
+
+	at = xcalloc(65536 + 1, sizeof *at);
+	out = xreallocarray(NULL, n, sizeof *out);
+	for (i = 0; i < n; i++)
+		at[(w[i].guid[0] >> 48) + 1]++;
+	for (b = 1; b <= 65536; b++)
+		at[b] += at[b - 1];
+	for (i = 0; i < n; i++)
+		out[at[w[i].guid[0] >> 48]++] = w[i];
+	/* at[b] is now where bucket b ends. */
+	for (b = 0, lo = 0; b < 65536; lo = at[b++])
+		if (at[b] - lo > 1)
+			qsort(out + lo, at[b] - lo, sizeof *out, cmp_want);
+	memcpy(w, out, n * sizeof *w);
+	free(out);
+	free(at);
+}
+
+int
+checking_wants(struct store *st, const struct store_runinfo *ri, int sorted,
+    struct wants *ws, struct imp_err *err)
+{
+	if (store_ids_each(st, ri, "pending", add_want, ws, err) == -1)
+		return -1;
+	if (sorted && ws->n > 1)
+		sort_wants(ws->w, ws->n);
+	return 0;
+}
+
+/*
+ * GUIDs are uniformly random, so an interpolation search finds one in a
+ * few probes where a binary search would take twenty cache misses.
+ */
+struct want *
+checking_find(const struct wants *ws, const uint64_t guid[2])
+{
+	struct want	key;
+	size_t		lo = 0, hi = ws->n, mid;
+	uint64_t	a, b, k = guid[0];
+	int		c, probes = 0;
+
+	key.guid[0] = guid[0];
+	key.guid[1] = guid[1];
+	while (lo < hi) {
+		a = ws->w[lo].guid[0];
+		b = ws->w[hi - 1].guid[0];
+		if (k < a || k > b)
+			return NULL;
+		if (probes++ < 8 && b > a)
+			mid = lo + (size_t)((long double)(k - a) / (b - a) *
+			    (hi - 1 - lo));
+		else
+			mid = lo + (hi - lo) / 2;
+		c = cmp_want(&key, &ws->w[mid]);
+		if (c == 0)
+			return &ws->w[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+int
+checking_refuse_sent(struct store *st, const struct store_runinfo *ri,
+    struct imp_err *err)
+{
+	if (store_sent_count(st, ri) > 0)
+		return imp_errf(err, IMP_EXIT_USAGE, "run %lld has rows sent "
+		    "already: its plan is fixed ('importer submit' resumes "
+		    "it; stage the file again for a new plan)",
+		    (long long)ri->id);
+	return 0;
+}
+
+void
+checking_compare(const char *const *want, const char *const *cur,
+    struct row_plan *rp)
+{
+	int	col;
+
+	rp->changed = rp->normalized = 0;
+	for (col = 1; col < COL_COUNT; col++) {
+		switch (plan_compare(col, want[col], cur[col])) {
+		case PLAN_CHANGE:
+			rp->changed |= 1u << col;
+			break;
+		case PLAN_SAME_NORMALIZED:
+			rp->normalized |= 1u << col;
+			break;
+		case PLAN_SAME:
+			break;
+		}
+	}
+	rp->review = plan_needs_review(rp->changed);
+}
+
+int
+checking_store_row(struct store *st, int64_t run, int64_t row,
+    const char *const *want, const char *const *cur,
+    const struct row_plan *rp, struct imp_err *err)
+{
+	int	col;
+
+	for (col = 1; col < COL_COUNT; col++)
+		if ((rp->changed & (1u << col)) && store_plan_change(st, row,
+		    col, cur[col], want[col], err) == -1)
+			return -1;
+	return store_plan_outcome(st, run, row, rp->changed ? "pending" :
+	    "unchanged", rp->review, rp->normalized, rp->review ? "needs "
+	    "review: changes both the billing email and the address" : NULL,
+	    err);
 }
 
 int
@@ -71,30 +185,12 @@ checking_plan_row(struct store *st, int64_t run, int64_t row,
     const char *const *want, const char *const *cur, uint32_t *changedp,
     struct imp_err *err)
 {
-	uint32_t	changed = 0, normalized = 0;
-	int		col, review;
+	struct row_plan	rp;
 
-	for (col = 1; col < COL_COUNT; col++) {
-		switch (plan_compare(col, want[col], cur[col])) {
-		case PLAN_CHANGE:
-			if (store_plan_change(st, row, col, cur[col],
-			    want[col], err) == -1)
-				return -1;
-			changed |= 1u << col;
-			break;
-		case PLAN_SAME_NORMALIZED:
-			normalized |= 1u << col;
-			break;
-		case PLAN_SAME:
-			break;
-		}
-	}
-	review = plan_needs_review(changed);
+	checking_compare(want, cur, &rp);
 	if (changedp != NULL)
-		*changedp = changed;
-	return store_plan_outcome(st, run, row, changed ? "pending" :
-	    "unchanged", review, normalized, review ? "needs review: "
-	    "changes both the billing email and the address" : NULL, err);
+		*changedp = rp.changed;
+	return checking_store_row(st, run, row, want, cur, &rp, err);
 }
 
 /* Copies the 16 values of a stored row into buf (grown); want[] points in. */
@@ -119,256 +215,6 @@ copy_want(const struct store_row *r, char **buf, size_t *cap,
 		want[col] = *buf + o;
 		o += r->normlen[col] + 1;
 	}
-}
-
-/*
- * The row wanting a customer. GUIDs are uniformly random, so an
- * interpolation search finds one in a few probes where a binary search
- * would take twenty cache misses.
- */
-static struct want *
-find_want(const struct checking *ck, const struct want *key)
-{
-	size_t		lo = 0, hi = ck->n, mid;
-	uint64_t	a, b, k = key->guid[0];
-	int		c, probes = 0;
-
-	while (lo < hi) {
-		a = ck->w[lo].guid[0];
-		b = ck->w[hi - 1].guid[0];
-		if (k < a || k > b)
-			return NULL;
-		if (probes++ < 8 && b > a)
-			mid = lo + (size_t)((long double)(k - a) / (b - a) *
-			    (hi - 1 - lo));
-		else
-			mid = lo + (hi - lo) / 2;
-		c = cmp_want(key, &ck->w[mid]);
-		if (c == 0)
-			return &ck->w[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
-}
-
-/* Where pass 1 put the account of a row. */
-struct match {
-	int64_t		row;
-	uint64_t	off;
-	uint32_t	len;
-};
-
-struct spill {
-	int		 fd;
-	uint64_t	 off;		/* bytes written */
-	unsigned char	*buf;		/* write buffer */
-	size_t		 len;
-	unsigned char	*rec;		/* one packed account */
-	size_t		 reccap;
-	struct match	*m;
-	size_t		 n, cap;
-	size_t		 next;		/* pass 2's position in m */
-};
-
-#define SPILL_BUF	(1024 * 1024)
-/* mkstemp's six placeholder characters. */
-#define CHECK_TEMPLATE	"X" "X" "X" "X" "X" "X"
-
-static int
-spill_flush(struct spill *sp, struct imp_err *err)
-{
-	size_t	done = 0;
-	ssize_t	n;
-
-	while (done < sp->len) {
-		n = write(sp->fd, sp->buf + done, sp->len - done);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return imp_errf(err, IMP_EXIT_SOFTWARE, "temporary "
-			    "file: %s", strerror(errno));
-		done += n;
-	}
-	sp->len = 0;
-	return 0;
-}
-
-/* Pass 1: an account of the snapshot; spilled if a row wants it. */
-static int
-on_account(const struct snapshot_account *a, void *arg, struct imp_err *err)
-{
-	struct checking		*ck = arg;
-	struct spill		*sp = ck->spill;
-	struct want		 key, *w;
-	const char		*cells[COL_COUNT];
-	size_t			 lens[COL_COUNT], len;
-	int			 col;
-
-	key.guid[0] = a->guid[0];
-	key.guid[1] = a->guid[1];
-	w = find_want(ck, &key);
-	if (w == NULL)
-		return 0;	/* an account the run does not touch */
-	if (w->row < 0) {
-		ck->res->duplicate_accounts++;
-		return 0;	/* the first line of the snapshot wins */
-	}
-	for (col = 0; col < COL_COUNT; col++) {
-		cells[col] = a->value[col] != NULL ? a->value[col] : "";
-		lens[col] = strlen(cells[col]);
-	}
-	len = store_pack(cells, lens, COL_COUNT, &sp->rec, &sp->reccap);
-	if (sp->len + len > SPILL_BUF && spill_flush(sp, err) == -1)
-		return -1;
-	if (len > SPILL_BUF)
-		return imp_errf(err, IMP_EXIT_DATAERR, "an account of %zu "
-		    "bytes", len);
-	memcpy(sp->buf + sp->len, sp->rec, len);
-	sp->len += len;
-	if (sp->n == sp->cap) {
-		sp->cap = sp->cap ? sp->cap * 2 : 4096;
-		sp->m = xreallocarray(sp->m, sp->cap, sizeof *sp->m);
-	}
-	sp->m[sp->n].row = w->row;
-	sp->m[sp->n].off = sp->off;
-	sp->m[sp->n].len = len;
-	sp->n++;
-	sp->off += len;
-	w->row = -w->row;
-	return 0;
-}
-
-static int
-cmp_match(const void *a, const void *b)
-{
-	const struct match	*x = a, *y = b;
-
-	return x->row < y->row ? -1 : x->row > y->row;
-}
-
-/* Pass 2: a pending row, in row order, against its account or none. */
-static int
-plan_spilled(int64_t id, const struct store_row *r, void *arg)
-{
-	struct checking		*ck = arg;
-	struct spill		*sp = ck->spill;
-	struct store_account	 sa;
-	const struct match	*m;
-	const char		*cur[COL_COUNT], *cells[COL_COUNT];
-	char			*out;
-	size_t			 lens[COL_COUNT], k, o = 0;
-	uint32_t		 changed = 0;
-	int			 col;
-
-	while (sp->next < sp->n && sp->m[sp->next].row < id)
-		sp->next++;
-	if (sp->next == sp->n || sp->m[sp->next].row != id)
-		return store_plan_outcome(ck->st, ck->ri->id, id, "not_found",
-		    0, 0, "no such customer in the snapshot", ck->err);
-	m = &sp->m[sp->next++];
-	/* The packed account, then its cells NUL-ended after it. */
-	if (2 * (size_t)m->len + COL_COUNT > ck->bufcap) {
-		ck->bufcap = (2 * (size_t)m->len + COL_COUNT) * 2;
-		ck->buf = xreallocarray(ck->buf, ck->bufcap, 1);
-	}
-	if (pread(sp->fd, ck->buf, m->len, m->off) != (ssize_t)m->len)
-		return imp_errf(ck->err, IMP_EXIT_SOFTWARE, "temporary file: "
-		    "short read");
-	out = ck->buf + m->len;
-	k = store_unpack_all(ck->buf, m->len, cells, lens, COL_COUNT);
-	for (col = 0; col < COL_COUNT; col++) {
-		cur[col] = NULL;
-		if ((size_t)col >= k || lens[col] == 0)
-			continue;
-		memcpy(out + o, cells[col], lens[col]);
-		out[o + lens[col]] = '\0';
-		cur[col] = out + o;
-		o += lens[col] + 1;
-	}
-	if (checking_plan_row(ck->st, ck->ri->id, id, r->norm, cur, &changed,
-	    ck->err) == -1)
-		return -1;
-	ck->res->checked++;
-	if (changed == 0)
-		return 0;
-	/* The account as it was, for the rows that change it. */
-	memset(&sa, 0, sizeof sa);
-	sa.customer_id = r->norm[COL_CUSTOMER_ID];
-	for (col = 1; col < COL_COUNT; col++)
-		sa.value[col] = cur[col];
-	return store_plan_account(ck->st, ck->ri->id, id, &sa, ck->err);
-}
-
-int
-checking_snapshot(struct store *st, const struct store_runinfo *ri,
-    const char *path, const struct profile *pf, struct checking_result *res,
-    struct imp_err *err)
-{
-	struct checking	ck;
-	struct spill	sp;
-	char		tmp[4096];
-	const char	*dir;
-	int		rc = -1;
-
-	memset(res, 0, sizeof *res);
-	memset(&ck, 0, sizeof ck);
-	memset(&sp, 0, sizeof sp);
-	sp.fd = -1;
-	ck.st = st;
-	ck.ri = ri;
-	ck.res = res;
-	ck.spill = &sp;
-	ck.err = err;
-	if (store_sent_count(st, ri) > 0)
-		return imp_errf(err, IMP_EXIT_USAGE, "run %lld has rows sent "
-		    "already: its plan is fixed ('importer submit' resumes "
-		    "it; stage the file again for a new plan)",
-		    (long long)ri->id);
-
-	/* Unlinked at once: nothing is left behind, even after kill -9. */
-	dir = getenv("TMPDIR");
-	snprintf(tmp, sizeof tmp, "%s/importer-check.%s",
-	    dir != NULL && *dir != '\0' ? dir : "/tmp", CHECK_TEMPLATE);
-	sp.fd = mkstemp(tmp);
-	if (sp.fd == -1)
-		return imp_errf(err, IMP_EXIT_SOFTWARE, "%s: %s", tmp,
-		    strerror(errno));
-	unlink(tmp);
-	sp.buf = xmalloc(SPILL_BUF);
-
-	if (store_ids_each(st, ri, "pending", add_want, &ck, err) == -1)
-		goto out;
-	if (ck.n > 1)
-		qsort(ck.w, ck.n, sizeof *ck.w, cmp_want);
-	if (snapshot_read(path, pf, on_account, &ck, &res->snapshot,
-	    err) == -1 || spill_flush(&sp, err) == -1)
-		goto out;
-	if (sp.n > 1)
-		qsort(sp.m, sp.n, sizeof *sp.m, cmp_match);
-
-	if (store_plan_begin(st, ri, 1, err) == -1)
-		goto out;
-	if (store_rows_each(st, ri, "pending", plan_spilled, &ck,
-	    err) == -1) {
-		store_rollback(st);
-		goto out;
-	}
-	if (store_plan_finish(st, ri, path, res->snapshot.mtime,
-	    res->plan_hash, err) == -1)
-		goto out;
-	rc = 0;
-out:
-	if (sp.fd != -1)
-		close(sp.fd);
-	free(sp.buf);
-	free(sp.rec);
-	free(sp.m);
-	free(ck.w);
-	free(ck.buf);
-	return rc;
 }
 
 /* One account read by the online check. */
@@ -505,19 +351,19 @@ feed_fetches(void *arg)
 	char		 id[37];
 	size_t		 end = on->next + 64;
 
-	if (end > on->ck.n)
-		end = on->ck.n;
+	if (end > on->ck.ws.n)
+		end = on->ck.ws.n;
 	for (; on->next < end; on->next++) {
 		f = xcalloc(1, sizeof *f);
 		f->ck = &on->ck;
-		f->row = on->ck.w[on->next].row;
+		f->row = on->ck.ws.w[on->next].row;
 		f->req.method = CLIENT_GET;
-		guid_string(on->ck.w[on->next].guid, id);
+		guid_string(on->ck.ws.w[on->next].guid, id);
 		snprintf(f->req.path, sizeof f->req.path,
 		    "/v1/customers/%s/profiles/billing", id);
 		client_add(on->cl, &f->req, fetched, f);
 	}
-	return on->next < on->ck.n;
+	return on->next < on->ck.ws.n;
 }
 
 int
@@ -534,12 +380,8 @@ checking_online(struct store *st, const struct store_runinfo *ri,
 	on.ck.ri = ri;
 	on.ck.res = res;
 	on.cl = cl;
-	if (store_sent_count(st, ri) > 0)
-		return imp_errf(err, IMP_EXIT_USAGE, "run %lld has rows sent "
-		    "already: its plan is fixed ('importer submit' resumes "
-		    "it; stage the file again for a new plan)",
-		    (long long)ri->id);
-	if (store_ids_each(st, ri, "pending", add_want, &on.ck, err) == -1)
+	if (checking_refuse_sent(st, ri, err) == -1 ||
+	    checking_wants(st, ri, 0, &on.ck.ws, err) == -1)
 		goto out;
 	if (store_plan_begin(st, ri, 0, err) == -1)
 		goto out;
@@ -556,11 +398,11 @@ checking_online(struct store *st, const struct store_runinfo *ri,
 		goto out;
 	}
 	if (store_plan_finish(st, ri, source, NULL, res->plan_hash,
-	    err) == -1)
+	    &res->counts, err) == -1)
 		goto out;
 	rc = 0;
 out:
-	free(on.ck.w);
+	free(on.ck.ws.w);
 	free(on.ck.buf);
 	return rc;
 }

@@ -91,10 +91,11 @@ cmd_check_exec(int argc, char **argv)
 		rc = checking_online(st, &ri, sv.client, sv.base, &res, &err);
 		source = sv.base;
 	}
-	if (rc == -1 || store_counts(st, &ri, &counts, &err) == -1) {
+	if (rc == -1) {
 		rc = cmd_fail(&err);
 		goto out;
 	}
+	counts = res.counts;
 	if (res.duplicate_accounts > 0 && !imp_opts.quiet)
 		fprintf(stderr, "importer: %s: warning: %lld accounts appear "
 		    "more than once; the first line of each was used\n",

@@ -17,12 +17,13 @@
 
 #include "colmap.h"
 #include "dupindex.h"
+#include "pipe.h"
 #include "rules.h"
 #include "xmalloc.h"
 
 /*
  * The reading thread (CSV, rules) and the writing thread (SQLite) meet in
- * a ring of BATCH_COUNT batches, so memory stays bounded and the two run
+ * a pipe of BATCH_COUNT batches, so memory stays bounded and the two run
  * side by side on two cores.
  */
 #define BATCH_ROWS	512
@@ -53,125 +54,7 @@ struct batch {
 	size_t		 nrows;
 	struct bprob	*probs;
 	size_t		 nprobs, pcap;
-	struct batch	*next;
 };
-
-struct pipe {
-	pthread_mutex_t	 mu;
-	pthread_cond_t	 cv;
-	struct batch	*full, *full_tail, *free;
-	struct batch	 batches[BATCH_COUNT];
-	int		 closed;	/* the reader is done */
-	int		 failed;	/* the writer failed: err */
-	struct imp_err	 err;
-};
-
-static void
-pipe_init(struct pipe *pp)
-{
-	int	i;
-
-	memset(pp, 0, sizeof *pp);
-	pthread_mutex_init(&pp->mu, NULL);
-	pthread_cond_init(&pp->cv, NULL);
-	for (i = 0; i < BATCH_COUNT; i++) {
-		pp->batches[i].next = pp->free;
-		pp->free = &pp->batches[i];
-	}
-}
-
-static void
-pipe_destroy(struct pipe *pp)
-{
-	int	i;
-
-	for (i = 0; i < BATCH_COUNT; i++) {
-		free(pp->batches[i].arena);
-		free(pp->batches[i].probs);
-	}
-	pthread_cond_destroy(&pp->cv);
-	pthread_mutex_destroy(&pp->mu);
-}
-
-/* An empty batch to fill, or NULL once the writer has failed. */
-static struct batch *
-pipe_get_free(struct pipe *pp)
-{
-	struct batch	*b = NULL;
-
-	pthread_mutex_lock(&pp->mu);
-	while (pp->free == NULL && !pp->failed)
-		pthread_cond_wait(&pp->cv, &pp->mu);
-	if (!pp->failed) {
-		b = pp->free;
-		pp->free = b->next;
-		b->alen = b->nrows = b->nprobs = 0;
-	}
-	pthread_mutex_unlock(&pp->mu);
-	return b;
-}
-
-static void
-pipe_put_full(struct pipe *pp, struct batch *b)
-{
-	pthread_mutex_lock(&pp->mu);
-	b->next = NULL;
-	if (pp->full_tail != NULL)
-		pp->full_tail->next = b;
-	else
-		pp->full = b;
-	pp->full_tail = b;
-	pthread_cond_broadcast(&pp->cv);
-	pthread_mutex_unlock(&pp->mu);
-}
-
-/* The next batch to store, or NULL when the reader is done. */
-static struct batch *
-pipe_get_full(struct pipe *pp)
-{
-	struct batch	*b;
-
-	pthread_mutex_lock(&pp->mu);
-	while (pp->full == NULL && !pp->closed)
-		pthread_cond_wait(&pp->cv, &pp->mu);
-	b = pp->full;
-	if (b != NULL) {
-		pp->full = b->next;
-		if (pp->full == NULL)
-			pp->full_tail = NULL;
-	}
-	pthread_mutex_unlock(&pp->mu);
-	return b;
-}
-
-static void
-pipe_put_free(struct pipe *pp, struct batch *b)
-{
-	pthread_mutex_lock(&pp->mu);
-	b->next = pp->free;
-	pp->free = b;
-	pthread_cond_broadcast(&pp->cv);
-	pthread_mutex_unlock(&pp->mu);
-}
-
-static void
-pipe_fail(struct pipe *pp, const struct imp_err *err)
-{
-	pthread_mutex_lock(&pp->mu);
-	pp->failed = 1;
-	pp->err = *err;
-	pthread_cond_broadcast(&pp->cv);
-	pthread_mutex_unlock(&pp->mu);
-}
-
-static void
-pipe_close(struct pipe *pp)
-{
-	pthread_mutex_lock(&pp->mu);
-	pp->closed = 1;
-	pthread_cond_broadcast(&pp->cv);
-	pthread_mutex_unlock(&pp->mu);
-}
 
 struct staging {
 	struct store			*st;
@@ -190,6 +73,7 @@ struct staging {
 	size_t				 nextra;
 	size_t				 nignored;	/* profile 'ignore's */
 	struct pipe			 pipe;
+	struct batch			 batches[BATCH_COUNT];
 	struct batch			*filling;
 	pthread_t			 writer;
 	int				 writing;	/* writer started */
@@ -304,10 +188,12 @@ add_row(struct staging *sg, const struct csvin_record *rec,
 	if (rr->nerrors > 0)
 		sg->res->invalid++;
 
-	if ((b = sg->filling) == NULL &&
-	    (b = sg->filling = pipe_get_free(&sg->pipe)) == NULL)
-		return imp_errf(err, sg->pipe.err.code, "%s",
-		    sg->pipe.err.msg);
+	if ((b = sg->filling) == NULL) {
+		if ((b = sg->filling = pipe_get_free(&sg->pipe)) == NULL)
+			return imp_errf(err, sg->pipe.err.code, "%s",
+			    sg->pipe.err.msg);
+		b->alen = b->nrows = b->nprobs = 0;
+	}
 	br = &b->rows[b->nrows++];
 	br->line = rec->line;
 	br->invalid = rr->nerrors > 0;
@@ -645,7 +531,8 @@ staging_run(struct store *st, const struct isodata *iso,
 	struct staging		 sg;
 	struct settle_ctx	 ctx;
 	struct csvin_opts	 co;
-	int			 rc = -1;
+	void			*bp[BATCH_COUNT];
+	int			 i, rc = -1;
 
 	memset(res, 0, sizeof *res);
 	memset(&sg, 0, sizeof sg);
@@ -653,7 +540,9 @@ staging_run(struct store *st, const struct isodata *iso,
 	sg.iso = iso;
 	sg.opts = opts;
 	sg.res = res;
-	pipe_init(&sg.pipe);
+	for (i = 0; i < BATCH_COUNT; i++)
+		bp[i] = &sg.batches[i];
+	pipe_init(&sg.pipe, bp, BATCH_COUNT);
 
 	co = opts->limits;
 	co.encoding = opts->encoding;
@@ -721,6 +610,10 @@ out:
 	free(sg.extra);
 	free(sg.xcells);
 	free(sg.xlens);
+	for (i = 0; i < BATCH_COUNT; i++) {
+		free(sg.batches[i].arena);
+		free(sg.batches[i].probs);
+	}
 	pipe_destroy(&sg.pipe);
 	return rc;
 }

@@ -27,9 +27,12 @@
 
 
 static EVP_MD_CTX	*sha256_new(void);
-static void		 hash_value(EVP_MD_CTX *, const char *, int);
-static void		 hash_int(EVP_MD_CTX *, int64_t);
-static void		 hash_final(EVP_MD_CTX *, EVP_MD_CTX *, char [65]);
+static struct hasher	*hasher_new(void);
+static void		 hasher_free(struct hasher *);
+static void		 hash_add(struct hasher *, const void *, size_t);
+static void		 hash_value(struct hasher *, const char *, int);
+static void		 hash_int(struct hasher *, int64_t);
+static void		 hash_final(struct hasher *, struct hasher *, char [65]);
 
 /* Migrations: index i brings the schema from version i to i + 1. */
 static const char *const store_migrations[] = {
@@ -298,8 +301,8 @@ store_close(struct store *st)
 	sqlite3_finalize(st->sub_plan);
 	sqlite3_finalize(st->sub_mark);
 	sqlite3_finalize(st->sub_result);
-	EVP_MD_CTX_free(st->hash_changes);
-	EVP_MD_CTX_free(st->hash_outcomes);
+	hasher_free(st->hash_changes);
+	hasher_free(st->hash_outcomes);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);
@@ -749,6 +752,29 @@ store_run_info(struct store *st, int64_t run, struct store_runinfo *ri,
 	return 0;
 }
 
+/* Adds n outcomes in state (review of them flagged) to c. */
+static void
+count_state(struct store_counts *c, const char *state, int64_t n,
+    int64_t review)
+{
+	if (strcmp(state, "pending") == 0)
+		c->review += review;
+	if (strcmp(state, "unchanged") == 0)
+		c->unchanged += n;
+	else if (strcmp(state, "not_found") == 0)
+		c->not_found += n;
+	else if (strcmp(state, "applied") == 0)
+		c->applied += n;
+	else if (strcmp(state, "failed") == 0)
+		c->failed += n;
+	else if (strcmp(state, "conflict") == 0)
+		c->conflicts += n;
+	else if (strcmp(state, "sending") == 0)
+		c->sending += n;
+	else
+		c->pending += n;
+}
+
 int
 store_counts(struct store *st, const struct store_runinfo *ri,
     struct store_counts *c, struct imp_err *err)
@@ -773,22 +799,7 @@ store_counts(struct store *st, const struct store_runinfo *ri,
 		state = store_col_text(stmt, 0);
 		n = sqlite3_column_int64(stmt, 1);
 		seen += n;
-		if (strcmp(state, "pending") == 0)
-			c->review += sqlite3_column_int64(stmt, 2);
-		if (strcmp(state, "unchanged") == 0)
-			c->unchanged = n;
-		else if (strcmp(state, "not_found") == 0)
-			c->not_found = n;
-		else if (strcmp(state, "applied") == 0)
-			c->applied = n;
-		else if (strcmp(state, "failed") == 0)
-			c->failed = n;
-		else if (strcmp(state, "conflict") == 0)
-			c->conflicts = n;
-		else if (strcmp(state, "sending") == 0)
-			c->sending = n;
-		else
-			c->pending += n;
+		count_state(c, state, n, sqlite3_column_int64(stmt, 2));
 	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
@@ -854,13 +865,15 @@ store_plan_begin(struct store *st, const struct store_runinfo *ri,
 
 	gmtime_r(&now, &tm);
 	strftime(st->now, sizeof st->now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	EVP_MD_CTX_free(st->hash_changes);
-	EVP_MD_CTX_free(st->hash_outcomes);
+	hasher_free(st->hash_changes);
+	hasher_free(st->hash_outcomes);
 	st->hash_changes = st->hash_outcomes = NULL;
 	if (ordered) {
-		st->hash_changes = sha256_new();
-		st->hash_outcomes = sha256_new();
+		st->hash_changes = hasher_new();
+		st->hash_outcomes = hasher_new();
 	}
+	memset(&st->plan_counts, 0, sizeof st->plan_counts);
+	st->plan_changed = 0;
 	if (store_begin_bulk(st, err) == -1)
 		return -1;
 	if (store_check_reset(st, ri, err) == -1) {
@@ -873,19 +886,32 @@ store_plan_begin(struct store *st, const struct store_runinfo *ri,
 int
 store_plan_finish(struct store *st, const struct store_runinfo *ri,
     const char *source, const char *snapshot_mtime, char hash[65],
-    struct imp_err *err)
+    struct store_counts *counts, struct imp_err *err)
 {
+	struct store_counts	*c = &st->plan_counts;
+
 	if (st->hash_changes != NULL && st->hash_outcomes != NULL) {
 		/* Written in row order: hashed on the way. */
 		hash_final(st->hash_changes, st->hash_outcomes, hash);
-		EVP_MD_CTX_free(st->hash_changes);
-		EVP_MD_CTX_free(st->hash_outcomes);
+		hasher_free(st->hash_changes);
+		hasher_free(st->hash_outcomes);
 		st->hash_changes = st->hash_outcomes = NULL;
 	} else if (store_plan_hash(st, ri, hash, err) == -1)
 		goto fail;
 	if (store_run_checked(st, ri->id, source, snapshot_mtime, hash,
 	    err) == -1 || store_commit(st, err) == -1)
 		goto fail;
+	/* As store_counts() would count them, without reading them back. */
+	if (counts != NULL) {
+		*counts = *c;
+		counts->rows = ri->rows;
+		counts->valid = ri->valid;
+		counts->invalid = ri->invalid;
+		counts->duplicate = ri->duplicate;
+		counts->pending += ri->valid - (c->pending + c->unchanged +
+		    c->not_found + c->applied + c->failed + c->conflicts +
+		    c->sending) + c->sending;
+	}
 	return 0;
 fail:
 	store_rollback(st);
@@ -1027,7 +1053,7 @@ store_plan_change(struct store *st, int64_t row, int col, const char *old,
 		hash_int(st->hash_changes, col);
 		hash_value(st->hash_changes, old, old == NULL || *old == '\0');
 		hash_value(st->hash_changes, new, 0);
-		EVP_DigestUpdate(st->hash_changes, "\x1e", 1);
+		hash_add(st->hash_changes, "\x1e", 1);
 	}
 	s = st->ins_change;
 	sqlite3_bind_int64(s, 1, row);
@@ -1038,6 +1064,7 @@ store_plan_change(struct store *st, int64_t row, int col, const char *old,
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
 		return store_db_err(st, err, "change");
+	st->plan_changed = 1;
 	return 0;
 }
 
@@ -1059,7 +1086,7 @@ store_plan_outcome(struct store *st, int64_t run, int64_t row,
 		hash_value(st->hash_outcomes, strcmp(state, "pending") == 0 ?
 		    "planned" : state, 0);
 		hash_int(st->hash_outcomes, review);
-		EVP_DigestUpdate(st->hash_outcomes, "\x1e", 1);
+		hash_add(st->hash_outcomes, "\x1e", 1);
 	}
 	s = st->ins_outcome;
 	sqlite3_bind_int64(s, 1, row);
@@ -1073,6 +1100,9 @@ store_plan_outcome(struct store *st, int64_t run, int64_t row,
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
 		return store_db_err(st, err, "outcome");
+	count_state(&st->plan_counts, state, 1, review);
+	st->plan_counts.changes += st->plan_changed;
+	st->plan_changed = 0;
 	return 0;
 }
 
@@ -1099,41 +1129,95 @@ store_run_checked(struct store *st, int64_t run, const char *source,
 	return 0;
 }
 
-/* Feeds every column of every result row of stmt into md. */
+static void
+hash_add(struct hasher *h, const void *p, size_t n)
+{
+	if (h->len + n > sizeof h->buf) {
+		EVP_DigestUpdate(h->md, h->buf, h->len);
+		h->len = 0;
+		if (n > sizeof h->buf) {
+			EVP_DigestUpdate(h->md, p, n);
+			return;
+		}
+	}
+	memcpy(h->buf + h->len, p, n);
+	h->len += n;
+}
+
+/* The digest of what h was fed. */
+static void
+hasher_digest(struct hasher *h, unsigned char *d, unsigned int *dl)
+{
+	EVP_DigestUpdate(h->md, h->buf, h->len);
+	h->len = 0;
+	EVP_DigestFinal_ex(h->md, d, dl);
+}
+
+/* Feeds every column of every result row of stmt into h. */
 static int
-hash_rows(sqlite3_stmt *stmt, EVP_MD_CTX *md)
+hash_rows(sqlite3_stmt *stmt, struct hasher *h)
 {
 	int	i, n, rc;
 
 	n = sqlite3_column_count(stmt);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		for (i = 0; i < n; i++) {
-			EVP_DigestUpdate(md, sqlite3_column_blob(stmt, i),
+			hash_add(h, sqlite3_column_blob(stmt, i),
 			    sqlite3_column_bytes(stmt, i));
-			EVP_DigestUpdate(md, sqlite3_column_type(stmt, i) ==
+			hash_add(h, sqlite3_column_type(stmt, i) ==
 			    SQLITE_NULL ? "\x1d" : "\x1f", 1);
 		}
-		EVP_DigestUpdate(md, "\x1e", 1);
+		hash_add(h, "\x1e", 1);
 	}
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Feeds one value as hash_rows() does: its bytes, then its separator. */
 static void
-hash_value(EVP_MD_CTX *md, const char *v, int null)
+hash_value(struct hasher *h, const char *v, int null)
 {
 	if (!null)
-		EVP_DigestUpdate(md, v, strlen(v));
-	EVP_DigestUpdate(md, null ? "\x1d" : "\x1f", 1);
+		hash_add(h, v, strlen(v));
+	hash_add(h, null ? "\x1d" : "\x1f", 1);
+}
+
+/* An integer as SQLite renders it as text ("%lld"). */
+static void
+hash_int(struct hasher *h, int64_t v)
+{
+	char		buf[24], *p = buf + sizeof buf;
+	uint64_t	u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	*--p = '\x1f';
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	hash_add(h, p, buf + sizeof buf - p);
+}
+
+static struct hasher *
+hasher_new(void)
+{
+	struct hasher	*h;
+	EVP_MD_CTX	*md = sha256_new();
+
+	if (md == NULL)
+		return NULL;
+	h = xmalloc(sizeof *h);
+	h->md = md;
+	h->len = 0;
+	return h;
 }
 
 static void
-hash_int(EVP_MD_CTX *md, int64_t v)
+hasher_free(struct hasher *h)
 {
-	char	buf[24];
-
-	snprintf(buf, sizeof buf, "%lld", (long long)v);
-	hash_value(md, buf, 0);
+	if (h == NULL)
+		return;
+	EVP_MD_CTX_free(h->md);
+	free(h);
 }
 
 static EVP_MD_CTX *
@@ -1156,15 +1240,15 @@ sha256_new(void)
  * can hash as it writes.
  */
 static void
-hash_final(EVP_MD_CTX *changes, EVP_MD_CTX *outcomes, char hash[65])
+hash_final(struct hasher *changes, struct hasher *outcomes, char hash[65])
 {
 	EVP_MD_CTX	*md = sha256_new();
 	unsigned char	 d[EVP_MAX_MD_SIZE];
 	unsigned int	 dl, i;
 
-	EVP_DigestFinal_ex(changes, d, &dl);
+	hasher_digest(changes, d, &dl);
 	EVP_DigestUpdate(md, d, dl);
-	EVP_DigestFinal_ex(outcomes, d, &dl);
+	hasher_digest(outcomes, d, &dl);
 	EVP_DigestUpdate(md, d, dl);
 	EVP_DigestFinal_ex(md, d, &dl);
 	for (i = 0; i < dl && i < 32; i++)
@@ -1177,11 +1261,11 @@ store_plan_hash(struct store *st, const struct store_runinfo *ri,
     char hash[65], struct imp_err *err)
 {
 	sqlite3_stmt	*stmt = NULL;
-	EVP_MD_CTX	*mc, *mo;
+	struct hasher	*mc, *mo;
 	int		 rc = -1;
 
-	mc = sha256_new();
-	mo = sha256_new();
+	mc = hasher_new();
+	mo = hasher_new();
 	if (mc == NULL || mo == NULL) {
 		imp_errf(err, IMP_EXIT_SOFTWARE, "SHA-256 unavailable");
 		goto out;
@@ -1216,8 +1300,8 @@ store_plan_hash(struct store *st, const struct store_runinfo *ri,
 	rc = 0;
 out:
 	sqlite3_finalize(stmt);
-	EVP_MD_CTX_free(mc);
-	EVP_MD_CTX_free(mo);
+	hasher_free(mc);
+	hasher_free(mo);
 	return rc;
 }
 

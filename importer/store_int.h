@@ -32,8 +32,17 @@ struct store {
 	int64_t		 first_row;	/* of the run being staged */
 	int64_t		 last_row;
 	char		 now[32];	/* the plan's time, UTC */
-	EVP_MD_CTX	*hash_changes;	/* a plan hashed as it is written */
-	EVP_MD_CTX	*hash_outcomes;
+	struct hasher	*hash_changes;	/* a plan hashed as it is written */
+	struct hasher	*hash_outcomes;
+	struct store_counts plan_counts;	/* of the plan being written */
+	int		 plan_changed;	/* the row has changes so far */
+};
+
+/* SHA-256 fed through a buffer: many small values, few digest calls. */
+struct hasher {
+	EVP_MD_CTX	*md;
+	size_t		 len;
+	unsigned char	 buf[8192];
 };
 
 /* Fills err with "path: what: sqlite's message"; returns -1. */

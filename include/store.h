@@ -191,8 +191,9 @@ struct store_account {
  * Writing a plan: store_plan_begin opens a bulk transaction and forgets
  * the run's earlier check; accounts, changes and outcomes are added (in
  * row order they are appends, the fastest); store_plan_finish hashes the
- * plan (the hash in hash), marks the run checked against source and
- * commits. On failure everything is rolled back.
+ * plan (the hash in hash), marks the run checked against source, commits
+ * and gives the run's counts as store_counts() would (counts may be
+ * NULL). On failure everything is rolled back.
  */
 /* ordered: rows will come in row order (each row's changes in column
  * order, before its outcome), so the plan is hashed as it is written. */
@@ -208,7 +209,7 @@ int	store_plan_outcome(struct store *st, int64_t run, int64_t row,
 	    const char *message, struct imp_err *err);
 int	store_plan_finish(struct store *st, const struct store_runinfo *ri,
 	    const char *source, const char *snapshot_mtime, char hash[65],
-	    struct imp_err *err);
+	    struct store_counts *counts, struct imp_err *err);
 /* Marks the run checked; source is the endpoint or the snapshot path. */
 int	store_run_checked(struct store *st, int64_t run, const char *source,
 	    const char *snapshot_mtime, const char *plan_hash,

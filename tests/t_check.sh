@@ -595,4 +595,61 @@ c = json.load(sys.stdin)["customers"]
 print(len(c), "company" in c[0] and c[0]["company"] is None)')" "1 True" \
     "plan --json: 'company' is null when neither side has one"
 
+# --- a larger run: any snapshot order, the same plan ------------------------------
+# 4,000 rows (pass 2 reads the accounts bucket by bucket, in row order): every
+# tenth customer missing from the snapshot, every third row moving city, one
+# account longer than a spill buffer. The snapshot forwards, backwards and
+# shuffled gives one plan; a snapshot failing near its end keeps the plan.
+IMPORTER_DB=$TMP/big.db; export IMPORTER_DB
+awk -v h="$UHEAD" 'BEGIN {
+	print h
+	for (i = 1; i <= 4000; i++)
+		printf "11111111-2222-4333-8444-%012d,Co %d,,,b%d@x.example,,,,%s,,,,,\n",
+		    i, i, i, (i % 3 == 0 ? "Newcity" : "City " i)
+}' >"$TMP/big-u.csv"
+awk -v h="$SHEAD" 'BEGIN {
+	print h
+	for (i = 1; i <= 4000; i++) {
+		if (i % 10 == 7)
+			continue
+		co = "Co " i
+		if (i == 5) {
+			co = ""
+			for (k = 0; k < 7000; k++)
+				co = co "Long-name."
+		}
+		printf "11111111-2222-4333-8444-%012d,%s,,,b%d@x.example,,,,,City %d,,,,,,\n",
+		    i, co, i, i
+	}
+}' >"$TMP/big-s.csv"
+{ head -n 1 "$TMP/big-s.csv"; tail -n +2 "$TMP/big-s.csv" | sort -r; } >"$TMP/big-rev.csv"
+{ head -n 1 "$TMP/big-s.csv"; tail -n +2 "$TMP/big-s.csv" |
+    awk 'BEGIN { srand(7) } { print rand() "\t" $0 }' | sort | cut -f 2-; } >"$TMP/big-shuf.csv"
+run stage "$TMP/big-u.csv"
+is "$rc" 0 "4,000 rows staged"
+run --json check --snapshot "$TMP/big-s.csv"; jsnap
+is "$rc" 1 "4,000 rows checked (exit 1: some not found)"
+is "$(jv changes)/$(jv unchanged)/$(jv not_found)" "1201/2399/400" \
+    "4,000 rows: changes, unchanged, not found"
+BIGHASH=$(jv plan_hash)
+is "$(sql "select count(*) || '/' || sum(length(old)) from plan_change where col = 1")" \
+    "1/70000" "the long account's old company name, whole"
+is "$(sql "select count(*) from outcome o join run_row r on r.id = o.row where o.state = 'not_found' and (r.line - 1) % 10 <> 7")" \
+    0 "not found: exactly the customers missing from the snapshot"
+is "$(sql "select count(*) from plan_change c join run_row r on r.id = c.row where c.col = 9 and (c.old <> 'City ' || (r.line - 1) or c.new <> 'Newcity')")" \
+    0 "every city change pairs the row's own old and new value"
+run --json plan; jsnap
+is "$(jv changes)/$(jv unchanged)/$(jv not_found)" "1201/2399/400" \
+    "plan --json counts as check printed them"
+for order in rev shuf; do
+	run --json check --snapshot "$TMP/big-$order.csv"; jsnap
+	is "$(jv plan_hash)" "$BIGHASH" "snapshot order ($order): the same plan"
+done
+{ cat "$TMP/big-s.csv"; printf '11111111-2222-4333-8444-%012d,"unterminated\n' 4001; } \
+    >"$TMP/big-bad.csv"
+run check --snapshot "$TMP/big-bad.csv"
+is "$rc" 65 "a snapshot broken on its last line: exit 65"
+is "$(sql 'select plan_hash from run where id = 1')/$(sql 'select count(*) from outcome')" \
+    "$BIGHASH/4000" "a snapshot broken on its last line: the plan is kept"
+
 done_testing

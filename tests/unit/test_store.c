@@ -620,6 +620,80 @@ test_rollback(void)
 	    "and no rows");
 }
 
+/*
+ * The counts store_plan_finish gives as it writes a plan are the ones
+ * store_counts reads back, whatever the outcomes; the hash computed on the
+ * way equals the one store_plan_hash computes from the tables.
+ */
+static void
+test_plan_counts(void)
+{
+	static const char *const states[] = {
+		"pending", "pending", "unchanged", "not_found", "failed",
+		"pending", "unchanged"
+	};
+	struct store		*st;
+	struct store_run_info	 ri;
+	struct store_runinfo	 info;
+	struct store_counts	 wrote, read;
+	struct store_row	 row;
+	struct imp_err		 err;
+	char			 path[1100], h1[65], h2[65];
+	int64_t			 run = 0, id[9];
+	size_t			 i;
+
+	memset(&err, 0, sizeof err);
+	st = store_open(in_dir(path, sizeof path, "plan.db"), &err);
+	if (!ok(st != NULL, "plan.db opens: %s", err.msg))
+		return;
+	run_info(&ri, "plan.csv", (const unsigned char *)"\0", 1);
+	store_begin(st, &err);
+	store_run_create(st, &ri, &run, &err);
+	memset(&row, 0, sizeof row);
+	for (i = 0; i < 9; i++) {
+		row.line = 2 + i;
+		row.state = i == 8 ? "invalid" : "pending";
+		store_row_add(st, run, &row, &id[i], &err);
+	}
+	store_run_finish(st, run, SHA_A, 9, 8, 1, 0, 0, &err);
+	store_commit(st, &err);
+	if (!ok(store_run_info(st, run, &info, &err) == 0, "run info: %s",
+	    err.msg))
+		goto out;
+
+	ok(store_plan_begin(st, &info, 1, &err) == 0, "plan begins");
+	for (i = 0; i < 7; i++) {
+		if (strcmp(states[i], "pending") == 0) {
+			store_plan_change(st, id[i], COL_EMAIL, "a@x.example",
+			    "b@x.example", &err);
+			store_plan_change(st, id[i], COL_CITY, NULL, "Oslo",
+			    &err);
+		}
+		store_plan_outcome(st, run, id[i], states[i], i == 0, 0,
+		    NULL, &err);
+	}
+	/* id[7]: valid, left without an outcome (pending); id[8]: invalid. */
+	ok(store_plan_finish(st, &info, "test", NULL, h1, &wrote, &err) == 0,
+	    "plan finishes: %s", err.msg);
+	ok(store_counts(st, &info, &read, &err) == 0, "counts read back");
+	is_int(wrote.rows, read.rows, "rows as read back");
+	is_int(wrote.valid, read.valid, "valid as read back");
+	is_int(wrote.invalid, read.invalid, "invalid as read back");
+	is_int(wrote.changes, read.changes, "changes as read back (3)");
+	is_int(wrote.pending, read.pending, "pending as read back (4)");
+	is_int(wrote.review, read.review, "review as read back (1)");
+	is_int(wrote.unchanged, read.unchanged, "unchanged as read back (2)");
+	is_int(wrote.not_found, read.not_found, "not_found as read back");
+	is_int(wrote.failed, read.failed, "failed as read back");
+	ok(read.changes == 3 && read.pending == 4 && read.review == 1 &&
+	    read.unchanged == 2 && read.failed == 1 && read.not_found == 1,
+	    "and those are the plan's");
+	ok(store_plan_hash(st, &info, h2, &err) == 0, "hash recomputed");
+	is_str(h1, h2, "the hash written on the way is the hash of the tables");
+out:
+	store_close(st);
+}
+
 int
 main(void)
 {
@@ -637,6 +711,7 @@ main(void)
 	test_rows();
 	test_pack();
 	test_rollback();
+	test_plan_counts();
 	remove_dir();
 	return done_testing();
 }

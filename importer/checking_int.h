@@ -1,0 +1,48 @@
+/*
+ * checking_int.h: what the two ways of checking (checking.c against the
+ * service, checking_snapshot.c against a snapshot) share: the index of the
+ * rows to check by customer id, and planning one row in two halves, so
+ * that comparing and storing can run on different threads.
+ */
+#ifndef IMPORTER_CHECKING_INT_H
+#define IMPORTER_CHECKING_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "checking.h"
+
+struct want {
+	uint64_t	guid[2];
+	int64_t		row;		/* negative once matched */
+};
+
+struct wants {
+	struct want	*w;
+	size_t		 n, cap;
+};
+
+/* The run's pending rows, in row order; sorted by GUID if sorted. */
+int	checking_wants(struct store *st, const struct store_runinfo *ri,
+	    int sorted, struct wants *ws, struct imp_err *err);
+/* The row wanting a customer, in a sorted index; NULL if none. */
+struct want	*checking_find(const struct wants *ws, const uint64_t guid[2]);
+/* 64 if some of the run's rows were sent: its plan is fixed. */
+int	checking_refuse_sent(struct store *st, const struct store_runinfo *ri,
+	    struct imp_err *err);
+
+/* What comparing a row with its account found. */
+struct row_plan {
+	uint32_t	changed;	/* fields (1 << col) the row changes */
+	uint32_t	normalized;	/* equal once normalized */
+	int		review;		/* needs review before it is sent */
+};
+
+void	checking_compare(const char *const *want, const char *const *cur,
+	    struct row_plan *rp);
+/* Stores the row's changes and outcome as rp says. */
+int	checking_store_row(struct store *st, int64_t run, int64_t row,
+	    const char *const *want, const char *const *cur,
+	    const struct row_plan *rp, struct imp_err *err);
+
+#endif
