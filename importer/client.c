@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 
 #include <math.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,10 @@ struct client {
 	void			*after_arg;
 	int			 fed_all;
 	uint64_t		 rng;
+	struct pollfd		*pfd;		/* the sockets curl watches */
+	size_t			 npfd, pfdcap;
+	double			 timer_at;	/* curl's timeout; < 0: none */
+	int			 tls;		/* the base is https */
 };
 
 static double
@@ -155,6 +160,64 @@ check_url(const char *base, int allow_http, struct imp_err *err)
 	return rc;
 }
 
+/*
+ * curl tells which sockets to watch and when to call it back; the loop
+ * polls those and hands curl only the sockets that are ready, so a round
+ * costs what happened in it, not a look at every transfer.
+ */
+static int
+on_socket(CURL *e, curl_socket_t s, int what, void *arg, void *sockp)
+{
+	struct client	*cl = arg;
+	size_t		 i;
+
+	(void)e;
+	(void)sockp;
+	for (i = 0; i < cl->npfd && cl->pfd[i].fd != s; i++)
+		;
+	if (what == CURL_POLL_REMOVE) {
+		if (i < cl->npfd)
+			cl->pfd[i] = cl->pfd[--cl->npfd];
+		return 0;
+	}
+	if (i == cl->npfd) {
+		if (cl->npfd == cl->pfdcap) {
+			cl->pfdcap = cl->pfdcap ? cl->pfdcap * 2 : 16;
+			cl->pfd = xreallocarray(cl->pfd, cl->pfdcap,
+			    sizeof *cl->pfd);
+		}
+		cl->pfd[cl->npfd++].fd = s;
+	}
+	cl->pfd[i].events = (short)(((what & CURL_POLL_IN) ? POLLIN : 0) |
+	    ((what & CURL_POLL_OUT) ? POLLOUT : 0));
+	cl->pfd[i].revents = 0;
+	return 0;
+}
+
+static int
+on_timer(CURLM *m, long ms, void *arg)
+{
+	struct client	*cl = arg;
+
+	(void)m;
+	cl->timer_at = ms < 0 ? -1 : now_s() + ms / 1000.0;
+	return 0;
+}
+
+/* Lets curl act on its expired timeouts (new transfers start so). */
+static void
+kick(struct client *cl)
+{
+	int	running;
+
+	if (cl->timer_at >= 0 && cl->timer_at <= now_s()) {
+		cl->timer_at = -1;
+	cl->tls = strncasecmp(cl->opts.base, "https:", 6) == 0;
+		curl_multi_socket_action(cl->multi, CURL_SOCKET_TIMEOUT, 0,
+		    &running);
+	}
+}
+
 struct client *
 client_new(const struct client_opts *opts, struct auth *auth,
     struct imp_err *err)
@@ -177,6 +240,12 @@ client_new(const struct client_opts *opts, struct auth *auth,
 	curl_multi_setopt(cl->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
 	curl_multi_setopt(cl->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
 	    (long)cl->opts.concurrency);
+	curl_multi_setopt(cl->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	curl_multi_setopt(cl->multi, CURLMOPT_SOCKETDATA, cl);
+	curl_multi_setopt(cl->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+	curl_multi_setopt(cl->multi, CURLMOPT_TIMERDATA, cl);
+	cl->timer_at = -1;
+	cl->tls = strncasecmp(cl->opts.base, "https:", 6) == 0;
 	cl->rng = (uint64_t)time(NULL) * 2654435761u + (uintptr_t)cl;
 	return cl;
 }
@@ -209,6 +278,7 @@ client_free(struct client *cl)
 	for (i = 0; i < cl->nspare; i++)
 		curl_easy_cleanup(cl->spare[i]);
 	curl_multi_cleanup(cl->multi);
+	free(cl->pfd);
 	free(cl);
 }
 
@@ -426,7 +496,9 @@ start(struct client *cl, struct pending *p)
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, cl->opts.timeout_ms);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-	curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	/* Over TLS, wait for the first connection to learn if it speaks
+	 * HTTP/2 (one connection for all); plain http never does. */
+	curl_easy_setopt(e, CURLOPT_PIPEWAIT, cl->tls ? 1L : 0L);
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
 	    (curl_off_t)CLIENT_MAX_BODY);
 	if (cl->opts.cacert != NULL)
@@ -496,6 +568,33 @@ connect_failed(CURLcode cc)
 	    cc == CURLE_COULDNT_RESOLVE_PROXY;
 }
 
+/* Starts queued requests while there is room, the rate and pauses allow. */
+static int
+start_queued(struct client *cl, double now)
+{
+	struct pending	*p;
+	int		 n = 0;
+
+	while (!cl->fatal && cl->head != NULL &&
+	    cl->active < cl->max_active && now >= cl->pause_until &&
+	    (cl->opts.rate <= 0 || now >= cl->next_start)) {
+		p = cl->head;
+		cl->head = p->next;
+		if (cl->head == NULL)
+			cl->tail = NULL;
+		cl->queued--;
+		if (start(cl, p) == -1) {
+			push_front(cl, p);
+			break;
+		}
+		n++;
+		if (cl->opts.rate > 0)
+			cl->next_start = (cl->next_start > now ?
+			    cl->next_start : now) + 1 / cl->opts.rate;
+	}
+	return n;
+}
+
 static void
 finish(struct client *cl, struct pending *p, CURLcode cc)
 {
@@ -512,6 +611,15 @@ finish(struct client *cl, struct pending *p, CURLcode cc)
 	p->easy = NULL;
 	cl->active--;
 	req->status = cc == CURLE_OK ? status : 0;
+	/*
+	 * An ordinary answer: the freed slot's next request leaves now,
+	 * before this answer is handled (every row was committed before it
+	 * was queued; an answer not committed yet is only read again after
+	 * a crash). Not after a 401, 429 or 503, which may stop or pause.
+	 */
+	if (cc == CURLE_OK && status != 401 && status != 429 &&
+	    status != 503 && !cl->stopped && start_queued(cl, now) > 0)
+		kick(cl);
 
 	if (cc == CURLE_WRITE_ERROR || cc == CURLE_FILESIZE_EXCEEDED) {
 		/* Larger than any billing profile: not worth a retry. */
@@ -634,14 +742,34 @@ flush_stopped(struct client *cl)
 	}
 }
 
+/* Hands curl the sockets poll found ready. */
+static void
+act(struct client *cl, struct pollfd *ready, size_t n)
+{
+	size_t	i;
+	int	ev, running;
+
+	for (i = 0; i < n; i++) {
+		ev = 0;
+		if (ready[i].revents & POLLIN)
+			ev |= CURL_CSELECT_IN;
+		if (ready[i].revents & POLLOUT)
+			ev |= CURL_CSELECT_OUT;
+		if (ready[i].revents & (POLLERR | POLLHUP | POLLNVAL))
+			ev |= CURL_CSELECT_ERR;
+		curl_multi_socket_action(cl->multi, ready[i].fd, ev, &running);
+	}
+}
+
 int
 client_run(struct client *cl, struct imp_err *err)
 {
 	struct pending	*p;
+	struct pollfd	*ready = NULL;
 	CURLMsg		*m;
 	double		 now, next_delayed, wait;
-	long		 ctimeout;
-	int		 running, left, wait_ms, done;
+	size_t		 i, nready, readycap = 0;
+	int		 left, wait_ms, done;
 
 	for (;;) {
 		if (cl->feed != NULL && !cl->fed_all && !cl->stopped &&
@@ -653,27 +781,12 @@ client_run(struct client *cl, struct imp_err *err)
 			flush_stopped(cl);
 			next_delayed = 0;
 		}
-		while (!cl->fatal && cl->head != NULL &&
-		    cl->active < cl->max_active && now >= cl->pause_until &&
-		    (cl->opts.rate <= 0 || now >= cl->next_start)) {
-			p = cl->head;
-			cl->head = p->next;
-			if (cl->head == NULL)
-				cl->tail = NULL;
-			cl->queued--;
-			if (start(cl, p) == -1) {
-				push_front(cl, p);
-				break;
-			}
-			if (cl->opts.rate > 0)
-				cl->next_start = (cl->next_start > now ?
-				    cl->next_start : now) + 1 / cl->opts.rate;
-		}
+		start_queued(cl, now);
 		if (cl->fatal) {
 			client_stop(cl);
 			flush_stopped(cl);
 		}
-		curl_multi_perform(cl->multi, &running);
+		kick(cl);
 		done = 0;
 		while ((m = curl_multi_info_read(cl->multi, &left)) != NULL) {
 			if (m->msg != CURLMSG_DONE)
@@ -688,13 +801,15 @@ client_run(struct client *cl, struct imp_err *err)
 		if (cl->active == 0 && cl->head == NULL && cl->delayed == NULL &&
 		    (cl->feed == NULL || cl->fed_all || cl->stopped))
 			break;
+		if (done > 0)
+			continue;	/* answers may have queued requests */
 
-		/* Sleep until curl, the rate, a pause or a backoff calls. */
+		/* Sleep until a socket, curl, the rate, a pause or a backoff
+		 * calls. */
 		now = now_s();
 		wait = 1.0;
-		curl_multi_timeout(cl->multi, &ctimeout);
-		if (ctimeout >= 0 && ctimeout / 1000.0 < wait)
-			wait = ctimeout / 1000.0;
+		if (cl->timer_at >= 0 && cl->timer_at - now < wait)
+			wait = cl->timer_at - now;
 		if (cl->head != NULL) {
 			double	t = 0;
 
@@ -707,14 +822,28 @@ client_run(struct client *cl, struct imp_err *err)
 		}
 		if (next_delayed > 0 && next_delayed - now < wait)
 			wait = next_delayed - now;
+		/* More to prepare and room for it: only look, do not wait. */
+		if (cl->feed != NULL && !cl->fed_all && !cl->stopped &&
+		    cl->queued < (size_t)cl->opts.concurrency * 4)
+			wait = 0;
 		if (wait < 0)
 			wait = 0;
 		if (cl->pause_until > now && cl->head != NULL)
 			cl->st.paused_ms += (uint64_t)(wait * 1000);
 		wait_ms = (int)ceil(wait * 1000);
-		if (wait_ms > 0 || cl->active > 0)
-			curl_multi_poll(cl->multi, NULL, 0, wait_ms, NULL);
+		if (poll(cl->pfd, cl->npfd, wait_ms) <= 0)
+			continue;
+		/* curl may change the set while it acts: act on a copy. */
+		if (readycap < cl->npfd) {
+			readycap = cl->npfd;
+			ready = xreallocarray(ready, readycap, sizeof *ready);
+		}
+		for (i = nready = 0; i < cl->npfd; i++)
+			if (cl->pfd[i].revents != 0)
+				ready[nready++] = cl->pfd[i];
+		act(cl, ready, nready);
 	}
+	free(ready);
 	if (cl->fatal)
 		return imp_errf(err, cl->ferr.code, "%s", cl->ferr.msg);
 	return 0;

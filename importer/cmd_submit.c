@@ -35,7 +35,7 @@ const struct cmd_entry cmd_submit_entry = {
 	"max_changes or\n"
 	"                   max_change_percent allow\n"
 	"  --batch-size N   rows committed as 'sending' at a time (default "
-	"50)\n"
+	"8)\n"
 	CMD_SERVICE_HELP,
 	cmd_submit_exec
 };
@@ -142,7 +142,7 @@ cmd_submit_run(struct store *st, struct store_runinfo *ri,
 	store_defer_checkpoints(st);
 	memset(&so, 0, sizeof so);
 	so.allow_flagged = a->allow_flagged;
-	so.batch = a->batch > 0 ? a->batch : 50;
+	so.batch = a->batch > 0 ? a->batch : 8;
 	so.merges = 3;
 	so.progress = !imp_opts.quiet && isatty(STDERR_FILENO);
 	rc = submitting_run(st, ri, sv.client, &so, &res, &err);
