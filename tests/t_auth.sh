@@ -26,7 +26,7 @@ Customer ID,Email Address,City
 11111111-2222-4333-8444-000000000002,,Hamburg
 CSV
 
-$IMPORTER sandbox --port 0 --port-file "$TMP/port" --token "$TOKEN" \
+$VALGRIND $IMPORTER sandbox --port 0 --port-file "$TMP/port" --token "$TOKEN" \
     --client-secret "$SECRET" --accounts "$TMP/accounts.csv" \
     > "$TMP/sandbox.log" 2>&1 &
 sandbox_pid=$!
@@ -37,12 +37,12 @@ URL=http://127.0.0.1:$(cat "$TMP/port")
 
 fresh() {	# a new database with the update staged
 	rm -f "$IMPORTER_DB" "$IMPORTER_DB-wal" "$IMPORTER_DB-shm"
-	$IMPORTER -q stage "$TMP/update.csv"
+	$VALGRIND $IMPORTER -q stage "$TMP/update.csv"
 }
 
 # No token at all.
 fresh
-env -u IMPORTER_TOKEN $IMPORTER check --endpoint "$URL" >"$TMP/out" 2>"$TMP/err"
+env -u IMPORTER_TOKEN $VALGRIND $IMPORTER check --endpoint "$URL" >"$TMP/out" 2>"$TMP/err"
 is "$?" 77 "no token: exit 77"
 like "$(cat "$TMP/err")" "IMPORTER_TOKEN|--token-file|token_command" "no token: says where one comes from"
 
@@ -56,9 +56,9 @@ unlike "$err" "wrong-token" "the refused token is not echoed"
 # A token file (first line; a 'Bearer ' prefix is accepted).
 printf 'Bearer %s\n' "$TOKEN" > "$TMP/token"
 fresh
-env -u IMPORTER_TOKEN $IMPORTER check --endpoint "$URL" --token-file "$TMP/token" >/dev/null 2>&1
+env -u IMPORTER_TOKEN $VALGRIND $IMPORTER check --endpoint "$URL" --token-file "$TMP/token" >/dev/null 2>&1
 is "$?" 0 "--token-file: check reads the accounts"
-env -u IMPORTER_TOKEN $IMPORTER check --endpoint "$URL" --token-file "$TMP/none" >/dev/null 2>"$TMP/err"
+env -u IMPORTER_TOKEN $VALGRIND $IMPORTER check --endpoint "$URL" --token-file "$TMP/none" >/dev/null 2>"$TMP/err"
 is "$?" 77 "--token-file missing: exit 77"
 
 # A token command in the profile.
@@ -66,29 +66,29 @@ printf '#!/bin/sh\necho %s\n' "$TOKEN" > "$TMP/vault"
 chmod +x "$TMP/vault"
 printf '[service]\nendpoint = %s\ntoken_command = %s\n' "$URL" "$TMP/vault" > "$TMP/cmd.ini"
 fresh
-env -u IMPORTER_TOKEN $IMPORTER --profile "$TMP/cmd.ini" check >/dev/null 2>&1
+env -u IMPORTER_TOKEN $VALGRIND $IMPORTER --profile "$TMP/cmd.ini" check >/dev/null 2>&1
 is "$?" 0 "token_command and endpoint from the profile"
 printf '[service]\nendpoint = %s\ntoken_command = false\n' "$URL" > "$TMP/bad.ini"
-env -u IMPORTER_TOKEN $IMPORTER --profile "$TMP/bad.ini" check >/dev/null 2>"$TMP/err"
+env -u IMPORTER_TOKEN $VALGRIND $IMPORTER --profile "$TMP/bad.ini" check >/dev/null 2>"$TMP/err"
 is "$?" 77 "a failing token_command: exit 77"
 
 # OAuth2 client credentials against the sandbox's token endpoint.
 printf '[service]\nendpoint = %s\ntenant = contoso.example\nclient_id = app\nclient_secret_env = IMP_TEST_SECRET\n' "$URL" > "$TMP/oauth.ini"
 fresh
 env -u IMPORTER_TOKEN IMP_TEST_SECRET="$SECRET" IMPORTER_TOKEN_URL="$URL" \
-    $IMPORTER --profile "$TMP/oauth.ini" --json check >"$TMP/out" 2>"$TMP/err"
+    $VALGRIND $IMPORTER --profile "$TMP/oauth.ini" --json check >"$TMP/out" 2>"$TMP/err"
 is "$?" 0 "client credentials: a token from the token endpoint"
 env -u IMPORTER_TOKEN IMP_TEST_SECRET="$SECRET" IMPORTER_TOKEN_URL="$URL" \
-    $IMPORTER --profile "$TMP/oauth.ini" submit --yes >"$TMP/out" 2>"$TMP/err"
+    $VALGRIND $IMPORTER --profile "$TMP/oauth.ini" submit --yes >"$TMP/out" 2>"$TMP/err"
 is "$?" 0 "client credentials: submit applies the plan"
 is "$(curl -s -H "Authorization: Bearer $TOKEN" "$URL/_admin/accounts/11111111-2222-4333-8444-000000000002" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["profile"]["defaultAddress"]["city"])')" \
     Hamburg "the change reached the account"
 env -u IMPORTER_TOKEN IMP_TEST_SECRET=not-it IMPORTER_TOKEN_URL="$URL" \
-    $IMPORTER --profile "$TMP/oauth.ini" check >/dev/null 2>"$TMP/err"
+    $VALGRIND $IMPORTER --profile "$TMP/oauth.ini" check >/dev/null 2>"$TMP/err"
 is "$?" 77 "a wrong client secret: exit 77"
 unlike "$(cat "$TMP/err")" "not-it" "the secret is not echoed"
-env -u IMPORTER_TOKEN -u IMP_TEST_SECRET $IMPORTER --profile "$TMP/oauth.ini" check >/dev/null 2>"$TMP/err"
+env -u IMPORTER_TOKEN -u IMP_TEST_SECRET $VALGRIND $IMPORTER --profile "$TMP/oauth.ini" check >/dev/null 2>"$TMP/err"
 is "$?" 77 "the secret's variable unset: exit 77"
 like "$(cat "$TMP/err")" "IMP_TEST_SECRET" "names the variable it looked in"
 printf '[service]\nclient_secret = x\n' > "$TMP/leak.ini"
@@ -109,7 +109,7 @@ IMPORTER_TOKEN=$TOKEN IMPORTER_ENDPOINT=$URL run check
 is "$rc" 0 "IMPORTER_ENDPOINT"
 
 # The token is nowhere on disk or in output, even with -v.
-IMPORTER_TOKEN=$TOKEN $IMPORTER -v -v --json check --endpoint "$URL" >"$TMP/v.out" 2>"$TMP/v.err"
+IMPORTER_TOKEN=$TOKEN $VALGRIND $IMPORTER -v -v --json check --endpoint "$URL" >"$TMP/v.out" 2>"$TMP/v.err"
 if grep -rqa -- "$TOKEN" "$TMP"/*.db* "$TMP/v.out" "$TMP/v.err" "$TMP/out" "$TMP/err" 2>/dev/null; then
 	ok 1 "the token appears in no file written"
 else

@@ -256,6 +256,7 @@ stop
 # --- kill -9 at random moments -------------------------------------------------------
 # killrounds MIN SPREAD: four submits of run $R, each killed (-9) after
 # MIN + up to SPREAD ms; sets $interrupted (how many left rows unfinished).
+# Not under valgrind: the kills are timed for the real speed.
 killrounds() {
 	interrupted=0
 	for k in 1 2 3 4; do
@@ -291,7 +292,7 @@ is "$(stat_ 'd["putsApplied"]')" $NACC "... $NACC writes in all"
 stop
 
 # The same after an online check: the writes go out at once, with If-Match.
-if "$IMPORTER" help check 2>&1 | grep -q -- '--endpoint'; then
+if $VALGRIND "$IMPORTER" help check 2>&1 | grep -q -- '--endpoint'; then
 	start kill2 --latency 30 --seed 12
 	newrun kill2 1 $NACC --endpoint "$BASE"
 	is "$rc" 0 "run $R (checked online): $NACC changes planned"

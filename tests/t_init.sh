@@ -114,7 +114,7 @@ like "$out" "service.endpoint +http://127.0.0.1:3 +command line --endpoint" \
     "config: --endpoint wins over the environment"
 like "$out" "submit.concurrency +2 +command line --concurrency" \
     "config: --concurrency wins over the profile"
-(unset IMPORTER_DB; "$IMPORTER" config >"$TMP/o" 2>&1)
+(unset IMPORTER_DB; $VALGRIND "$IMPORTER" config >"$TMP/o" 2>&1)
 like "$(cat "$TMP/o")" "^db +importer.db +default" "config: db: default importer.db"
 run --db x.db config
 like "$out" "^db +x.db +command line --db" "config: --db on the command line"

@@ -40,7 +40,7 @@ missing() {
 	comm -23 "$1" "$2" | tr '\n' ' ' | sed 's/ $//'
 }
 
-"$IMPORTER" --help >"$TMP/main.help"
+$VALGRIND "$IMPORTER" --help >"$TMP/main.help"
 is "$?" 0 "importer --help exits 0"
 # The global options: the options part of --help (the command list
 # quotes command options).
@@ -60,7 +60,7 @@ like "$(echo $cmds)" "init.*config" "--help lists init and config"
 man_opts "Service options" >"$TMP/service.opts"
 help_opts <"$TMP/main.help" >"$TMP/all.opts"
 for c in $cmds; do
-	"$IMPORTER" help "$c" >"$TMP/$c.help"
+	$VALGRIND "$IMPORTER" help "$c" >"$TMP/$c.help"
 	is "$?" 0 "importer help $c exits 0"
 	grep -q "^\.Ss $c\$" "$MAN"
 	ok $? "the man page has a section for $c"
@@ -78,7 +78,7 @@ for c in $cmds; do
 	sort -u "$TMP/all.opts" "$TMP/$c.opts" >"$TMP/all2"
 	mv "$TMP/all2" "$TMP/all.opts"
 	# importer CMD --help prints the same as importer help CMD.
-	"$IMPORTER" "$c" --help >"$TMP/$c.help2" 2>&1
+	$VALGRIND "$IMPORTER" "$c" --help >"$TMP/$c.help2" 2>&1
 	if [ "$c" = help ]; then
 		continue
 	fi

@@ -23,7 +23,7 @@ Customer ID,City
 11111111-2222-4333-8444-000000000003,Spokane
 CSV
 
-$IMPORTER sandbox --port 0 --port-file "$TMP/port" --token "$TOKEN" \
+$VALGRIND $IMPORTER sandbox --port 0 --port-file "$TMP/port" --token "$TOKEN" \
     --accounts "$TMP/accounts.csv" > "$TMP/sandbox.log" 2>&1 &
 sandbox_pid=$!
 i=0
@@ -35,8 +35,8 @@ city() {
 	    python3 -c 'import json,sys; print(json.load(sys.stdin)["profile"]["defaultAddress"]["city"])'
 }
 
-$IMPORTER -q stage "$TMP/update.csv"
-$IMPORTER -q check --endpoint "$URL"
+$VALGRIND $IMPORTER -q stage "$TMP/update.csv"
+$VALGRIND $IMPORTER -q check --endpoint "$URL"
 id() { sql "select r.id from run_row r where r.customer_id = '11111111-2222-4333-8444-00000000000$1'"; }
 # As if an earlier submit had ended so: one row throttled out, one row
 # refused for its content, one left alone.

@@ -523,7 +523,7 @@ is "$rc" 65 "refuses another program's database as --state"
 run sandbox --port 0 --accounts "$TMP/missing.csv"
 is "$rc" 66 "a missing --accounts file: 66"
 
-"$IMPORTER" --json sandbox --port 0 --port-file "$TMP/json.port" \
+$VALGRIND "$IMPORTER" --json sandbox --port 0 --port-file "$TMP/json.port" \
     --token "$TOKEN" --accounts "$FIX" >"$TMP/json.out" 2>&1 &
 pid=$!
 pids="$pids $pid"

@@ -400,7 +400,7 @@ is "$rc" 1 "the run submitted again: exit 1 as the counts stand (not a tampered 
 is "$(stat_ 'd["requests"]')" "$reqs" "... nothing sent"
 
 # --- an online check (when check --endpoint exists): stale etags --------------------
-if "$IMPORTER" help check 2>&1 | grep -q -- '--endpoint'; then
+if $VALGRIND "$IMPORTER" help check 2>&1 | grep -q -- '--endpoint'; then
 	{
 		echo "customer_id,city"
 		echo "$(g 19),Everett"
