@@ -301,6 +301,8 @@ store_close(struct store *st)
 	sqlite3_finalize(st->sub_plan);
 	sqlite3_finalize(st->sub_mark);
 	sqlite3_finalize(st->sub_result);
+	sqlite3_finalize(st->tx_begin);
+	sqlite3_finalize(st->tx_commit);
 	hasher_free(st->hash_changes);
 	hasher_free(st->hash_outcomes);
 	sqlite3_close(st->db);
@@ -308,10 +310,30 @@ store_close(struct store *st)
 	free(st);
 }
 
+/* Runs one of the transaction statements, prepared once (submit runs them
+ * for every round of answers). */
+static int
+tx_step(struct store *st, sqlite3_stmt **stmt, const char *sql,
+    struct imp_err *err)
+{
+	int	rc;
+
+	if (*stmt == NULL && store_prepare(st, sql, stmt, err) == -1)
+		return -1;
+	rc = sqlite3_step(*stmt);
+	sqlite3_reset(*stmt);
+	if (rc != SQLITE_DONE) {
+		imp_errf(err, IMP_EXIT_SOFTWARE, "%s: %s", st->path,
+		    sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return 0;
+}
+
 int
 store_begin(struct store *st, struct imp_err *err)
 {
-	if (store_exec(st, "BEGIN IMMEDIATE", err) == -1)
+	if (tx_step(st, &st->tx_begin, "BEGIN IMMEDIATE", err) == -1)
 		return -1;
 	st->in_tx = 1;
 	return 0;
@@ -352,7 +374,7 @@ end_bulk(struct store *st)
 int
 store_commit(struct store *st, struct imp_err *err)
 {
-	if (store_exec(st, "COMMIT", err) == -1)
+	if (tx_step(st, &st->tx_commit, "COMMIT", err) == -1)
 		return -1;
 	st->in_tx = 0;
 	end_bulk(st);
@@ -1132,6 +1154,8 @@ store_run_checked(struct store *st, int64_t run, const char *source,
 static void
 hash_add(struct hasher *h, const void *p, size_t n)
 {
+	if (n == 0)
+		return;		/* p may be NULL (an SQL NULL) */
 	if (h->len + n > sizeof h->buf) {
 		EVP_DigestUpdate(h->md, h->buf, h->len);
 		h->len = 0;

@@ -27,6 +27,8 @@ struct store {
 	sqlite3_stmt	*sub_plan;
 	sqlite3_stmt	*sub_mark;
 	sqlite3_stmt	*sub_result;
+	sqlite3_stmt	*tx_begin;	/* BEGIN IMMEDIATE, COMMIT */
+	sqlite3_stmt	*tx_commit;
 	int		 in_tx;
 	int		 bulk;		/* in DELETE mode for a bulk load */
 	int64_t		 first_row;	/* of the run being staged */
