@@ -410,7 +410,7 @@ plan_rows(void *arg)
 	while ((rc = next_row(&ck->rows, &h, want, &ck->aerr)) == 1) {
 		if (b == NULL) {
 			if ((b = pipe_get_free(&ck->pipe)) == NULL)
-				return NULL;	/* the writer failed */
+				break;		/* the writer failed */
 			b->nrows = b->alen = 0;
 		}
 		pr = &b->rows[b->nrows++];

@@ -651,5 +651,27 @@ run check --snapshot "$TMP/big-bad.csv"
 is "$rc" 65 "a snapshot broken on its last line: exit 65"
 is "$(sql 'select plan_hash from run where id = 1')/$(sql 'select count(*) from outcome')" \
     "$BIGHASH/4000" "a snapshot broken on its last line: the plan is kept"
+# The store failing early in the plan (a trigger stands in for a full
+# disk) while the comparing thread is ahead with every batch full: it must
+# stop too; nothing hangs, nothing is kept. 6,000 rows: more than the
+# batches between the two threads hold.
+IMPORTER_DB=$TMP/fail.db; export IMPORTER_DB
+awk 'BEGIN { print "customer_id,company_name,city"
+	for (i = 1; i <= 6000; i++)
+		printf "11111111-2222-4333-8444-%012d,Co %d,City %d\n", i, i, i }' \
+    >"$TMP/fail-u.csv"
+sed 's/City/Town/' "$TMP/fail-u.csv" >"$TMP/fail-s.csv"
+run stage "$TMP/fail-u.csv"
+sql "create trigger fail_early before insert on outcome when new.row = 100
+     begin select raise(abort, 'disk I/O error (simulated)'); end"
+save_v=$VALGRIND
+VALGRIND="timeout 300 $VALGRIND"
+run check --snapshot "$TMP/fail-s.csv"
+VALGRIND=$save_v
+ok "$([ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && [ "$rc" -ne 1 ]; echo $?)" \
+    "the store failing mid-plan: check fails (exit $rc), without hanging"
+like "$err" 'simulated' "... and says why"
+is "$(sql 'select count(*) from outcome')/$(sql 'select plan_hash is null from run')" \
+    "0/1" "... and keeps nothing of the plan"
 
 done_testing
