@@ -153,6 +153,26 @@ write_all(int fd, const void *buf, size_t len, struct imp_err *err)
 	return 0;
 }
 
+static int
+read_all(int fd, void *buf, size_t len, uint64_t off, struct imp_err *err)
+{
+	unsigned char	*p = buf;
+	size_t		 done = 0;
+	ssize_t		 n;
+
+	while (done < len) {
+		n = pread(fd, p + done, len - done, (off_t)(off + done));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return imp_errf(err, IMP_EXIT_SOFTWARE, "temporary "
+			    "file: %s", n == 0 ? "short read" :
+			    strerror(errno));
+		done += n;
+	}
+	return 0;
+}
+
 static size_t
 bucket_of(const struct spill *sp, int64_t row)
 {
@@ -192,13 +212,15 @@ spill_load(struct spill *sp, size_t k, struct imp_err *err)
 		sp->datacap = bk->size;
 		sp->data = xmalloc(sp->datacap);
 	}
+	/* Buckets come in row order, each once: its buffer is freed here. */
+	if (sp->cur != NONE && k <= sp->cur)
+		return imp_errf(err, IMP_EXIT_SOFTWARE, "rows out of order");
 	for (i = 0; i < sp->nc; i++) {
 		if (sp->c[i].bucket != k)
 			continue;
-		if (pread(sp->fd, sp->data + o, sp->c[i].len, sp->c[i].off) !=
-		    (ssize_t)sp->c[i].len)
-			return imp_errf(err, IMP_EXIT_SOFTWARE, "temporary "
-			    "file: short read");
+		if (read_all(sp->fd, sp->data + o, sp->c[i].len,
+		    sp->c[i].off, err) == -1)
+			return -1;
 		o += sp->c[i].len;
 	}
 	if (bk->len > 0)

@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <errno.h>
 #include <math.h>
 #include <poll.h>
 #include <stdio.h>
@@ -212,7 +213,6 @@ kick(struct client *cl)
 
 	if (cl->timer_at >= 0 && cl->timer_at <= now_s()) {
 		cl->timer_at = -1;
-	cl->tls = strncasecmp(cl->opts.base, "https:", 6) == 0;
 		curl_multi_socket_action(cl->multi, CURL_SOCKET_TIMEOUT, 0,
 		    &running);
 	}
@@ -595,8 +595,13 @@ start_queued(struct client *cl, double now)
 	return n;
 }
 
+/*
+ * A transfer is over. early: no answer of this round stops or pauses the
+ * client (401, 429, 503, a transport error), so the freed slot's next
+ * request may leave before this answer is handled.
+ */
 static void
-finish(struct client *cl, struct pending *p, CURLcode cc)
+finish(struct client *cl, struct pending *p, CURLcode cc, int early)
 {
 	struct client_req	*req = p->req;
 	double			 now = now_s();
@@ -612,13 +617,11 @@ finish(struct client *cl, struct pending *p, CURLcode cc)
 	cl->active--;
 	req->status = cc == CURLE_OK ? status : 0;
 	/*
-	 * An ordinary answer: the freed slot's next request leaves now,
-	 * before this answer is handled (every row was committed before it
-	 * was queued; an answer not committed yet is only read again after
-	 * a crash). Not after a 401, 429 or 503, which may stop or pause.
+	 * The freed slot's next request leaves now, before this answer is
+	 * handled (every row was committed before it was queued; an answer
+	 * not committed yet is only read again after a crash).
 	 */
-	if (cc == CURLE_OK && status != 401 && status != 429 &&
-	    status != 503 && !cl->stopped && start_queued(cl, now) > 0)
+	if (early && !cl->stopped && start_queued(cl, now) > 0)
 		kick(cl);
 
 	if (cc == CURLE_WRITE_ERROR || cc == CURLE_FILESIZE_EXCEEDED) {
@@ -764,12 +767,16 @@ act(struct client *cl, struct pollfd *ready, size_t n)
 int
 client_run(struct client *cl, struct imp_err *err)
 {
-	struct pending	*p;
+	struct {
+		struct pending	*p;
+		CURLcode	 cc;
+	}		*round = NULL;
 	struct pollfd	*ready = NULL;
 	CURLMsg		*m;
 	double		 now, next_delayed, wait;
-	size_t		 i, nready, readycap = 0;
-	int		 left, wait_ms, done;
+	size_t		 i, nready, readycap = 0, roundcap = 0;
+	long		 status;
+	int		 left, wait_ms, done, early, n;
 
 	for (;;) {
 		if (cl->feed != NULL && !cl->fed_all && !cl->stopped &&
@@ -787,15 +794,30 @@ client_run(struct client *cl, struct imp_err *err)
 			flush_stopped(cl);
 		}
 		kick(cl);
+		/* The round's answers, looked over before any is handled. */
 		done = 0;
+		early = 1;
 		while ((m = curl_multi_info_read(cl->multi, &left)) != NULL) {
 			if (m->msg != CURLMSG_DONE)
 				continue;
+			if ((size_t)done == roundcap) {
+				roundcap = roundcap ? roundcap * 2 : 16;
+				round = xreallocarray(round, roundcap,
+				    sizeof *round);
+			}
 			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
-			    (char **)&p);
-			finish(cl, p, m->data.result);
+			    (char **)&round[done].p);
+			round[done].cc = m->data.result;
+			status = 0;
+			curl_easy_getinfo(m->easy_handle,
+			    CURLINFO_RESPONSE_CODE, &status);
+			if (m->data.result != CURLE_OK || status == 401 ||
+			    status == 429 || status == 503)
+				early = 0;
 			done++;
 		}
+		for (i = 0; i < (size_t)done; i++)
+			finish(cl, round[i].p, round[i].cc, early);
 		if (done > 0 && cl->after != NULL)
 			cl->after(cl->after_arg);
 		if (cl->active == 0 && cl->head == NULL && cl->delayed == NULL &&
@@ -831,7 +853,15 @@ client_run(struct client *cl, struct imp_err *err)
 		if (cl->pause_until > now && cl->head != NULL)
 			cl->st.paused_ms += (uint64_t)(wait * 1000);
 		wait_ms = (int)ceil(wait * 1000);
-		if (poll(cl->pfd, cl->npfd, wait_ms) <= 0)
+		n = poll(cl->pfd, cl->npfd, wait_ms);
+		if (n == -1 && errno != EINTR) {
+			/* Nothing can be waited for: give up at once. */
+			imp_errf(&cl->ferr, IMP_EXIT_SOFTWARE, "poll: %s",
+			    strerror(errno));
+			cl->fatal = 1;
+			break;
+		}
+		if (n <= 0)
 			continue;
 		/* curl may change the set while it acts: act on a copy. */
 		if (readycap < cl->npfd) {
@@ -844,6 +874,7 @@ client_run(struct client *cl, struct imp_err *err)
 		act(cl, ready, nready);
 	}
 	free(ready);
+	free(round);
 	if (cl->fatal)
 		return imp_errf(err, cl->ferr.code, "%s", cl->ferr.msg);
 	return 0;

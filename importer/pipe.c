@@ -6,15 +6,17 @@
 
 #include "pipe.h"
 
+#include <assert.h>
 #include <string.h>
 
 void
 pipe_init(struct pipe *pp, void *const *batches, size_t n)
 {
+	assert(n <= PIPE_MAX);
 	memset(pp, 0, sizeof *pp);
 	pthread_mutex_init(&pp->mu, NULL);
 	pthread_cond_init(&pp->cv, NULL);
-	for (; n > 0 && pp->nfree < PIPE_MAX; n--)
+	for (; n > 0; n--)
 		pp->free[pp->nfree++] = batches[n - 1];
 }
 
