@@ -21,12 +21,6 @@ struct colmap {
 	size_t	 input[COL_COUNT];
 };
 
-static const char *const colmap_names[COL_COUNT] = {
-	"customer_id", "company_name", "first_name", "last_name", "email",
-	"phone_number", "address_line1", "address_line2", "address_line3",
-	"city", "state", "region", "postal_code", "country", "culture",
-	"language"
-};
 
 /* Aliases in loose form. The portal's customer export names its columns
  * "Microsoft ID" and "Company name" (localized: 公司名称, 会社名). */
@@ -131,7 +125,7 @@ colmap_name(int col)
 {
 	if (col < 0 || col >= COL_COUNT)
 		return "?";
-	return colmap_names[col];
+	return column_info[col].name;
 }
 
 int
@@ -140,7 +134,7 @@ colmap_lookup(const char *name)
 	int	i;
 
 	for (i = 0; i < COL_COUNT; i++)
-		if (strcmp(colmap_names[i], name) == 0)
+		if (strcmp(column_info[i].name, name) == 0)
 			return i;
 	return -1;
 }
@@ -186,7 +180,7 @@ match_builtin(const char *loose)
 	size_t	i;
 
 	for (i = 0; i < COL_COUNT; i++)
-		if (strcmp(loose, colmap_loose(colmap_names[i], buf,
+		if (strcmp(loose, colmap_loose(column_info[i].name, buf,
 		    sizeof buf)) == 0)
 			return i;
 	for (i = 0; i < sizeof colmap_aliases / sizeof colmap_aliases[0]; i++)
@@ -257,7 +251,7 @@ colmap_new(const char *const *names, size_t n,
 			    "%zu ('%s') both mean %s; remove one, or map one "
 			    "to 'ignore' in the profile's [columns]", j + 1,
 			    cm->headers[j], i + 1, cm->headers[i],
-			    colmap_names[col]);
+			    column_info[col].name);
 			goto fail;
 		}
 		cm->input[col] = i;
@@ -289,7 +283,7 @@ colmap_new(const char *const *names, size_t n,
 		if ((required & (1u << i)) && cm->input[i] == (size_t)-1) {
 			imp_errf(err, IMP_EXIT_DATAERR,
 			    "no %s column, which the profile's [validation] "
-			    "requires", colmap_names[i]);
+			    "requires", column_info[i].name);
 			goto fail;
 		}
 	}

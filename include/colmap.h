@@ -1,6 +1,6 @@
 /*
- * colmap.h: the canonical columns and the mapping of a file's header onto
- * them: loose matching (case, spaces, '_', '-'), common aliases, and the
+ * colmap.h: the mapping of a file's header onto the canonical columns
+ * (column.h): loose matching (case, spaces, '_', '-'), common aliases, and the
  * profile's own [columns] mappings.
  */
 #ifndef IMPORTER_COLMAP_H
@@ -8,27 +8,8 @@
 
 #include <stddef.h>
 
+#include "column.h"
 #include "importer.h"
-
-enum colmap_col {
-	COL_CUSTOMER_ID,
-	COL_COMPANY_NAME,
-	COL_FIRST_NAME,
-	COL_LAST_NAME,
-	COL_EMAIL,
-	COL_PHONE_NUMBER,
-	COL_ADDRESS_LINE1,
-	COL_ADDRESS_LINE2,
-	COL_ADDRESS_LINE3,
-	COL_CITY,
-	COL_STATE,
-	COL_REGION,
-	COL_POSTAL_CODE,
-	COL_COUNTRY,
-	COL_CULTURE,
-	COL_LANGUAGE,
-	COL_COUNT
-};
 
 #define COLMAP_EXTRA	(-1)	/* unknown column: carried along */
 #define COLMAP_IGNORE	(-2)	/* mapped away by the profile */
