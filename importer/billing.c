@@ -14,31 +14,22 @@
 
 #include "xmalloc.h"
 
-/* Where each canonical column lives in the JSON. */
-static const struct {
-	int		 col;
-	const char	*name;		/* camelCase property */
-	int		 in_address;	/* under defaultAddress */
-} billing_props[] = {
-	{ COL_FIRST_NAME, "firstName", 0 },
-	{ COL_LAST_NAME, "lastName", 0 },
-	{ COL_EMAIL, "email", 0 },
-	{ COL_CULTURE, "culture", 0 },
-	{ COL_LANGUAGE, "language", 0 },
-	{ COL_COMPANY_NAME, "companyName", 0 },
-	{ COL_COUNTRY, "country", 1 },
-	{ COL_REGION, "region", 1 },
-	{ COL_CITY, "city", 1 },
-	{ COL_STATE, "state", 1 },
-	{ COL_ADDRESS_LINE1, "addressLine1", 1 },
-	{ COL_ADDRESS_LINE2, "addressLine2", 1 },
-	{ COL_ADDRESS_LINE3, "addressLine3", 1 },
-	{ COL_POSTAL_CODE, "postalCode", 1 },
-	{ COL_FIRST_NAME, "firstName", 1 },
-	{ COL_LAST_NAME, "lastName", 1 },
-	{ COL_PHONE_NUMBER, "phoneNumber", 1 },
+
+/*
+ * The order the service writes a profile's properties in (its documented
+ * samples): top level, then defaultAddress. What each column is called and
+ * where it lives is column.h's.
+ */
+static const int billing_order[] = {
+	COL_FIRST_NAME, COL_LAST_NAME, COL_EMAIL, COL_CULTURE, COL_LANGUAGE,
+	COL_COMPANY_NAME,
+	/* defaultAddress */
+	COL_COUNTRY, COL_REGION, COL_CITY, COL_STATE, COL_ADDRESS_LINE1,
+	COL_ADDRESS_LINE2, COL_ADDRESS_LINE3, COL_POSTAL_CODE, COL_FIRST_NAME,
+	COL_LAST_NAME, COL_PHONE_NUMBER,
 };
-#define BILLING_NPROPS (sizeof billing_props / sizeof billing_props[0])
+#define BILLING_NORDER	(sizeof billing_order / sizeof billing_order[0])
+#define BILLING_NTOP	6	/* the first six are the top level's */
 
 void
 billing_init(struct billing_profile *bp)
@@ -107,20 +98,21 @@ billing_equal(const struct billing_profile *a, const struct billing_profile *b)
 json_t *
 billing_to_json(const struct billing_profile *bp, const char *self_uri)
 {
-	json_t	*o, *addr, *links, *self, *attrs;
-	size_t	 i;
-	int	 col;
+	const struct column_info	*ci;
+	json_t				*o, *addr, *links, *self, *attrs;
+	size_t				 i;
+	int				 col;
 
 	o = json_object();
 	addr = json_object();
 	if (bp->id != NULL)
 		json_object_set_new(o, "id", json_string(bp->id));
-	for (i = 0; i < BILLING_NPROPS; i++) {
-		col = billing_props[i].col;
-		if (bp->field[col] == NULL || *bp->field[col] == '\0')
-			continue;
-		json_object_set_new(billing_props[i].in_address ? addr : o,
-		    billing_props[i].name, json_string(bp->field[col]));
+	for (i = 0; i < BILLING_NORDER; i++) {
+		col = billing_order[i];
+		ci = &column_info[col];
+		if (bp->field[col] != NULL && *bp->field[col] != '\0')
+			json_object_set_new(i < BILLING_NTOP ? o : addr,
+			    ci->property, json_string(bp->field[col]));
 	}
 	if (json_object_size(addr) > 0)
 		json_object_set_new(o, "defaultAddress", addr);
@@ -193,10 +185,10 @@ int
 billing_from_json(const json_t *obj, struct billing_profile *bp,
     struct imp_err *err)
 {
-	const json_t	*addr, *attrs;
-	char		*afirst = NULL, *alast = NULL, **dst;
-	size_t		 i;
-	int		 rc = -1, col;
+	const struct column_info	*ci;
+	const json_t			*addr, *attrs;
+	char				*inaddr[COL_COUNT] = { NULL };
+	int				 rc = -1, col;
 
 	billing_clear(bp);
 	if (!json_is_object(obj))
@@ -218,38 +210,28 @@ billing_from_json(const json_t *obj, struct billing_profile *bp,
 	if (json_is_object(attrs) &&
 	    read_prop(attrs, "attributes.", "etag", &bp->etag, err) == -1)
 		goto out;
-	for (i = 0; i < BILLING_NPROPS; i++) {
-		col = billing_props[i].col;
-		if (!billing_props[i].in_address) {
-			if (read_prop(obj, "", billing_props[i].name,
-			    &bp->field[col], err) == -1)
-				goto out;
-			continue;
-		}
-		if (!json_is_object(addr))
-			continue;
-		/* The address's own names only fill in missing top ones. */
-		dst = &bp->field[col];
-		if (col == COL_FIRST_NAME)
-			dst = &afirst;
-		else if (col == COL_LAST_NAME)
-			dst = &alast;
-		if (read_prop(addr, "defaultAddress.", billing_props[i].name,
-		    dst, err) == -1)
+	for (col = 0; col < COL_COUNT; col++) {
+		ci = &column_info[col];
+		if (ci->place != COLUMN_ID && ci->place != COLUMN_ADDRESS &&
+		    read_prop(obj, "", ci->property, &bp->field[col],
+		    err) == -1)
 			goto out;
-	}
-	if (bp->field[COL_FIRST_NAME] == NULL) {
-		bp->field[COL_FIRST_NAME] = afirst;
-		afirst = NULL;
-	}
-	if (bp->field[COL_LAST_NAME] == NULL) {
-		bp->field[COL_LAST_NAME] = alast;
-		alast = NULL;
+		if ((ci->place != COLUMN_ADDRESS &&
+		    ci->place != COLUMN_CONTACT) || !json_is_object(addr))
+			continue;
+		if (read_prop(addr, "defaultAddress.", ci->property,
+		    &inaddr[col], err) == -1)
+			goto out;
+		/* The address's own names only fill in missing top ones. */
+		if (bp->field[col] == NULL) {
+			bp->field[col] = inaddr[col];
+			inaddr[col] = NULL;
+		}
 	}
 	rc = 0;
 out:
-	free(afirst);
-	free(alast);
+	for (col = 0; col < COL_COUNT; col++)
+		free(inaddr[col]);
 	if (rc == -1)
 		billing_clear(bp);
 	return rc;
@@ -270,6 +252,73 @@ billing_json_load(const char *buf, size_t len, struct imp_err *err)
 		imp_errf(err, IMP_EXIT_SOFTWARE, "invalid JSON: %s (line %d, "
 		    "column %d)", je.text, je.line, je.column);
 	return j;
+}
+
+/* Sets obj[key] (any case of key replaced); "" removes the property. */
+static void
+set_prop(json_t *obj, const char *key, const char *value)
+{
+	const char	*k;
+	json_t		*v;
+	void		*tmp;
+
+	json_object_foreach_safe(obj, tmp, k, v)
+		if (strcasecmp(k, key) == 0)
+			json_object_del(obj, k);
+	if (*value != '\0')
+		json_object_set_new(obj, key, json_string(value));
+}
+
+/* obj[key] (any case) as an object, made (and put in place) if it is not. */
+static json_t *
+get_object(json_t *obj, const char *key)
+{
+	json_t	*v = billing_json_get(obj, key);
+
+	if (!json_is_object(v)) {
+		v = json_object();
+		set_prop(obj, key, "");
+		json_object_set_new(obj, key, v);
+	}
+	return v;
+}
+
+char *
+billing_put_body(const char *account, const char *const want[COL_COUNT],
+    uint32_t planned, const char *etag, struct imp_err *err)
+{
+	const struct column_info	*ci;
+	json_t				*o, *addr, *attr;
+	char				*out;
+	int				 col;
+
+	o = billing_json_load(account, strlen(account), err);
+	if (o == NULL)
+		return NULL;
+	if (!json_is_object(o)) {
+		json_decref(o);
+		imp_errf(err, IMP_EXIT_SOFTWARE, "the account is not a JSON "
+		    "object");
+		return NULL;
+	}
+	addr = get_object(o, "defaultAddress");
+	for (col = 0; col < COL_COUNT; col++) {
+		ci = &column_info[col];
+		if (ci->place == COLUMN_ID || !(planned & (1u << col)) ||
+		    want[col] == NULL)
+			continue;
+		if (ci->place != COLUMN_ADDRESS)
+			set_prop(o, ci->property, want[col]);
+		if (ci->place == COLUMN_ADDRESS || ci->place == COLUMN_CONTACT)
+			set_prop(addr, ci->property, want[col]);
+	}
+	attr = get_object(o, "attributes");
+	if (etag != NULL && *etag != '\0')
+		set_prop(attr, "etag", etag);
+	set_prop(attr, "objectType", BILLING_OBJECT_TYPE);
+	out = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return out;
 }
 
 json_t *

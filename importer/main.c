@@ -65,7 +65,8 @@ print_help(FILE *fp)
 	for (i = 0; i < CMD_COUNT; i++)
 		fprintf(fp, "  %-10s %s\n", cmd_table[i]->name,
 		    cmd_table[i]->summary);
-	fprintf(fp, "  %-10s %s\n", "help", "show the help of a command");
+	fprintf(fp, "  %-10s %s\n", "help", "show the help of a command; "
+	    "'help columns': the columns");
 	fputs("\noptions:\n", fp);
 	fputs(main_options, fp);
 	fputs("\nexit codes: 0 all rows ended well, 1 some rows did not, "
@@ -78,6 +79,8 @@ print_command_help(const char *name)
 {
 	const struct cmd_entry	*ce = cmd_find(name);
 
+	if (strcmp(name, "columns") == 0)
+		return cmd_help_columns();
 	if (strcmp(name, "help") == 0) {
 		printf("usage: importer help [COMMAND]\n\n"
 		    "show the help of a command, or the list of commands\n");

@@ -13,37 +13,17 @@
 
 #include "norm.h"
 
-#define PLAN_ADDRESS	((1u << COL_ADDRESS_LINE1) | (1u << COL_ADDRESS_LINE2) | \
-	(1u << COL_ADDRESS_LINE3) | (1u << COL_CITY) | (1u << COL_STATE) | \
-	(1u << COL_REGION) | (1u << COL_POSTAL_CODE) | (1u << COL_COUNTRY))
-
-static const char *const plan_fields[COL_COUNT] = {
-	"customerId", "companyName", "firstName", "lastName", "email",
-	"defaultAddress.phoneNumber", "defaultAddress.addressLine1",
-	"defaultAddress.addressLine2", "defaultAddress.addressLine3",
-	"defaultAddress.city", "defaultAddress.state",
-	"defaultAddress.region", "defaultAddress.postalCode",
-	"defaultAddress.country", "culture", "language",
-};
-
 const char *
 plan_field_name(int col)
 {
-	return col >= 0 && col < COL_COUNT ? plan_fields[col] : "?";
+	return col >= 0 && col < COL_COUNT ? column_info[col].field : "?";
 }
 
 int
 plan_needs_review(uint32_t mask)
 {
-	return (mask & (1u << COL_EMAIL)) && (mask & PLAN_ADDRESS);
-}
-
-static int
-is_code(int col)
-{
-	return col == COL_CUSTOMER_ID || col == COL_COUNTRY ||
-	    col == COL_CULTURE || col == COL_LANGUAGE || col == COL_STATE ||
-	    col == COL_POSTAL_CODE;
+	return (mask & (1u << COL_EMAIL)) &&
+	    (mask & column_mask(COLUMN_POSTAL)) != 0;
 }
 
 /* The digits of a phone number, with a leading '+' kept. */
@@ -81,7 +61,8 @@ plan_compare(int col, const char *want, const char *cur)
 		r = wl == cl ? PLAN_SAME : PLAN_CHANGE;
 	else if (wl == cl && memcmp(w, c, wl) == 0)
 		r = strcmp(want, cur) == 0 ? PLAN_SAME : PLAN_SAME_NORMALIZED;
-	else if ((is_code(col) || col == COL_EMAIL) && wl == cl &&
+	else if ((column_has(col, COLUMN_CODE) || col == COL_EMAIL) &&
+	    wl == cl &&
 	    strncasecmp(w, c, wl) == 0)
 		r = PLAN_SAME_NORMALIZED;
 	else if (col == COL_PHONE_NUMBER && phone_key(w, pw, sizeof pw) > 0 &&

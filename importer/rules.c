@@ -27,22 +27,6 @@ struct rules {
 	size_t			 ninput;
 };
 
-/* Maximum lengths in characters: documented ones from the API reference
- * (address lines 200, names 50); the others are generous bounds of ours. */
-static const size_t rules_maxlen[COL_COUNT] = {
-	[COL_CUSTOMER_ID] = 38, [COL_COMPANY_NAME] = 255,
-	[COL_FIRST_NAME] = 50, [COL_LAST_NAME] = 50, [COL_EMAIL] = 254,
-	[COL_PHONE_NUMBER] = 40, [COL_ADDRESS_LINE1] = 200,
-	[COL_ADDRESS_LINE2] = 200, [COL_ADDRESS_LINE3] = 200,
-	[COL_CITY] = 128, [COL_STATE] = 128, [COL_REGION] = 128,
-	[COL_POSTAL_CODE] = 20, [COL_COUNTRY] = 2, [COL_CULTURE] = 16,
-	[COL_LANGUAGE] = 8,
-};
-
-/* Fields that may be cleared with the clear token. */
-#define RULES_CLEARABLE	((1u << COL_ADDRESS_LINE2) | (1u << COL_ADDRESS_LINE3) | \
-	(1u << COL_REGION) | (1u << COL_PHONE_NUMBER) | (1u << COL_STATE))
-
 /* Postal code shapes: 9 a digit, A a letter, anything else itself. */
 static const struct {
 	const char	*cc;
@@ -90,7 +74,7 @@ rules_new(const struct isodata *iso, const struct colmap *cm,
 	r->cm = cm;
 	r->clear = clear_token;
 	r->clearlen = strlen(clear_token);
-	r->required = required | (1u << COL_CUSTOMER_ID);
+	r->required = required | column_mask(COLUMN_REQUIRED);
 	r->ninput = colmap_ninput(cm);
 	r->map = xcalloc(r->ninput, sizeof *r->map);
 	for (i = 0; i < r->ninput; i++)
@@ -684,18 +668,12 @@ check_controls(const struct rules *r, struct rules_row *row, int col)
 	}
 }
 
-static int
-is_code_column(int col)
-{
-	return col == COL_PHONE_NUMBER || col == COL_POSTAL_CODE;
-}
-
 size_t
 rules_check(const struct rules *r, struct rules_row *row)
 {
 	static const char	 cleared[] = "";
 	const char		*v, *cc = NULL;
-	size_t			 i, n, expected = r->ninput, intlen;
+	size_t			 i, n, max, expected = r->ninput, intlen;
 	unsigned		 f, controls = 0, reported = 0;
 	int			 col, nonblank = 0;
 
@@ -754,7 +732,7 @@ rules_check(const struct rules *r, struct rules_row *row)
 			controls |= 1u << col;
 		row->fixes |= f & ~NORM_CONTROL;
 		if (n == r->clearlen && memcmp(v, r->clear, n) == 0) {
-			if (!(RULES_CLEARABLE & (1u << col))) {
+			if (!column_has(col, COLUMN_CLEARABLE)) {
 				reported |= 1u << col;
 				problem(r, row, col, "clear-not-allowed",
 				    "only address_line2, address_line3, "
@@ -792,18 +770,18 @@ rules_check(const struct rules *r, struct rules_row *row)
 		n = row->normlen[col];
 		if (controls & (1u << col))
 			check_controls(r, row, col);
-		if (n > rules_maxlen[col] && norm_length(v, n) >
-		    rules_maxlen[col] &&
-		    col != COL_CUSTOMER_ID && col != COL_COUNTRY &&
-		    col != COL_CULTURE && col != COL_LANGUAGE) {
+		max = column_info[col].max;
+		if (max != 0 && n > max && norm_length(v, n) > max) {
 			problem(r, row, col, "too-long",
-			    "shorten it to %zu characters", rules_maxlen[col]);
+			    "shorten it to %zu characters: the service keeps "
+			    "at most %zu in %s", max, max,
+			    column_info[col].field);
 			message(row, "%zu characters, at most %zu",
-			    norm_length(v, n), rules_maxlen[col]);
+			    norm_length(v, n), max);
 			row->norm[col] = NULL;
 			continue;
 		}
-		if (is_code_column(col) && is_scientific(v, n)) {
+		if (column_has(col, COLUMN_DIGITS) && is_scientific(v, n)) {
 			problem(r, row, col, "excel-scientific",
 			    "Excel turned the number into scientific notation "
 			    "and lost digits: format the column as Text, "
@@ -812,7 +790,8 @@ rules_check(const struct rules *r, struct rules_row *row)
 			row->norm[col] = NULL;
 			continue;
 		}
-		if (is_code_column(col) && is_dot_zero(v, n, &intlen)) {
+		if (column_has(col, COLUMN_DIGITS) &&
+		    is_dot_zero(v, n, &intlen)) {
 			problem(r, row, col, "excel-number",
 			    "did you mean %.*s? The cell was a number: format "
 			    "the column as Text before saving", (int)intlen, v);

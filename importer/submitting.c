@@ -63,95 +63,6 @@ struct submitting {
 	int64_t				 done;
 };
 
-/* Property names of a column in the billing profile (top, address). */
-static const struct {
-	const char	*top;
-	const char	*addr;
-} submit_props[COL_COUNT] = {
-	[COL_COMPANY_NAME] = { "companyName", NULL },
-	[COL_FIRST_NAME] = { "firstName", "firstName" },
-	[COL_LAST_NAME] = { "lastName", "lastName" },
-	[COL_EMAIL] = { "email", NULL },
-	[COL_PHONE_NUMBER] = { NULL, "phoneNumber" },
-	[COL_ADDRESS_LINE1] = { NULL, "addressLine1" },
-	[COL_ADDRESS_LINE2] = { NULL, "addressLine2" },
-	[COL_ADDRESS_LINE3] = { NULL, "addressLine3" },
-	[COL_CITY] = { NULL, "city" },
-	[COL_STATE] = { NULL, "state" },
-	[COL_REGION] = { NULL, "region" },
-	[COL_POSTAL_CODE] = { NULL, "postalCode" },
-	[COL_COUNTRY] = { NULL, "country" },
-	[COL_CULTURE] = { "culture", NULL },
-	[COL_LANGUAGE] = { "language", NULL },
-};
-
-/* Sets obj[key] (any case of key replaced); "" removes the property. */
-static void
-set_prop(json_t *obj, const char *key, const char *value)
-{
-	const char	*k;
-	json_t		*v;
-	void		*tmp;
-
-	json_object_foreach_safe(obj, tmp, k, v)
-		if (strcasecmp(k, key) == 0)
-			json_object_del(obj, k);
-	if (*value != '\0')
-		json_object_set_new(obj, key, json_string(value));
-}
-
-static json_t *
-get_object(json_t *obj, const char *key)
-{
-	json_t	*v = billing_json_get(obj, key);
-
-	if (!json_is_object(v)) {
-		v = json_object();
-		set_prop(obj, key, "");
-		json_object_set_new(obj, key, v);
-	}
-	return v;
-}
-
-/*
- * The body to PUT: the account as read (body), with the planned fields of
- * the row set, and the etag in attributes. Returns a new string or NULL.
- */
-static char *
-build_body(const struct store_submit_row *r, const char *body,
-    const char *etag, struct imp_err *err)
-{
-	json_t	*o, *addr, *attr;
-	char	*out;
-	int	 col;
-
-	o = billing_json_load(body, strlen(body), err);
-	if (o == NULL)
-		return NULL;
-	if (!json_is_object(o)) {
-		json_decref(o);
-		imp_errf(err, IMP_EXIT_SOFTWARE, "the account is not a JSON "
-		    "object");
-		return NULL;
-	}
-	addr = get_object(o, "defaultAddress");
-	for (col = 1; col < COL_COUNT; col++) {
-		if (!(r->planned & (1u << col)) || r->want[col] == NULL)
-			continue;
-		if (submit_props[col].top != NULL)
-			set_prop(o, submit_props[col].top, r->want[col]);
-		if (submit_props[col].addr != NULL)
-			set_prop(addr, submit_props[col].addr, r->want[col]);
-	}
-	attr = get_object(o, "attributes");
-	if (etag != NULL && *etag != '\0')
-		set_prop(attr, "etag", etag);
-	set_prop(attr, "objectType", BILLING_OBJECT_TYPE);
-	out = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	return out;
-}
-
 /* Commits the results so far (and opens no new transaction). */
 static int
 flush(struct submitting *sb)
@@ -196,7 +107,8 @@ send_put(struct submitting *sb, struct job *j, const char *body,
     const char *etag, int new_id)
 {
 	free(j->req.body);
-	j->req.body = build_body(&j->r, body, etag, &sb->err);
+	j->req.body = billing_put_body(body, (const char *const *)j->r.want,
+	    j->r.planned, etag, &sb->err);
 	if (j->req.body == NULL) {
 		fail_run(sb);
 		job_free(j);

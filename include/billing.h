@@ -8,6 +8,7 @@
 #define IMPORTER_BILLING_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -74,6 +75,17 @@ json_t	*billing_json_load(const char *buf, size_t len, struct imp_err *err);
 json_t	*billing_json_get(const json_t *obj, const char *key);
 /* The string member key (any case) of obj (borrowed), or NULL. */
 const char *billing_json_string(const json_t *obj, const char *key);
+
+/*
+ * The body of a PUT: the account as read (its JSON, account), with each
+ * column in planned (1 << col) set to want[col] ("" removes the property)
+ * where the profile keeps it, and etag (may be NULL) in attributes; every
+ * other property as read. Returns a new string (the caller frees it), or
+ * NULL with err (70) when account is not a JSON object.
+ */
+char	*billing_put_body(const char *account,
+	    const char *const want[COL_COUNT], uint32_t planned,
+	    const char *etag, struct imp_err *err);
 
 /* An ApiFault body {code, description, data: [], source}. New reference. */
 json_t	*billing_fault_to_json(const char *code, const char *description,

@@ -38,6 +38,9 @@ int	cmd_fail(const struct imp_err *err);
 int	cmd_usage(const struct cmd_entry *ce, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
+/* cmd_columns.c: 'importer help columns' (--json: an array). Returns 0. */
+int	cmd_help_columns(void);
+
 /* cmd_util.c */
 /* Prints a command's help (usage, summary, options) on stdout; returns 0. */
 int	cmd_help(const struct cmd_entry *ce);

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,6 +81,86 @@ test_round_trip(void)
 	free(s);
 	json_decref(j);
 	json_decref(back);
+	billing_clear(&a);
+	billing_clear(&b);
+}
+
+/* Where column.h places col: in the top level (top), in defaultAddress. */
+static void
+placed(int col, int *top, int *addr)
+{
+	int	place = column_info[col].place;
+
+	*top = place == COLUMN_TOP || place == COLUMN_CONTACT;
+	*addr = place == COLUMN_ADDRESS || place == COLUMN_CONTACT;
+}
+
+/* Every column of the table goes where column.h says, both ways, and the
+ * PUT body sets exactly the planned ones. */
+static void
+test_table(void)
+{
+	struct billing_profile	 a, b;
+	struct imp_err		 err;
+	const char		*want[COL_COUNT] = { NULL }, *exp, *got;
+	const char		*prop;
+	json_t			*j, *addr;
+	char			 v[COL_COUNT][32], *body, *put;
+	int			 col, top, in_addr, where = 1, planned = 1;
+
+	billing_init(&a);
+	billing_init(&b);
+	for (col = 1; col < COL_COUNT; col++) {
+		snprintf(v[col], sizeof v[col], "value-%d", col);
+		billing_set(&a, col, v[col]);
+	}
+	j = billing_to_json(&a, NULL);
+	addr = json_object_get(j, "defaultAddress");
+	for (col = 1; col < COL_COUNT; col++) {
+		prop = column_info[col].property;
+		placed(col, &top, &in_addr);
+		if ((json_object_get(j, prop) != NULL) != top ||
+		    (json_object_get(addr, prop) != NULL) != in_addr) {
+			where = 0;
+			printf("# %s misplaced\n", column_info[col].name);
+		}
+	}
+	ok(where, "every column written where column.h places it");
+	ok(billing_from_json(j, &b, &err) == 0 && billing_equal(&a, &b),
+	    "... and read back from there");
+	body = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+
+	want[COL_CITY] = "Paris";
+	want[COL_FIRST_NAME] = "Zoé";
+	want[COL_REGION] = "";
+	want[COL_EMAIL] = "not-planned@example.com";	/* not in planned */
+	put = billing_put_body(body, want, (1u << COL_CITY) |
+	    (1u << COL_FIRST_NAME) | (1u << COL_REGION), "W/\"7\"", &err);
+	free(body);
+	j = load(put);
+	free(put);
+	addr = json_object_get(j, "defaultAddress");
+	for (col = 1; col < COL_COUNT; col++) {
+		exp = col == COL_CITY ? "Paris" : col == COL_FIRST_NAME ?
+		    "Zoé" : col == COL_REGION ? NULL : v[col];
+		placed(col, &top, &in_addr);
+		got = billing_json_string(top ? j : addr,
+		    column_info[col].property);
+		if ((exp == NULL) != (got == NULL) ||
+		    (exp != NULL && strcmp(exp, got) != 0)) {
+			planned = 0;
+			printf("# %s: %s\n", column_info[col].name,
+			    got != NULL ? got : "(none)");
+		}
+	}
+	ok(planned, "the PUT body sets the planned columns, removes a "
+	    "cleared one and keeps the rest");
+	is_str(billing_json_string(addr, "firstName"), "Zoé",
+	    "... a contact name in defaultAddress too");
+	is_str(billing_json_string(json_object_get(j, "attributes"), "etag"),
+	    "W/\"7\"", "... with the etag");
+	json_decref(j);
 	billing_clear(&a);
 	billing_clear(&b);
 }
@@ -185,6 +266,7 @@ int
 main(void)
 {
 	test_round_trip();
+	test_table();
 	test_case_insensitive();
 	test_bad_types();
 	test_faults();
