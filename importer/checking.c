@@ -7,6 +7,7 @@
 
 #include "checking.h"
 #include "checking_int.h"
+#include "guid.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -49,7 +50,7 @@ add_want(int64_t id, const char *customer_id, void *arg)
 		ws->w = xreallocarray(ws->w, ws->cap, sizeof *ws->w);
 	}
 	if (customer_id == NULL ||
-	    snapshot_guid(customer_id, ws->w[ws->n].guid) == -1)
+	    guid_parse(customer_id, ws->w[ws->n].guid) == -1)
 		return 0;	/* staging lets no such row through */
 	ws->w[ws->n++].row = id;
 	return 0;
@@ -234,17 +235,6 @@ struct online {
 	char			 why[256];
 };
 
-static void
-guid_string(const uint64_t g[2], char out[37])
-{
-	snprintf(out, 37, "%08llx-%04llx-%04llx-%04llx-%012llx",
-	    (unsigned long long)(g[0] >> 32),
-	    (unsigned long long)(g[0] >> 16 & 0xffff),
-	    (unsigned long long)(g[0] & 0xffff),
-	    (unsigned long long)(g[1] >> 48),
-	    (unsigned long long)(g[1] & 0xffffffffffffULL));
-}
-
 /* Plans a row against the account the service returned. */
 static int
 plan_fetched(struct online *on, struct fetch *f)
@@ -358,7 +348,7 @@ feed_fetches(void *arg)
 		f->ck = &on->ck;
 		f->row = on->ck.ws.w[on->next].row;
 		f->req.method = CLIENT_GET;
-		guid_string(on->ck.ws.w[on->next].guid, id);
+		guid_format(on->ck.ws.w[on->next].guid, id);
 		snprintf(f->req.path, sizeof f->req.path,
 		    "/v1/customers/%s/profiles/billing", id);
 		client_add(on->cl, &f->req, fetched, f);

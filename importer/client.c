@@ -25,6 +25,7 @@
 
 #include <curl/curl.h>
 
+#include "guid.h"
 #include "xmalloc.h"
 
 #define CLIENT_MAX_BODY		(8 * 1024 * 1024)
@@ -83,31 +84,6 @@ now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-void
-client_guid(char buf[37])
-{
-	unsigned char	b[16];
-	size_t		i, o = 0;
-
-	if (getrandom(b, sizeof b, 0) != sizeof b) {
-		uint64_t	x = (uint64_t)time(NULL) ^ (uint64_t)clock();
-
-		for (i = 0; i < 16; i++) {
-			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-			b[i] = x >> 56;
-		}
-	}
-	b[6] = (b[6] & 0x0f) | 0x40;	/* version 4 */
-	b[8] = (b[8] & 0x3f) | 0x80;	/* variant */
-	for (i = 0; i < 16; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			buf[o++] = '-';
-		snprintf(buf + o, 3, "%02x", b[i]);
-		o += 2;
-	}
-	buf[36] = '\0';
 }
 
 /* Nonzero for localhost, an IPv4 literal in 127/8, or ::1. */
@@ -329,7 +305,7 @@ client_add(struct client *cl, struct client_req *req, client_done_fn done,
 	req->etag[0] = '\0';
 	client_req_clear(req);
 	if (req->request_id[0] == '\0')
-		client_guid(req->request_id);
+		guid_random(req->request_id);
 	push_back(cl, p);
 }
 
@@ -661,7 +637,7 @@ finish(struct client *cl, struct pending *p, CURLcode cc, int early)
 	if (status == 401) {
 		if (!p->reauthed && auth_refresh(cl->auth, &cl->ferr) == 0) {
 			p->reauthed = 1;
-			client_guid(req->request_id);
+			guid_random(req->request_id);
 			push_front(cl, p);
 			return;
 		}
@@ -680,7 +656,7 @@ finish(struct client *cl, struct pending *p, CURLcode cc, int early)
 				cl->max_active /= 2;
 			cl->streak = 0;
 			/* A reply came: the next try is a new request. */
-			client_guid(req->request_id);
+			guid_random(req->request_id);
 			push_front(cl, p);
 			return;
 		}
@@ -693,7 +669,7 @@ finish(struct client *cl, struct pending *p, CURLcode cc, int early)
 			return;
 		}
 		if (p->retries < cl->opts.retries) {
-			client_guid(req->request_id);
+			guid_random(req->request_id);
 			delay(cl, p, now + backoff(cl, ++p->retries));
 			return;
 		}

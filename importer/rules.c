@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "guid.h"
 #include "xmalloc.h"
 
 struct rules {
@@ -283,67 +284,26 @@ set_norm(struct rules_row *row, int col, const char *v, size_t n,
 	row->fixes |= fix;
 }
 
-/* 1 for a lower-case hex digit, 2 for an upper-case one. */
-static const unsigned char rules_hex[256] = {
-	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
-	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['a'] = 1, ['b'] = 1,
-	['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['A'] = 2, ['B'] = 2,
-	['C'] = 2, ['D'] = 2, ['E'] = 2, ['F'] = 2,
-};
-
 static void
 check_guid(const struct rules *r, struct rules_row *row)
 {
-	const char	*v = row->norm[COL_CUSTOMER_ID];
-	size_t		 n = row->normlen[COL_CUSTOMER_ID], i, h = 0;
-	char		 out[37];
-	unsigned	 fix = 0, kinds = 0;
-	int		 upper = 0;
+	char		out[GUID_LEN + 1];
+	unsigned	how, fix = 0;
 
-	if (n == 38 && v[0] == '{' && v[37] == '}') {
-		v++;
-		n -= 2;
-		fix |= NORM_FORMAT;
-	}
-	if (n == 36) {
-		for (i = 0; i < 36; i++) {
-			if (i == 8 || i == 13 || i == 18 || i == 23) {
-				if (v[i] != '-')
-					break;
-			} else if (rules_hex[(unsigned char)v[i]] == 0)
-				break;
-			else
-				kinds |= rules_hex[(unsigned char)v[i]];
-		}
-		if (i == 36)
-			h = 36;
-		/* The common case: lower case with dashes, as stored. */
-		if (h == 36 && fix == 0 && kinds != 3 && kinds != 2)
-			return;
-	} else if (n == 32 && strspn(v, "0123456789abcdefABCDEF") >= 32)
-		h = 32;
-	if (h == 0) {
+	if (guid_canonical(row->norm[COL_CUSTOMER_ID],
+	    row->normlen[COL_CUSTOMER_ID], out, &how) == -1) {
 		problem(r, row, COL_CUSTOMER_ID, "guid",
 		    "the customer's tenant ID (Microsoft ID) looks like "
 		    "1f4e2b7c-0000-4000-8000-000000000000");
 		message(row, "not a GUID");
 		return;
 	}
-	for (i = 0; i < n; i++)
-		if (v[i] >= 'A' && v[i] <= 'F')
-			upper = 1;
-	for (i = 0, h = 0; i < n; i++) {
-		if (n == 32 && (h == 8 || h == 13 || h == 18 || h == 23))
-			out[h++] = '-';
-		out[h++] = tolower((unsigned char)v[i]);
-	}
-	out[36] = '\0';
-	if (n == 32)
+	if (how & (GUID_BRACES | GUID_NODASH))
 		fix |= NORM_FORMAT;
-	if (upper)
+	if (how & GUID_UPPER)
 		fix |= NORM_CASE;
 	if (fix != 0)
-		set_norm(row, COL_CUSTOMER_ID, out, 36, fix);
+		set_norm(row, COL_CUSTOMER_ID, out, GUID_LEN, fix);
 }
 
 static int

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "csvin.h"
+#include "guid.h"
 #include "norm.h"
 #include "xmalloc.h"
 
@@ -30,49 +31,15 @@ struct snapshot_ctx {
 	char			  id[40];
 };
 
-int
-snapshot_guid(const char *s, uint64_t out[2])
-{
-	int		i, k = 0;
-	uint64_t	v;
-
-	out[0] = out[1] = 0;
-	for (i = 0; i < 36; i++) {
-		char	c = s[i];
-
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (c != '-')
-				return -1;
-			continue;
-		}
-		if (c >= '0' && c <= '9')
-			v = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			v = c - 'a' + 10;
-		else
-			return -1;
-		out[k / 16] = out[k / 16] << 4 | v;
-		k++;
-	}
-	return s[36] == '\0' ? 0 : -1;
-}
-
-/* A customer id as staging stores it: lower case, without braces. */
+/* A customer id as staging stores it (guid.h), parsed into g. */
 static const char *
 norm_id(struct snapshot_ctx *ctx, const char *v, size_t n, uint64_t g[2])
 {
-	size_t		i;
+	unsigned	how;
 
-	if (n == 38 && v[0] == '{' && v[37] == '}') {
-		v++;
-		n -= 2;
-	}
-	if (n != 36)
+	if (guid_canonical(v, n, ctx->id, &how) == -1)
 		return NULL;
-	for (i = 0; i < 36; i++)
-		ctx->id[i] = tolower((unsigned char)v[i]);
-	ctx->id[36] = '\0';
-	return snapshot_guid(ctx->id, g) == 0 ? ctx->id : NULL;
+	return guid_parse(ctx->id, g) == 0 ? ctx->id : NULL;
 }
 
 static int

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "guid.h"
 #include "store_int.h"
 #include "xmalloc.h"
 
@@ -247,7 +248,7 @@ store_run_submitting(struct store *st, int64_t run, char id[37],
 		snprintf(id, 37, "%s", store_col_text(s, 0));
 	sqlite3_finalize(s);
 	if (id[0] == '\0')
-		client_guid(id);
+		guid_random(id);
 	if (store_prepare(st, "UPDATE run SET correlation_id = ?,"
 	    " submitted_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 	    " WHERE id = ?", &s, err) == -1)

@@ -100,7 +100,5 @@ void		 client_stop(struct client *cl);
 void		 client_stats(const struct client *cl, struct client_stats *s);
 /* Frees a finished request's reply. */
 void		 client_req_clear(struct client_req *req);
-/* A new random GUID (lower case) into buf[37]. */
-void		 client_guid(char buf[37]);
 
 #endif

@@ -36,7 +36,5 @@ int	snapshot_read(const char *path, const struct profile *pf,
 	    void *arg,
 	    struct snapshot_info *info, struct imp_err *err);
 
-/* Parses a lower-case 36-character GUID into two words; -1 if it is not. */
-int	snapshot_guid(const char *s, uint64_t out[2]);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * test_plan.c: plan.h and snapshot_guid(): how a row's value is compared
+ * test_plan.c: plan.h: how a row's value is compared
  * with the account's (leave unchanged, clear, trim and NFC, case of emails
  * and codes, layout of phone numbers, names compared exactly), which
  * changes need review (billing email together with the address), the
@@ -13,7 +13,6 @@
 
 #include "colmap.h"
 #include "plan.h"
-#include "snapshot.h"
 #include "../tap.h"
 
 static const char *
@@ -299,64 +298,6 @@ test_field_names(void)
 	    n ? n : "(null)");
 }
 
-static void
-test_guid(void)
-{
-	uint64_t	g[2], h[2];
-
-	is_int(snapshot_guid("11111111-2222-4333-8444-000000000001", g), 0,
-	    "GUID: lower-case 36 characters parse");
-	ok(g[0] == UINT64_C(0x1111111122224333) &&
-	    g[1] == UINT64_C(0x8444000000000001),
-	    "GUID: words 0x%016llx 0x%016llx", (unsigned long long)g[0],
-	    (unsigned long long)g[1]);
-	is_int(snapshot_guid("abcdef01-2345-6789-abcd-ef0123456789", g), 0,
-	    "GUID: every hex letter");
-	ok(g[0] == UINT64_C(0xabcdef0123456789) &&
-	    g[1] == UINT64_C(0xabcdef0123456789),
-	    "GUID: hex letters' words");
-	is_int(snapshot_guid("00000000-0000-0000-0000-000000000000", g), 0,
-	    "GUID: the nil GUID parses");
-	ok(g[0] == 0 && g[1] == 0, "GUID: nil words are zero");
-	is_int(snapshot_guid("ffffffff-ffff-ffff-ffff-ffffffffffff", g), 0,
-	    "GUID: all f parses");
-	ok(g[0] == UINT64_MAX && g[1] == UINT64_MAX, "GUID: all-f words");
-	snapshot_guid("11111111-2222-4333-8444-000000000001", g);
-	snapshot_guid("11111111-2222-4333-8444-000000000002", h);
-	ok(g[0] == h[0] && g[1] != h[1], "GUID: last digit in word 1");
-	snapshot_guid("21111111-2222-4333-8444-000000000001", h);
-	ok(h[0] > g[0], "GUID: first digit most significant");
-
-	is_int(snapshot_guid("11111111-2222-4333-8444-00000000000A", g), -1,
-	    "GUID: upper case refused");
-	is_int(snapshot_guid("ABCDEF01-2345-6789-ABCD-EF0123456789", g), -1,
-	    "GUID: all upper case refused");
-	is_int(snapshot_guid("{11111111-2222-4333-8444-000000000001}", g), -1,
-	    "GUID: braces refused");
-	is_int(snapshot_guid("11111111-2222-4333-8444-00000000001", g), -1,
-	    "GUID: 35 characters refused");
-	is_int(snapshot_guid("11111111-2222-4333-8444-0000000000011", g), -1,
-	    "GUID: 37 characters refused");
-	is_int(snapshot_guid("11111111-2222-4333-8444-000000000001 ", g), -1,
-	    "GUID: trailing space refused");
-	is_int(snapshot_guid("11111111222243338444000000000001", g), -1,
-	    "GUID: 32 hex digits without dashes refused");
-	is_int(snapshot_guid("111111112-222-4333-8444-000000000001", g), -1,
-	    "GUID: dash in the wrong place refused");
-	is_int(snapshot_guid("11111111_2222_4333_8444_000000000001", g), -1,
-	    "GUID: '_' for '-' refused");
-	is_int(snapshot_guid("1111111g-2222-4333-8444-000000000001", g), -1,
-	    "GUID: non-hex letter refused");
-	is_int(snapshot_guid("11111111-2222-4333-8444-00000000000 ", g), -1,
-	    "GUID: space in the last group refused");
-	is_int(snapshot_guid("", g), -1, "GUID: empty string refused");
-	is_int(snapshot_guid("1111", g), -1, "GUID: short string refused");
-	is_int(snapshot_guid("11111111-", g), -1,
-	    "GUID: string ending after a dash refused");
-	is_int(snapshot_guid("------------------------------------", g), -1,
-	    "GUID: 36 dashes refused");
-}
-
 int
 main(void)
 {
@@ -368,6 +309,5 @@ main(void)
 	test_phone();
 	test_review();
 	test_field_names();
-	test_guid();
 	return done_testing();
 }
