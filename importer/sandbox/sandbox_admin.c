@@ -1,7 +1,7 @@
 /*
- * sandbox_admin.c: the sandbox's admin API for tests, on loopback only:
- * request counters, every account with its bookkeeping, and changes made
- * "by another user".
+ * sandbox_admin.c: what the tests drive: the admin API, on loopback only
+ * (request counters, every account with its bookkeeping, changes made "by
+ * another user"), and where the seeded faults (fault.c) meet a request.
  */
 #include "config.h"
 
@@ -204,4 +204,64 @@ sandbox_route_admin(struct MHD_Connection *c, struct sandbox_req *r, char **seg,
 	}
 	return sandbox_fail(c, r, MHD_HTTP_NOT_FOUND, "1000", "Not found: %s",
 	    r->path);
+}
+
+/* --- faults ------------------------------------------------------------ */
+
+/*
+ * Draws the faults of an API request and sleeps its latency; admin
+ * requests get none. Every API request draws, hit or not, so that the
+ * same seed and the same requests fail the same way.
+ */
+void
+sandbox_fault_draw(struct sandbox_req *r)
+{
+	if (r->admin)
+		return;
+	if (r->sb->o.fault != NULL)
+		fault_draw(r->sb->o.fault, &r->fd);
+	sandbox_sleep(r->sb, r->fd.latency_ms);
+}
+
+/*
+ * Answers 429 or 503 when the request was picked for one, before it does
+ * anything; returns 1 then (the answer in *ret), else 0.
+ */
+int
+sandbox_fault_refuse(struct MHD_Connection *c, struct sandbox_req *r,
+    enum MHD_Result *ret)
+{
+	if (r->fd.throttled) {
+		*ret = sandbox_respond(c, r, MHD_HTTP_TOO_MANY_REQUESTS,
+		    billing_throttle_to_json(r->fd.retry_after), NULL,
+		    r->fd.retry_after);
+		return 1;
+	}
+	if (r->fd.fail503) {
+		*ret = sandbox_fail(c, r, MHD_HTTP_SERVICE_UNAVAILABLE, "503",
+		    "The service is temporarily unavailable.");
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Once a PUT is applied: the faults that hide the outcome from the caller
+ * (the connection dropped, or a 500). Returns 1 with *ret when one hit.
+ */
+int
+sandbox_fault_hide(struct MHD_Connection *c, struct sandbox_req *r,
+    enum MHD_Result *ret)
+{
+	if (r->fd.drop_after) {
+		sandbox_count_response(r, 0);
+		*ret = MHD_NO;
+		return 1;
+	}
+	if (r->fd.fail500_after) {
+		*ret = sandbox_fail(c, r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "800003", "Unexpected service error.");
+		return 1;
+	}
+	return 0;
 }

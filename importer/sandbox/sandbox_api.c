@@ -441,17 +441,8 @@ put_billing(struct MHD_Connection *c, struct sandbox_req *r, const char *id)
 		pthread_mutex_unlock(&r->sb->lock);
 		break;
 	}
-	/* Applied: now the faults that hide the outcome from the caller. */
-	if (r->fd.drop_after) {
-		sandbox_count_response(r, 0);
-		ret = MHD_NO;
+	if (sandbox_fault_hide(c, r, &ret))
 		goto out;
-	}
-	if (r->fd.fail500_after) {
-		ret = sandbox_fail(c, r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-		    "800003", "Unexpected service error.");
-		goto out;
-	}
 	ret = sandbox_respond(c, r, MHD_HTTP_OK, sandbox_billing_json(&out),
 	    out.etag, 0);
 out:

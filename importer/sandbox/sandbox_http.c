@@ -71,8 +71,7 @@ elapsed_ms(const struct timespec *t0)
 	    (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
-/* Sleeps ms milliseconds, or less when the server is stopping. */
-static void
+void
 sandbox_sleep(struct sandbox *sb, unsigned ms)
 {
 	struct timespec	until;
@@ -360,12 +359,7 @@ dispatch(struct MHD_Connection *c, struct sandbox_req *r)
 	path = xstrdup(r->path);
 	n = split_path(path, seg, 8);
 	r->admin = n >= 1 && strcmp(seg[0], "_admin") == 0;
-	if (!r->admin) {
-		/* Every API request draws its faults, hit or not. */
-		if (sb->o.fault != NULL)
-			fault_draw(sb->o.fault, &r->fd);
-		sandbox_sleep(sb, r->fd.latency_ms);
-	}
+	sandbox_fault_draw(r);
 	if (n == 3 && strcmp(seg[1], "oauth2") == 0 &&
 	    strcmp(seg[2], "token") == 0 && strcmp(r->method, "POST") == 0 &&
 	    sb->o.client_secret != NULL) {
@@ -378,17 +372,8 @@ dispatch(struct MHD_Connection *c, struct sandbox_req *r)
 		ret = sandbox_route_admin(c, r, seg, n);
 		goto out;
 	}
-	if (r->fd.throttled) {
-		ret = sandbox_respond(c, r, MHD_HTTP_TOO_MANY_REQUESTS,
-		    billing_throttle_to_json(r->fd.retry_after), NULL,
-		    r->fd.retry_after);
+	if (sandbox_fault_refuse(c, r, &ret))
 		goto out;
-	}
-	if (r->fd.fail503) {
-		ret = sandbox_fail(c, r, MHD_HTTP_SERVICE_UNAVAILABLE, "503",
-		    "The service is temporarily unavailable.");
-		goto out;
-	}
 	if (n < 1 || strcmp(seg[0], "v1") != 0)
 		ret = sandbox_fail(c, r, MHD_HTTP_NOT_FOUND, "1000",
 		    "Not found: no resource at %s.", r->path);

@@ -1,7 +1,8 @@
 /*
  * sandbox_int.h: what the sandbox's own files share: the server and one
  * request, responding (sandbox_http.c), the customer helpers and the API's
- * routes (sandbox_api.c), and the admin routes (sandbox_admin.c).
+ * routes (sandbox_api.c), the admin routes and the faults' hook-up
+ * (sandbox_admin.c).
  */
 #ifndef IMPORTER_SANDBOX_INT_H
 #define IMPORTER_SANDBOX_INT_H
@@ -64,6 +65,8 @@ struct sandbox_req {
 /* sandbox_http.c */
 /* The methods counted apart in the stats; the rest count as "other". */
 extern const char *const sandbox_methods[3];
+/* Sleeps ms milliseconds, or less when the server is stopping. */
+void		 sandbox_sleep(struct sandbox *sb, unsigned ms);
 /* A request header, or NULL. Borrowed from the connection. */
 const char	*sandbox_header(struct MHD_Connection *c, const char *name);
 /* Records the answer's status (0: dropped) for the log and the stats. */
@@ -103,5 +106,13 @@ enum MHD_Result	 sandbox_route_api(struct MHD_Connection *c,
 /* Routes /_admin/...: seg are the path's n segments. */
 enum MHD_Result	 sandbox_route_admin(struct MHD_Connection *c,
 		    struct sandbox_req *r, char **seg, int n);
+/* Draws an API request's faults and sleeps its latency. */
+void		 sandbox_fault_draw(struct sandbox_req *r);
+/* Answers 429 or 503 if the request was picked for one: returns 1. */
+int		 sandbox_fault_refuse(struct MHD_Connection *c,
+		    struct sandbox_req *r, enum MHD_Result *ret);
+/* After a PUT is applied: drops it or answers 500 if picked: returns 1. */
+int		 sandbox_fault_hide(struct MHD_Connection *c,
+		    struct sandbox_req *r, enum MHD_Result *ret);
 
 #endif
