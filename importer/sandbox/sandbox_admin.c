@@ -78,7 +78,7 @@ admin_stats(struct MHD_Connection *c, struct sandbox_req *r)
 	    json_integer(st.puts_replayed));
 	json_object_set_new(o, "dropped", json_integer(st.dropped));
 	json_object_set_new(o, "accounts",
-	    json_integer(accounts_count(r->sb->o.accounts, NULL)));
+	    json_integer(accounts_count(r->sb->accounts, NULL)));
 	return sandbox_respond(c, r, MHD_HTTP_OK, o, NULL, 0);
 }
 
@@ -122,14 +122,14 @@ admin_account(struct MHD_Connection *c, struct sandbox_req *r,
 			    NULL;
 			mask |= 1U << col;
 		}
-		rc = accounts_patch(r->sb->o.accounts, cid, vals, mask, 1,
+		rc = accounts_patch(r->sb->accounts, cid, vals, mask, 1,
 		    &bp, &err);
 		if (rc == -1) {
 			ret = sandbox_fail_internal(c, r, &err);
 			goto out;
 		}
 	}
-	rc = accounts_get(r->sb->o.accounts, cid, &bp, &info, &err);
+	rc = accounts_get(r->sb->accounts, cid, &bp, &info, &err);
 	if (rc == -1)
 		ret = sandbox_fail_internal(c, r, &err);
 	else if (rc == 0)
@@ -189,7 +189,7 @@ sandbox_route_admin(struct MHD_Connection *c, struct sandbox_req *r, char **seg,
 		if (strcmp(r->method, "GET") != 0)
 			return sandbox_method_not_allowed(c, r);
 		list = json_array();
-		if (accounts_list(r->sb->o.accounts, NULL, (size_t)-1 / 2,
+		if (accounts_list(r->sb->accounts, NULL, (size_t)-1 / 2,
 		    admin_add, list, &more, &err) == -1) {
 			json_decref(list);
 			return sandbox_fail_internal(c, r, &err);
@@ -218,8 +218,7 @@ sandbox_fault_draw(struct sandbox_req *r)
 {
 	if (r->admin)
 		return;
-	if (r->sb->o.fault != NULL)
-		fault_draw(r->sb->o.fault, &r->fd);
+	fault_draw(r->sb->fault, &r->fd);
 	sandbox_sleep(r->sb, r->fd.latency_ms);
 }
 

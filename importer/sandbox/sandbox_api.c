@@ -222,7 +222,7 @@ get_customer(struct MHD_Connection *c, struct sandbox_req *r,
 	if (!ok)
 		return ret;
 	billing_init(&bp);
-	rc = accounts_get(r->sb->o.accounts, cid, &bp, NULL, &err);
+	rc = accounts_get(r->sb->accounts, cid, &bp, NULL, &err);
 	if (rc == -1)
 		ret = sandbox_fail_internal(c, r, &err);
 	else if (rc == 0)
@@ -326,7 +326,7 @@ list_customers(struct MHD_Connection *c, struct sandbox_req *r)
 	}
 	pg.items = json_array();
 	pg.last[0] = '\0';
-	n = accounts_list(r->sb->o.accounts, have_after ? after : NULL,
+	n = accounts_list(r->sb->accounts, have_after ? after : NULL,
 	    (size_t)size, page_add, &pg, &more, &err);
 	if (n == -1) {
 		json_decref(pg.items);
@@ -375,7 +375,7 @@ put_billing(struct MHD_Connection *c, struct sandbox_req *r, const char *id)
 		return ret;
 	billing_init(&in);
 	billing_init(&out);
-	rc = accounts_get(r->sb->o.accounts, cid, &out, NULL, &err);
+	rc = accounts_get(r->sb->accounts, cid, &out, NULL, &err);
 	if (rc != 1) {
 		ret = rc == 0 ? sandbox_not_found_customer(c, r, cid) :
 		    sandbox_fail_internal(c, r, &err);
@@ -412,7 +412,7 @@ put_billing(struct MHD_Connection *c, struct sandbox_req *r, const char *id)
 	}
 	put.body_etag = in.etag;
 	put.request_id = sandbox_header(c, "MS-RequestId");
-	res = accounts_update(r->sb->o.accounts, cid, &in, &put, &out, &err);
+	res = accounts_update(r->sb->accounts, cid, &in, &put, &out, &err);
 	switch (res) {
 	case ACCOUNTS_NOT_FOUND:
 		ret = sandbox_not_found_customer(c, r, cid);

@@ -450,15 +450,52 @@ on_completed(void *cls, struct MHD_Connection *c, void **ctx,
 /* --- life cycle -------------------------------------------------------- */
 
 struct sandbox *
-sandbox_start(const struct sandbox_opts *opts, struct imp_err *err)
+sandbox_open(const struct sandbox_opts *opts, struct imp_err *err)
 {
+	struct sandbox		*sb;
+	pthread_condattr_t	 ca;
+	struct timespec		 ts;
+
+	sb = xcalloc(1, sizeof *sb);
+	sb->o = *opts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	sb->nonce = mix64((uint64_t)ts.tv_sec * 1000000007ULL ^
+	    (uint64_t)ts.tv_nsec ^ (uint64_t)getpid());
+	pthread_mutex_init(&sb->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&sb->wake, &ca);
+	pthread_condattr_destroy(&ca);
+	sb->accounts = accounts_open(opts->state, opts->faults.seed, err);
+	if (sb->accounts == NULL) {
+		sandbox_close(sb);
+		return NULL;
+	}
+	sb->fault = fault_new(&opts->faults);
+	return sb;
+}
+
+int
+sandbox_seed(struct sandbox *sb, const char *csv, size_t *added,
+    size_t *present, struct imp_err *err)
+{
+	return accounts_seed(sb->accounts, csv, added, present, err);
+}
+
+long long
+sandbox_count(struct sandbox *sb)
+{
+	return accounts_count(sb->accounts, NULL);
+}
+
+int
+sandbox_start(struct sandbox *sb, struct imp_err *err)
+{
+	const struct sandbox_opts	*opts = &sb->o;
 	const union MHD_DaemonInfo	*di;
-	struct sandbox			*sb;
 	struct sockaddr_in		 sin;
 	struct sockaddr_in6		 sin6;
 	struct sockaddr			*sa;
-	pthread_condattr_t		 ca;
-	struct timespec			 ts;
 	const char			*bind_addr;
 	unsigned			 flags;
 
@@ -481,21 +518,9 @@ sandbox_start(const struct sandbox_opts *opts, struct imp_err *err)
 		sin6.sin6_port = htons((uint16_t)opts->port);
 		sa = (struct sockaddr *)(void *)&sin6;
 		flags |= MHD_USE_IPv6;
-	} else {
-		imp_errf(err, IMP_EXIT_USAGE, "--bind %s: not an IPv4 or "
-		    "IPv6 address", bind_addr);
-		return NULL;
-	}
-	sb = xcalloc(1, sizeof *sb);
-	sb->o = *opts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	sb->nonce = mix64((uint64_t)ts.tv_sec * 1000000007ULL ^
-	    (uint64_t)ts.tv_nsec ^ (uint64_t)getpid());
-	pthread_mutex_init(&sb->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&sb->wake, &ca);
-	pthread_condattr_destroy(&ca);
+	} else
+		return imp_errf(err, IMP_EXIT_USAGE, "--bind %s: not an IPv4 "
+		    "or IPv6 address", bind_addr);
 	sb->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, sb,
 	    MHD_OPTION_SOCK_ADDR, sa,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, sb,
@@ -504,16 +529,13 @@ sandbox_start(const struct sandbox_opts *opts, struct imp_err *err)
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(opts->threads > 1 ?
 	    opts->threads : 0),
 	    MHD_OPTION_END);
-	if (sb->d == NULL) {
-		imp_errf(err, IMP_EXIT_UNAVAILABLE, "cannot listen on %s "
-		    "port %u (in use, or not an address of this host)",
+	if (sb->d == NULL)
+		return imp_errf(err, IMP_EXIT_UNAVAILABLE, "cannot listen on "
+		    "%s port %u (in use, or not an address of this host)",
 		    bind_addr, opts->port);
-		sandbox_stop(sb);
-		return NULL;
-	}
 	di = MHD_get_daemon_info(sb->d, MHD_DAEMON_INFO_BIND_PORT);
 	sb->port = di != NULL ? di->port : opts->port;
-	return sb;
+	return 0;
 }
 
 unsigned
@@ -523,7 +545,7 @@ sandbox_port(const struct sandbox *sb)
 }
 
 void
-sandbox_stop(struct sandbox *sb)
+sandbox_close(struct sandbox *sb)
 {
 	if (sb == NULL)
 		return;
@@ -533,6 +555,8 @@ sandbox_stop(struct sandbox *sb)
 	pthread_mutex_unlock(&sb->lock);
 	if (sb->d != NULL)
 		MHD_stop_daemon(sb->d);
+	accounts_close(sb->accounts);
+	fault_free(sb->fault);
 	pthread_cond_destroy(&sb->wake);
 	pthread_mutex_destroy(&sb->lock);
 	free(sb);

@@ -14,6 +14,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
+#include "accounts.h"
 #include "billing.h"
 #include "fault.h"
 #include "importer.h"
@@ -33,7 +34,9 @@ struct sandbox_stats {
 
 struct sandbox {
 	struct sandbox_opts	 o;
-	struct MHD_Daemon	*d;
+	struct accounts		*accounts;
+	struct fault		*fault;
+	struct MHD_Daemon	*d;		/* NULL: not started */
 	unsigned		 port;
 	pthread_mutex_t		 lock;		/* stats, stopping */
 	pthread_cond_t		 wake;
