@@ -18,7 +18,7 @@
 #include <microhttpd.h>
 
 #include "billing.h"
-#include "colmap.h"
+#include "column.h"
 #include "countryrules.h"
 
 #define SANDBOX_DEFAULT_PAGE	100
@@ -61,6 +61,15 @@ lower(char *s)
 {
 	for (; *s != '\0'; s++)
 		*s = (char)tolower((unsigned char)*s);
+}
+
+/* Upper-cases the ASCII letters of s; other bytes stay. */
+static void
+upper(char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x80)
+			*s = (char)toupper((unsigned char)*s);
 }
 
 /* Copies an etag from If-Match without W/ and quotes. */
@@ -468,31 +477,17 @@ country_rules(struct MHD_Connection *c, struct sandbox_req *r,
 	    NULL, 0);
 }
 
-static const struct {
-	int		 col;
-	const char	*name;
-} address_props[] = {
-	{ COL_ADDRESS_LINE1, "addressLine1" },
-	{ COL_ADDRESS_LINE2, "addressLine2" },
-	{ COL_ADDRESS_LINE3, "addressLine3" },
-	{ COL_CITY, "city" },
-	{ COL_STATE, "state" },
-	{ COL_REGION, "region" },
-	{ COL_POSTAL_CODE, "postalCode" },
-	{ COL_COUNTRY, "country" },
-};
-#define ADDRESS_NPROPS (sizeof address_props / sizeof address_props[0])
-
+/* An Address: the postal columns (column.h) under their properties. */
 static json_t *
 address_json(const struct billing_profile *bp)
 {
 	json_t	*o = json_object();
-	size_t	 i;
+	int	 col;
 
-	for (i = 0; i < ADDRESS_NPROPS; i++)
-		if (bp->field[address_props[i].col] != NULL)
-			json_object_set_new(o, address_props[i].name,
-			    json_string(bp->field[address_props[i].col]));
+	for (col = 0; col < COL_COUNT; col++)
+		if (column_has(col, COLUMN_POSTAL) && bp->field[col] != NULL)
+			json_object_set_new(o, column_info[col].property,
+			    json_string(bp->field[col]));
 	return o;
 }
 
@@ -503,9 +498,8 @@ validate_address(struct MHD_Connection *c, struct sandbox_req *r)
 	struct imp_err		 err;
 	const char		*status;
 	json_t			*j, *o, *sugg;
-	char			 names[256], msg[320], *p;
-	size_t			 i;
-	int			 n, changed = 0;
+	char			 names[256], msg[320];
+	int			 col, n, changed = 0;
 
 	j = billing_json_load(r->body != NULL ? r->body : "", r->len, &err);
 	if (j == NULL || !json_is_object(j)) {
@@ -516,9 +510,10 @@ validate_address(struct MHD_Connection *c, struct sandbox_req *r)
 	}
 	billing_init(&a);
 	billing_init(&s);
-	for (i = 0; i < ADDRESS_NPROPS; i++)
-		billing_set(&a, address_props[i].col,
-		    billing_json_string(j, address_props[i].name));
+	for (col = 0; col < COL_COUNT; col++)
+		if (column_has(col, COLUMN_POSTAL))
+			billing_set(&a, col, billing_json_string(j,
+			    column_info[col].property));
 	json_decref(j);
 	n = countryrules_check_address(r->sb->o.iso, &a, names, sizeof names);
 	sugg = json_array();
@@ -535,13 +530,11 @@ validate_address(struct MHD_Connection *c, struct sandbox_req *r)
 	} else {
 		/* The suggestion: codes upper-cased, US ZIP made ZIP+4. */
 		billing_copy(&s, &a);
-		for (p = s.field[COL_COUNTRY]; p != NULL && *p; p++)
-			*p = (char)toupper((unsigned char)*p);
-		for (p = s.field[COL_STATE]; p != NULL && *p; p++)
-			if ((unsigned char)*p < 0x80)
-				*p = (char)toupper((unsigned char)*p);
-		for (p = s.field[COL_POSTAL_CODE]; p != NULL && *p; p++)
-			*p = (char)toupper((unsigned char)*p);
+		for (col = 0; col < COL_COUNT; col++)
+			if (column_has(col, COLUMN_POSTAL) &&
+			    column_has(col, COLUMN_CODE) &&
+			    s.field[col] != NULL)
+				upper(s.field[col]);
 		changed = !billing_equal(&a, &s);
 		if (strcmp(s.field[COL_COUNTRY], "US") == 0 &&
 		    s.field[COL_POSTAL_CODE] != NULL &&
