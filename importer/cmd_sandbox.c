@@ -73,8 +73,9 @@ const struct cmd_entry cmd_sandbox_entry = {
 
 enum {
 	OPT_PORT = 256, OPT_BIND, OPT_PORT_FILE, OPT_ACCOUNTS, OPT_STATE,
-	OPT_TOKEN, OPT_CLIENT_SECRET, OPT_TOKEN_TTL, OPT_SEED, OPT_LATENCY, OPT_RATE, OPT_BURST, OPT_503,
-	OPT_500, OPT_DROP, OPT_SLOW, OPT_BOM, OPT_PAGE_MAX
+	OPT_TOKEN, OPT_CLIENT_SECRET, OPT_TOKEN_TTL, OPT_SEED, OPT_LATENCY,
+	OPT_RATE, OPT_BURST, OPT_503, OPT_500, OPT_DROP, OPT_SLOW, OPT_BOM,
+	OPT_PAGE_MAX
 };
 
 static void
@@ -254,8 +255,8 @@ cmd_sandbox_exec(int argc, char **argv)
 			break;
 		case OPT_TOKEN_TTL:
 			if (parse_uint(optarg, 86400, &u) == -1 || u == 0)
-				return cmd_usage(ce, "--token-ttl: seconds, 1 to "
-				    "86400: %s", optarg);
+				return cmd_usage(ce, "--token-ttl: seconds, "
+				    "1 to 86400: %s", optarg);
 			so.token_ttl = (unsigned)u;
 			break;
 		case OPT_SEED:

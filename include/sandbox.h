@@ -50,9 +50,10 @@ struct sandbox_opts {
 	const char		*bind;		/* address; NULL: 127.0.0.1 */
 	unsigned		 port;		/* 0: any free port */
 	const char		*token;		/* the bearer token, required */
-	const char		*client_secret;	/* OAuth2 client credentials
-						 * accepted at /{tenant}/oauth2/
-						 * token; NULL: no such endpoint */
+	const char		*client_secret;	/* OAuth2 client secret
+						 * accepted at /{tenant}/
+						 * oauth2/token; NULL: no
+						 * such endpoint */
 	unsigned		 token_ttl;	/* its expires_in (0: 3600) */
 	const char		*state;		/* the accounts' SQLite file;
 						 * NULL: in memory */
