@@ -20,9 +20,7 @@
 
 #include <jansson.h>
 
-#include "accounts.h"
 #include "cmd.h"
-#include "fault.h"
 #include "importer.h"
 #include "isodata.h"
 #include "sandbox.h"
@@ -75,8 +73,9 @@ const struct cmd_entry cmd_sandbox_entry = {
 
 enum {
 	OPT_PORT = 256, OPT_BIND, OPT_PORT_FILE, OPT_ACCOUNTS, OPT_STATE,
-	OPT_TOKEN, OPT_CLIENT_SECRET, OPT_TOKEN_TTL, OPT_SEED, OPT_LATENCY, OPT_RATE, OPT_BURST, OPT_503,
-	OPT_500, OPT_DROP, OPT_SLOW, OPT_BOM, OPT_PAGE_MAX
+	OPT_TOKEN, OPT_CLIENT_SECRET, OPT_TOKEN_TTL, OPT_SEED, OPT_LATENCY,
+	OPT_RATE, OPT_BURST, OPT_503, OPT_500, OPT_DROP, OPT_SLOW, OPT_BOM,
+	OPT_PAGE_MAX
 };
 
 static void
@@ -103,6 +102,20 @@ parse_double(const char *s, double *v)
 	errno = 0;
 	*v = strtod(s, &end);
 	return end == s || *end != '\0' || errno != 0 || *v < 0 ? -1 : 0;
+}
+
+/* A probability "0".."1". */
+static int
+parse_prob(const char *s, double *p)
+{
+	char	*end;
+	double	 v;
+
+	v = strtod(s, &end);
+	if (end == s || *end != '\0' || !(v >= 0 && v <= 1))
+		return -1;
+	*p = v;
+	return 0;
 }
 
 static int
@@ -194,13 +207,11 @@ cmd_sandbox_exec(int argc, char **argv)
 	};
 	const struct cmd_entry	*ce = &cmd_sandbox_entry;
 	struct sandbox_opts	 so;
-	struct fault_opts	 fo;
+	struct fault_opts	*fo = &so.faults;
 	struct imp_err		 err;
 	struct isodata		*iso = NULL;
-	struct accounts		*acc = NULL;
-	struct fault		*fault = NULL;
 	struct sandbox		*sb = NULL;
-	const char		*accounts_csv = NULL, *state = NULL;
+	const char		*accounts_csv = NULL;
 	const char		*port_file = NULL;
 	unsigned long long	 u;
 	sigset_t		 set;
@@ -212,9 +223,8 @@ cmd_sandbox_exec(int argc, char **argv)
 
 	memset(&err, 0, sizeof err);
 	memset(&so, 0, sizeof so);
-	memset(&fo, 0, sizeof fo);
 	so.port = 8080;
-	fo.seed = 1;
+	fo->seed = 1;
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_PORT:
@@ -233,7 +243,7 @@ cmd_sandbox_exec(int argc, char **argv)
 			accounts_csv = optarg;
 			break;
 		case OPT_STATE:
-			state = optarg;
+			so.state = optarg;
 			break;
 		case OPT_TOKEN:
 			if (*optarg == '\0')
@@ -245,29 +255,29 @@ cmd_sandbox_exec(int argc, char **argv)
 			break;
 		case OPT_TOKEN_TTL:
 			if (parse_uint(optarg, 86400, &u) == -1 || u == 0)
-				return cmd_usage(ce, "--token-ttl: seconds, 1 to "
-				    "86400: %s", optarg);
+				return cmd_usage(ce, "--token-ttl: seconds, "
+				    "1 to 86400: %s", optarg);
 			so.token_ttl = (unsigned)u;
 			break;
 		case OPT_SEED:
 			if (parse_uint(optarg, (unsigned long)-1, &u) == -1)
 				return cmd_usage(ce, "--seed: not a number: "
 				    "%s", optarg);
-			fo.seed = u;
+			fo->seed = u;
 			break;
 		case OPT_LATENCY:
-			if (parse_pair(optarg, &fo.latency_ms, &fo.spread_ms,
+			if (parse_pair(optarg, &fo->latency_ms, &fo->spread_ms,
 			    1) == -1)
 				return cmd_usage(ce, "--latency: expected "
 				    "MS or MS:SPREAD: %s", optarg);
 			break;
 		case OPT_RATE:
-			if (parse_double(optarg, &fo.rate) == -1)
+			if (parse_double(optarg, &fo->rate) == -1)
 				return cmd_usage(ce, "--rate: not a rate: %s",
 				    optarg);
 			break;
 		case OPT_BURST:
-			if (parse_double(optarg, &fo.burst) == -1)
+			if (parse_double(optarg, &fo->burst) == -1)
 				return cmd_usage(ce, "--burst: not a number: "
 				    "%s", optarg);
 			break;
@@ -275,21 +285,21 @@ cmd_sandbox_exec(int argc, char **argv)
 		case OPT_500:
 		case OPT_DROP:
 		case OPT_BOM:
-			if (fault_parse_prob(optarg, &p) == -1)
+			if (parse_prob(optarg, &p) == -1)
 				return cmd_usage(ce, "%s: not a probability "
 				    "0..1: %s", argv[optind - 1], optarg);
 			if (c == OPT_503)
-				fo.p503 = p;
+				fo->p503 = p;
 			else if (c == OPT_500)
-				fo.p500_after = p;
+				fo->p500_after = p;
 			else if (c == OPT_DROP)
-				fo.pdrop_after = p;
+				fo->pdrop_after = p;
 			else
-				fo.pbom = p;
+				fo->pbom = p;
 			break;
 		case OPT_SLOW:
-			if (parse_pair(optarg, &fo.pslow, &fo.slow_ms, 0) ==
-			    -1 || fo.pslow > 1)
+			if (parse_pair(optarg, &fo->pslow, &fo->slow_ms, 0) ==
+			    -1 || fo->pslow > 1)
 				return cmd_usage(ce, "--slow: expected P:MS "
 				    "with P in 0..1: %s", optarg);
 			break;
@@ -309,25 +319,33 @@ cmd_sandbox_exec(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cmd_usage(ce, "no arguments expected");
-	if (fo.rate > 0 && fo.burst == 0)
-		fo.burst = fo.rate;
+	if (fo->rate > 0 && fo->burst == 0)
+		fo->burst = fo->rate;
 	if (so.token == NULL) {
 		random_token(token, sizeof token);
 		so.token = token;
 		generated = 1;
 	}
+	/* Sleeping requests need one thread each; without them a pool of
+	 * event loops, one per core, answers faster. */
+	if (fo->latency_ms == 0 && fo->spread_ms == 0 && fo->pslow == 0) {
+		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		so.threads = ncpu > 1 ? (unsigned)ncpu : 1;
+	}
+	if (imp_opts.verbose)
+		so.log = access_log;
 
-	if ((iso = isodata_load(NULL, &err)) == NULL ||
-	    (acc = accounts_open(state, fo.seed, &err)) == NULL) {
+	if ((iso = isodata_load(NULL, &err)) == NULL) {
 		rc = cmd_fail(&err);
 		goto out;
 	}
-	if (accounts_csv != NULL &&
-	    accounts_seed(acc, accounts_csv, &added, &present, &err) == -1) {
+	so.iso = iso;
+	if ((sb = sandbox_open(&so, &err)) == NULL ||
+	    (accounts_csv != NULL &&
+	    sandbox_seed(sb, accounts_csv, &added, &present, &err) == -1)) {
 		rc = cmd_fail(&err);
 		goto out;
 	}
-	fault = fault_new(&fo);
 
 	/* Signals are taken by sigwait below: block them before any thread
 	 * exists, so every server thread inherits the mask. */
@@ -336,19 +354,7 @@ cmd_sandbox_exec(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-
-	/* Sleeping requests need one thread each; without them a pool of
-	 * event loops, one per core, answers faster. */
-	if (fo.latency_ms == 0 && fo.spread_ms == 0 && fo.pslow == 0) {
-		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-		so.threads = ncpu > 1 ? (unsigned)ncpu : 1;
-	}
-	so.accounts = acc;
-	so.iso = iso;
-	so.fault = fault;
-	if (imp_opts.verbose)
-		so.log = access_log;
-	if ((sb = sandbox_start(&so, &err)) == NULL) {
+	if (sandbox_start(sb, &err) == -1) {
 		rc = cmd_fail(&err);
 		goto out;
 	}
@@ -364,7 +370,7 @@ cmd_sandbox_exec(int argc, char **argv)
 		json_object_set_new(o, "port",
 		    json_integer(sandbox_port(sb)));
 		json_object_set_new(o, "accounts",
-		    json_integer(accounts_count(acc, NULL)));
+		    json_integer(sandbox_count(sb)));
 		json_object_set_new(o, "seeded",
 		    json_integer((json_int_t)added));
 		if (generated)
@@ -395,9 +401,7 @@ cmd_sandbox_exec(int argc, char **argv)
 		fprintf(stderr, "importer sandbox: %s, stopping\n",
 		    sig == SIGINT ? "SIGINT" : "SIGTERM");
 out:
-	sandbox_stop(sb);
-	fault_free(fault);
-	accounts_close(acc);
+	sandbox_close(sb);
 	isodata_free(iso);
 	return rc;
 }

@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "colmap.h"
+#include "column.h"
 #include "csvin.h"
 #include "xmalloc.h"
 
@@ -38,20 +39,36 @@ struct accounts {
 	sqlite3_stmt	*count;
 };
 
-/* The first columns of every SELECT, before the 16 canonical ones. */
-/* profile_id, etag, version, puts, updated_at */
-#define ACCOUNTS_META	5
+/*
+ * The account's columns come from the column table (column.h), under their
+ * canonical names: the table's SQL names are the run database's
+ * ("state_code"), and state files already written have "state". Each X
+ * is followed by ", ".
+ */
+#define ACCOUNTS_NAME_X(e, name, sql, place, prop, max, flags)	name ", "
+#define ACCOUNTS_DEF_X(e, name, sql, place, prop, max, flags)	name " TEXT, "
+#define ACCOUNTS_SET_X(e, name, sql, place, prop, max, flags)	name " = ?, "
+#define ACCOUNTS_COLUMNS	COLUMN_TABLE(ACCOUNTS_NAME_X)
+
+/*
+ * Every SELECT reads the columns in enum order (index col), then these,
+ * from index COL_COUNT on.
+ */
+#define ACCOUNTS_META	"profile_id, etag, version, puts, updated_at"
+enum {
+	ACCOUNTS_PROFILE_ID = COL_COUNT,
+	ACCOUNTS_ETAG,
+	ACCOUNTS_VERSION,
+	ACCOUNTS_PUTS,
+	ACCOUNTS_UPDATED_AT
+};
 
 static const char accounts_schema[] =
     "CREATE TABLE IF NOT EXISTS sandbox_account ("
     " profile_id TEXT NOT NULL, etag TEXT NOT NULL,"
     " version INTEGER NOT NULL, puts INTEGER NOT NULL DEFAULT 0,"
-    " updated_at TEXT NOT NULL,"
-    " customer_id TEXT PRIMARY KEY, company_name TEXT, first_name TEXT,"
-    " last_name TEXT, email TEXT, phone_number TEXT, address_line1 TEXT,"
-    " address_line2 TEXT, address_line3 TEXT, city TEXT, state TEXT,"
-    " region TEXT, postal_code TEXT, country TEXT, culture TEXT,"
-    " language TEXT);"
+    " updated_at TEXT NOT NULL, " COLUMN_TABLE(ACCOUNTS_DEF_X)
+    "PRIMARY KEY (customer_id));"
     "CREATE TABLE IF NOT EXISTS sandbox_request ("
     " request_id TEXT NOT NULL, customer_id TEXT NOT NULL,"
     " profile TEXT NOT NULL, created_at TEXT NOT NULL,"
@@ -120,20 +137,6 @@ now_iso(char *buf, size_t size)
 	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static char *
-column_list(void)
-{
-	char	*s = xstrdup(""), *t;
-	int	 i;
-
-	for (i = 0; i < COL_COUNT; i++) {
-		t = xasprintf("%s%s%s", s, i > 0 ? ", " : "", colmap_name(i));
-		free(s);
-		s = t;
-	}
-	return s;
-}
-
 static int
 prepare(struct accounts *a, const char *sql, sqlite3_stmt **st,
     struct imp_err *err)
@@ -143,65 +146,47 @@ prepare(struct accounts *a, const char *sql, sqlite3_stmt **st,
 	return 0;
 }
 
+/*
+ * The statements. insert binds the columns at 1 + col, then profile id,
+ * etag and time; update binds the profile's columns at col, then etag,
+ * the puts increment, time and customer id (see insert_locked and
+ * write_locked).
+ */
 static int
 prepare_all(struct accounts *a, struct imp_err *err)
 {
-	char	*cols, *sql, *set, *t;
-	int	 i, rc = -1;
-
-	cols = column_list();
-	sql = xasprintf("SELECT profile_id, etag, version, puts, updated_at, "
-	    "%s FROM sandbox_account WHERE customer_id = ?1", cols);
-	if (prepare(a, sql, &a->get, err) == -1)
-		goto out;
-	free(sql);
-	sql = xasprintf("SELECT profile_id, etag, version, puts, updated_at, "
-	    "%s FROM sandbox_account WHERE customer_id > ?1 "
-	    "ORDER BY customer_id LIMIT ?2", cols);
-	if (prepare(a, sql, &a->list, err) == -1)
-		goto out;
-	free(sql);
-	sql = xasprintf("SELECT profile_id, etag, version, puts, updated_at, "
-	    "%s FROM sandbox_account ORDER BY customer_id LIMIT ?2", cols);
-	if (prepare(a, sql, &a->list_all, err) == -1)
-		goto out;
-	free(sql);
-	sql = xasprintf("INSERT OR IGNORE INTO sandbox_account (profile_id, "
-	    "etag, version, puts, updated_at, %s) VALUES (?1, ?2, 1, 0, ?3, "
-	    "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-	    "?18, ?19)", cols);
-	if (prepare(a, sql, &a->insert, err) == -1)
-		goto out;
-	free(sql);
-	set = xstrdup("");
-	for (i = 1; i < COL_COUNT; i++) {
-		t = xasprintf("%s, %s = ?%d", set, colmap_name(i), i + 4);
-		free(set);
-		set = t;
-	}
-	/* ?1 etag, ?2 puts increment, ?3 updated_at, ?4 customer_id,
-	 * ?5.. the 15 fields in enum order. */
-	sql = xasprintf("UPDATE sandbox_account SET etag = ?1, "
-	    "version = version + 1, puts = puts + ?2, updated_at = ?3%s "
-	    "WHERE customer_id = ?4", set);
-	free(set);
-	if (prepare(a, sql, &a->update, err) == -1)
-		goto out;
+	if (prepare(a, "SELECT " ACCOUNTS_COLUMNS ACCOUNTS_META
+	    " FROM sandbox_account WHERE customer_id = ?1", &a->get,
+	    err) == -1)
+		return -1;
+	if (prepare(a, "SELECT " ACCOUNTS_COLUMNS ACCOUNTS_META
+	    " FROM sandbox_account WHERE customer_id > ?1"
+	    " ORDER BY customer_id LIMIT ?2", &a->list, err) == -1)
+		return -1;
+	if (prepare(a, "SELECT " ACCOUNTS_COLUMNS ACCOUNTS_META
+	    " FROM sandbox_account ORDER BY customer_id LIMIT ?2",
+	    &a->list_all, err) == -1)
+		return -1;
+	if (prepare(a, "INSERT OR IGNORE INTO sandbox_account ("
+	    ACCOUNTS_COLUMNS ACCOUNTS_META ") VALUES (" COLUMN_SQL_PARAMS
+	    "?, ?, 1, 0, ?)", &a->insert, err) == -1)
+		return -1;
+	if (prepare(a, "UPDATE sandbox_account SET "
+	    COLUMN_PROFILE_TABLE(ACCOUNTS_SET_X) "etag = ?, "
+	    "version = version + 1, puts = puts + ?, updated_at = ? "
+	    "WHERE customer_id = ?", &a->update, err) == -1)
+		return -1;
 	if (prepare(a, "SELECT profile FROM sandbox_request WHERE "
 	    "request_id = ?1 AND customer_id = ?2", &a->req_get, err) == -1)
-		goto out;
+		return -1;
 	if (prepare(a, "INSERT OR REPLACE INTO sandbox_request (request_id, "
 	    "customer_id, profile, created_at) VALUES (?1, ?2, ?3, ?4)",
 	    &a->req_put, err) == -1)
-		goto out;
+		return -1;
 	if (prepare(a, "SELECT count(*) FROM sandbox_account", &a->count,
 	    err) == -1)
-		goto out;
-	rc = 0;
-out:
-	free(sql);
-	free(cols);
-	return rc;
+		return -1;
+	return 0;
 }
 
 /* Refuses a database that is neither new nor a sandbox state file. */
@@ -313,17 +298,20 @@ read_row(sqlite3_stmt *st, struct billing_profile *bp,
 	int		 i;
 
 	billing_clear(bp);
-	bp->id = xstrdup((const char *)sqlite3_column_text(st, 0));
-	bp->etag = xstrdup((const char *)sqlite3_column_text(st, 1));
+	bp->id = xstrdup((const char *)sqlite3_column_text(st,
+	    ACCOUNTS_PROFILE_ID));
+	bp->etag = xstrdup((const char *)sqlite3_column_text(st,
+	    ACCOUNTS_ETAG));
 	for (i = 0; i < COL_COUNT; i++) {
-		s = (const char *)sqlite3_column_text(st, ACCOUNTS_META + i);
+		s = (const char *)sqlite3_column_text(st, i);
 		billing_set(bp, i, s);
 	}
 	if (info != NULL) {
-		info->version = sqlite3_column_int64(st, 2);
-		info->puts = sqlite3_column_int64(st, 3);
+		info->version = sqlite3_column_int64(st, ACCOUNTS_VERSION);
+		info->puts = sqlite3_column_int64(st, ACCOUNTS_PUTS);
 		snprintf(info->updated_at, sizeof info->updated_at, "%s",
-		    (const char *)sqlite3_column_text(st, 4));
+		    (const char *)sqlite3_column_text(st,
+		    ACCOUNTS_UPDATED_AT));
 	}
 }
 
@@ -425,11 +413,14 @@ insert_locked(struct accounts *a, const char *const *vals,
 	make_profile_id(vals[COL_CUSTOMER_ID], pid, sizeof pid);
 	make_etag(a, vals[COL_CUSTOMER_ID], 1, etag, sizeof etag);
 	now_iso(now, sizeof now);
-	sqlite3_bind_text(a->insert, 1, pid, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(a->insert, 2, etag, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(a->insert, 3, now, -1, SQLITE_TRANSIENT);
 	for (i = 0; i < COL_COUNT; i++)
-		bind_text(a->insert, 4 + i, vals[i]);
+		bind_text(a->insert, 1 + i, vals[i]);
+	sqlite3_bind_text(a->insert, COL_COUNT + 1, pid, -1,
+	    SQLITE_TRANSIENT);
+	sqlite3_bind_text(a->insert, COL_COUNT + 2, etag, -1,
+	    SQLITE_TRANSIENT);
+	sqlite3_bind_text(a->insert, COL_COUNT + 3, now, -1,
+	    SQLITE_TRANSIENT);
 	rc = sqlite3_step(a->insert);
 	sqlite3_reset(a->insert);
 	sqlite3_clear_bindings(a->insert);
@@ -519,12 +510,14 @@ write_locked(struct accounts *a, const char *cid, const char *const *vals,
 
 	make_etag(a, cid, version + 1, etag, sizeof etag);
 	now_iso(now, sizeof now);
-	sqlite3_bind_text(a->update, 1, etag, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(a->update, 2, is_put);
-	sqlite3_bind_text(a->update, 3, now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(a->update, 4, cid, -1, SQLITE_TRANSIENT);
 	for (i = 1; i < COL_COUNT; i++)
-		bind_text(a->update, 4 + i, vals[i]);
+		bind_text(a->update, i, vals[i]);
+	sqlite3_bind_text(a->update, COL_COUNT, etag, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(a->update, COL_COUNT + 1, is_put);
+	sqlite3_bind_text(a->update, COL_COUNT + 2, now, -1,
+	    SQLITE_TRANSIENT);
+	sqlite3_bind_text(a->update, COL_COUNT + 3, cid, -1,
+	    SQLITE_TRANSIENT);
 	rc = sqlite3_step(a->update);
 	sqlite3_reset(a->update);
 	sqlite3_clear_bindings(a->update);

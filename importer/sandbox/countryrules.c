@@ -14,6 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "column.h"
+
 static const char *const us_states[] = {
 	"AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI",
 	"ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN",
@@ -232,12 +234,14 @@ utf8_len(const char *s)
 	return n;
 }
 
+/* Fills p about column col's property (column.h); returns -1. */
 static int __attribute__((format(printf, 4, 5)))
-problem(struct countryrules_problem *p, const char *code,
-    const char *property, const char *fmt, ...)
+problem(struct countryrules_problem *p, const char *code, int col,
+    const char *fmt, ...)
 {
-	va_list	ap;
-	char	why[160];
+	const char	*property = column_info[col].field;
+	va_list		 ap;
+	char		 why[160];
 
 	p->code = code;
 	snprintf(p->property, sizeof p->property, "%s", property);
@@ -270,99 +274,86 @@ int
 countryrules_check_profile(const struct isodata *iso,
     const struct billing_profile *bp, struct countryrules_problem *p)
 {
-	static const struct {
-		int		 col;
-		const char	*property;
-		size_t		 max;
-	} limits[] = {
-		{ COL_FIRST_NAME, "firstName", 50 },
-		{ COL_LAST_NAME, "lastName", 50 },
-		{ COL_COMPANY_NAME, "companyName", 256 },
-		{ COL_EMAIL, "email", 254 },
-		{ COL_ADDRESS_LINE1, "defaultAddress.addressLine1", 200 },
-		{ COL_ADDRESS_LINE2, "defaultAddress.addressLine2", 200 },
-		{ COL_ADDRESS_LINE3, "defaultAddress.addressLine3", 200 },
-		{ COL_CITY, "defaultAddress.city", 100 },
-		{ COL_STATE, "defaultAddress.state", 100 },
-		{ COL_REGION, "defaultAddress.region", 100 },
-		{ COL_POSTAL_CODE, "defaultAddress.postalCode", 20 },
-		{ COL_PHONE_NUMBER, "defaultAddress.phoneNumber", 40 },
-	};
 	const struct countryrules	*cr;
 	struct countryrules		 scratch;
 	const char *const		*f = (const char *const *)bp->field;
-	size_t				 i;
+	size_t				 max;
+	int				 col;
 
-	for (i = 0; i < sizeof limits / sizeof limits[0]; i++)
-		if (f[limits[i].col] != NULL &&
-		    utf8_len(f[limits[i].col]) > limits[i].max)
-			return problem(p, "3000", limits[i].property,
-			    "The value is longer than %zu characters.",
-			    limits[i].max);
+	/* The service's maximum lengths (column.h; 0: none to check). */
+	for (col = 0; col < COL_COUNT; col++) {
+		max = column_info[col].max;
+		if (max > 0 && f[col] != NULL && utf8_len(f[col]) > max)
+			return problem(p, "3000", col,
+			    "The value is longer than %zu characters.", max);
+	}
 	if (f[COL_COMPANY_NAME] == NULL)
-		return problem(p, "3000", "companyName",
+		return problem(p, "3000", COL_COMPANY_NAME,
 		    "The company name is required.");
 	if (f[COL_EMAIL] == NULL || !valid_email(f[COL_EMAIL]))
-		return problem(p, "3000", "email",
+		return problem(p, "3000", COL_EMAIL,
 		    "'%s' is not a valid email address.",
 		    f[COL_EMAIL] != NULL ? f[COL_EMAIL] : "");
 	if (f[COL_COUNTRY] == NULL)
-		return problem(p, "3000", "defaultAddress.country",
+		return problem(p, "3000", COL_COUNTRY,
 		    "The country is required.");
 	cr = countryrules_find(iso, f[COL_COUNTRY], &scratch);
 	if (cr == NULL || strcmp(f[COL_COUNTRY], cr->iso2) != 0 ||
 	    !isupper((unsigned char)f[COL_COUNTRY][0]) ||
 	    !isupper((unsigned char)f[COL_COUNTRY][1]))
-		return problem(p, "3000", "defaultAddress.country",
+		return problem(p, "3000", COL_COUNTRY,
 		    "No validation rules were found for the country/region "
 		    "%s.", f[COL_COUNTRY]);
 	if (f[COL_CULTURE] == NULL ||
 	    !regex_match("^[A-Za-z]{2,3}-[A-Za-z]{2,4}$", f[COL_CULTURE]) ||
 	    (!cr->generic && !in_list(cr->cultures, f[COL_CULTURE])))
-		return problem(p, "3000", "culture",
+		return problem(p, "3000", COL_CULTURE,
 		    "The culture '%s' is not supported for the country.",
 		    f[COL_CULTURE] != NULL ? f[COL_CULTURE] : "");
 	if (f[COL_LANGUAGE] == NULL ||
 	    !regex_match("^[A-Za-z]{2}$", f[COL_LANGUAGE]) ||
 	    (!cr->generic && !in_list(cr->languages, f[COL_LANGUAGE])))
-		return problem(p, "3000", "language",
+		return problem(p, "3000", COL_LANGUAGE,
 		    "The language '%s' is not supported for the country.",
 		    f[COL_LANGUAGE] != NULL ? f[COL_LANGUAGE] : "");
 	if (f[COL_ADDRESS_LINE1] == NULL)
-		return problem(p, "3000", "defaultAddress.addressLine1",
+		return problem(p, "3000", COL_ADDRESS_LINE1,
 		    "The address line 1 is required.");
 	if (cr->city_required && f[COL_CITY] == NULL)
-		return problem(p, "3000", "defaultAddress.city",
+		return problem(p, "3000", COL_CITY,
 		    "City is a required field.");
 	if (cr->state_required && f[COL_STATE] == NULL)
-		return problem(p, "3000", "defaultAddress.state",
+		return problem(p, "3000", COL_STATE,
 		    "State is a required field.");
 	if (f[COL_STATE] != NULL && cr->states[0] != NULL &&
 	    !in_list(cr->states, f[COL_STATE]))
-		return problem(p, "3000", "defaultAddress.state",
+		return problem(p, "3000", COL_STATE,
 		    "'%s' is not a supported state.", f[COL_STATE]);
 	if (cr->postal_required && f[COL_POSTAL_CODE] == NULL)
-		return problem(p, "3000", "defaultAddress.postalCode",
+		return problem(p, "3000", COL_POSTAL_CODE,
 		    "Postal code is a required field.");
 	if (f[COL_POSTAL_CODE] != NULL && cr->postal_regex != NULL &&
 	    !regex_match(cr->postal_regex, f[COL_POSTAL_CODE]))
-		return problem(p, "3000", "defaultAddress.postalCode",
+		return problem(p, "3000", COL_POSTAL_CODE,
 		    "'%s' is not a valid postal code for the country.",
 		    f[COL_POSTAL_CODE]);
 	if (cr->phone_required && f[COL_PHONE_NUMBER] == NULL)
-		return problem(p, "600051", "defaultAddress.phoneNumber",
+		return problem(p, "600051", COL_PHONE_NUMBER,
 		    "The customer's phone number is required for this "
-		    "country (billingProfile.defaultAddress.phoneNumber).");
+		    "country (billingProfile.%s).",
+		    column_info[COL_PHONE_NUMBER].field);
 	return 0;
 }
 
+/* Appends col's property to names, capitalised as the service does. */
 static void
-add_name(char *names, size_t size, int *n, const char *name)
+add_name(char *names, size_t size, int *n, int col)
 {
-	size_t	len = strlen(names);
+	const char	*prop = column_info[col].property;
+	size_t		 len = strlen(names);
 
-	snprintf(names + len, size - len, "%s'%s'", *n > 0 ? ", " : "",
-	    name);
+	snprintf(names + len, size - len, "%s'%c%s'", *n > 0 ? ", " : "",
+	    toupper((unsigned char)prop[0]), prop + 1);
 	(*n)++;
 }
 
@@ -380,16 +371,16 @@ countryrules_check_address(const struct isodata *iso,
 	if (cr == NULL)
 		return -1;
 	if (f[COL_ADDRESS_LINE1] == NULL)
-		add_name(names, size, &n, "AddressLine1");
+		add_name(names, size, &n, COL_ADDRESS_LINE1);
 	if (cr->city_required && f[COL_CITY] == NULL)
-		add_name(names, size, &n, "City");
+		add_name(names, size, &n, COL_CITY);
 	if ((cr->state_required && f[COL_STATE] == NULL) ||
 	    (f[COL_STATE] != NULL && cr->states[0] != NULL &&
 	    !in_list(cr->states, f[COL_STATE])))
-		add_name(names, size, &n, "State");
+		add_name(names, size, &n, COL_STATE);
 	if ((cr->postal_required && f[COL_POSTAL_CODE] == NULL) ||
 	    (f[COL_POSTAL_CODE] != NULL && cr->postal_regex != NULL &&
 	    !regex_match(cr->postal_regex, f[COL_POSTAL_CODE])))
-		add_name(names, size, &n, "PostalCode");
+		add_name(names, size, &n, COL_POSTAL_CODE);
 	return n;
 }

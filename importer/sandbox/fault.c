@@ -110,16 +110,3 @@ fault_draw(struct fault *f, struct fault_decision *d)
 	d->slow_ms = u[4] < f->o.pslow ? (unsigned)f->o.slow_ms : 0;
 	d->bom = u[5] < f->o.pbom;
 }
-
-int
-fault_parse_prob(const char *s, double *p)
-{
-	char	*end;
-	double	 v;
-
-	v = strtod(s, &end);
-	if (end == s || *end != '\0' || !(v >= 0 && v <= 1))
-		return -1;
-	*p = v;
-	return 0;
-}
