@@ -79,12 +79,15 @@ int	cmd_counts_exit(const struct store_counts *c);
 	"verified\n" \
 	"  --allow-http     allow plain http to a host other than this " \
 	"machine\n" \
-	"  --concurrency N  requests at once (default 8)\n" \
+	"  --concurrency N  requests at once (default " \
+	SERVICE_TEXT(SERVICE_CONCURRENCY) ")\n" \
 	"  --rate R         requests a second (default: the service's " \
 	"documented\n" \
 	"                   limit for the real clouds, none for others)\n" \
-	"  --retries N      retries of a request (default 4)\n" \
-	"  --timeout S      seconds a request may take (default 60)\n"
+	"  --retries N      retries of a request (default " \
+	SERVICE_TEXT(SERVICE_RETRIES) ")\n" \
+	"  --timeout S      seconds a request may take (default " \
+	SERVICE_TEXT(SERVICE_TIMEOUT) ")\n"
 /* Handles an option of CMD_SERVICE_OPTIONS: 1 taken, 0 not one, -1 bad. */
 int	cmd_service_opt(int c, const char *arg, struct service_args *sa);
 
