@@ -30,8 +30,10 @@ const struct cmd_entry cmd_config_entry = {
 	"show the settings in effect and where each comes from (secrets "
 	"hidden)",
 	"  takes the service options of check and submit, to show their "
-	"effect:\n"
-	CMD_SERVICE_HELP,
+	"effect:\n",
+	CMD_SERVICE,
+	NULL,
+	NULL,
 	cmd_config_exec
 };
 
@@ -288,30 +290,17 @@ print_human(json_t *all)
 static int
 cmd_config_exec(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		CMD_SERVICE_OPTIONS,
-		{ NULL, 0, NULL, 0 }
-	};
-	struct service_args	 sa;
+	struct cmd_opts		 opts;
 	struct profile		 pf;
 	struct imp_err		 err;
 	struct config		 cf;
 	const char		*v;
-	int			 c, r;
 
-	memset(&sa, 0, sizeof sa);
+	memset(&opts, 0, sizeof opts);
 	memset(&err, 0, sizeof err);
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (c == 'h')
-			return cmd_help(&cmd_config_entry);
-		r = cmd_service_opt(c, optarg, &sa);
-		if (r == -1)
-			return cmd_usage(&cmd_config_entry, "bad value '%s'",
-			    optarg);
-		if (r == 0)
-			return cmd_usage(&cmd_config_entry, NULL);
-	}
+	/* No options of its own: any answer but -1 ends it. */
+	if (cmd_getopt(&cmd_config_entry, argc, argv, &opts) != -1)
+		return opts.exit;
 	if (optind < argc)
 		return cmd_usage(&cmd_config_entry, "unexpected argument '%s'",
 		    argv[optind]);
@@ -331,7 +320,7 @@ cmd_config_exec(int argc, char **argv)
 	set(&cf, "profile", imp_opts.profile, imp_opts.profile != NULL ?
 	    from_option("--profile") : from("default"));
 	profile_settings(&cf);
-	add_service(&cf, &sa);
+	add_service(&cf, &opts.submit.sa);
 	other_settings(&cf);
 
 	if (imp_opts.json) {

@@ -24,6 +24,12 @@
 
 static int	cmd_init_exec(int, char **);
 
+static const struct option cmd_init_options[] = {
+	{ "profile", required_argument, NULL, 'p' },
+	{ "force", no_argument, NULL, 'f' },
+	{ NULL, 0, NULL, 0 }
+};
+
 const struct cmd_entry cmd_init_entry = {
 	"init",
 	"init [--profile FILE] [--force]",
@@ -33,6 +39,9 @@ const struct cmd_entry cmd_init_entry = {
 	"else\n"
 	"                   importer.ini in the current folder)\n"
 	"  --force          overwrite the file if it exists\n",
+	0,
+	NULL,
+	cmd_init_options,
 	cmd_init_exec
 };
 
@@ -160,12 +169,7 @@ static const char init_text[] =
 static int
 cmd_init_exec(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "profile", required_argument, NULL, 'p' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct cmd_opts	 opts;
 	struct profile	 pf;
 	struct imp_err	 err;
 	const char	*path;
@@ -174,7 +178,8 @@ cmd_init_exec(int argc, char **argv)
 	int		 c, fd, force = 0, flags, rc;
 
 	path = imp_opts.profile != NULL ? imp_opts.profile : INIT_DEFAULT;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	memset(&opts, 0, sizeof opts);
+	while ((c = cmd_getopt(&cmd_init_entry, argc, argv, &opts)) != -1) {
 		switch (c) {
 		case 'p':
 			path = optarg;
@@ -182,10 +187,8 @@ cmd_init_exec(int argc, char **argv)
 		case 'f':
 			force = 1;
 			break;
-		case 'h':
-			return cmd_help(&cmd_init_entry);
 		default:
-			return cmd_usage(&cmd_init_entry, NULL);
+			return opts.exit;
 		}
 	}
 	if (optind < argc)

@@ -22,6 +22,9 @@ const struct cmd_entry cmd_plan_entry = {
 	"plan [RUN]",
 	"show what a checked run would change, field by field (old -> new)",
 	"",
+	0,
+	NULL,
+	NULL,
 	cmd_plan_exec
 };
 
@@ -82,26 +85,22 @@ print_change(const struct store_change *c, void *arg)
 static int
 cmd_plan_exec(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct store_runinfo	 ri;
 	struct store_counts	 counts;
 	struct plan_print	 pp;
+	struct cmd_opts		 opts;
 	struct imp_err		 err;
 	struct store		*st = NULL;
 	json_t			*o = NULL;
 	int64_t			 run;
-	int			 c, rc;
+	int			 rc;
 
 	memset(&err, 0, sizeof err);
 	memset(&pp, 0, sizeof pp);
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (c == 'h')
-			return cmd_help(&cmd_plan_entry);
-		return cmd_usage(&cmd_plan_entry, NULL);
-	}
+	memset(&opts, 0, sizeof opts);
+	/* No options of its own: any answer but -1 ends it. */
+	if (cmd_getopt(&cmd_plan_entry, argc, argv, &opts) != -1)
+		return opts.exit;
 	if ((rc = cmd_run_operand(&cmd_plan_entry, argc, argv, &run)) != 0)
 		return rc;
 

@@ -25,6 +25,13 @@
 
 static int	cmd_report_exec(int, char **);
 
+static const struct option cmd_report_options[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "errors-csv", required_argument, NULL, 'e' },
+	{ "sheet-rows", required_argument, NULL, 'S' },	/* tests */
+	{ NULL, 0, NULL, 0 }
+};
+
 const struct cmd_entry cmd_report_entry = {
 	"report",
 	"report [RUN] [-o FILE.xlsx] [--errors-csv FILE.csv]",
@@ -42,6 +49,9 @@ const struct cmd_entry cmd_report_entry = {
 	"                           delimiter, plus an 'error' column "
 	"(default: beside\n"
 	"                           the report, when there are such rows)\n",
+	0,
+	"o:",
+	cmd_report_options,
 	cmd_report_exec
 };
 
@@ -224,13 +234,7 @@ out:
 static int
 cmd_report_exec(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "errors-csv", required_argument, NULL, 'e' },
-		{ "sheet-rows", required_argument, NULL, 'S' },	/* tests */
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct cmd_opts			 opts;
 	struct imp_err			 err;
 	struct store			*st = NULL;
 	char				*end;
@@ -239,8 +243,10 @@ cmd_report_exec(int argc, char **argv)
 	long long			 sheet_rows = 0;
 	int				 ch, rc;
 
+	memset(&opts, 0, sizeof opts);
 	memset(&err, 0, sizeof err);
-	while ((ch = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+	while ((ch = cmd_getopt(&cmd_report_entry, argc, argv,
+	    &opts)) != -1) {
 		switch (ch) {
 		case 'o':
 			o_arg = optarg;
@@ -255,10 +261,8 @@ cmd_report_exec(int argc, char **argv)
 				return cmd_usage(&cmd_report_entry,
 				    "--sheet-rows: 2 to %d", REPORT_SHEET_ROWS);
 			break;
-		case 'h':
-			return cmd_help(&cmd_report_entry);
 		default:
-			return cmd_usage(&cmd_report_entry, NULL);
+			return opts.exit;
 		}
 	}
 	if ((rc = cmd_run_operand(&cmd_report_entry, argc, argv, &run)) != 0)

@@ -26,17 +26,10 @@ const struct cmd_entry cmd_submit_entry = {
 	"submit [RUN] [--yes] [--dry-run] [--allow-flagged] [--batch-size N] "
 	"[--concurrency N] [--rate R] [--endpoint URL]",
 	"send a checked run's planned changes in batches (resumable)",
-	"  --yes            do not ask (needed without a terminal)\n"
-	"  --dry-run        say what would be sent; send nothing\n"
-	"  --allow-flagged  also send rows that change both the billing email "
-	"and the\n"
-	"                   address (they need review)\n"
-	"  --allow-over-limit  send more changes than the profile's "
-	"max_changes or\n"
-	"                   max_change_percent allow\n"
-	"  --batch-size N   rows committed as 'sending' at a time (default "
-	"8)\n"
-	CMD_SERVICE_HELP,
+	"",
+	CMD_SUBMIT | CMD_SERVICE,
+	NULL,
+	NULL,
 	cmd_submit_exec
 };
 
@@ -142,7 +135,7 @@ cmd_submit_run(struct store *st, struct store_runinfo *ri,
 	store_defer_checkpoints(st);
 	memset(&so, 0, sizeof so);
 	so.allow_flagged = a->allow_flagged;
-	so.batch = a->batch > 0 ? a->batch : 8;
+	so.batch = a->batch > 0 ? a->batch : CMD_SUBMIT_BATCH;
 	so.merges = 3;
 	so.progress = !imp_opts.quiet && isatty(STDERR_FILENO);
 	rc = submitting_run(st, ri, sv.client, &so, &res, &err);
@@ -190,64 +183,24 @@ cmd_submit_run(struct store *st, struct store_runinfo *ri,
 }
 
 int
-cmd_submit_opt(const struct cmd_entry *ce, int c, const char *arg,
-    struct submit_args *a)
-{
-	int	rc;
-
-	switch (c) {
-	case 1101:
-		a->yes = 1;
-		return 1;
-	case 1102:
-		a->dry_run = 1;
-		return 1;
-	case 1103:
-		a->allow_flagged = 1;
-		return 1;
-	case 1104:
-		a->over_limit = 1;
-		return 1;
-	case 1105:
-		a->batch = atoi(arg);
-		if (a->batch < 1 || a->batch > 10000)
-			return cmd_usage(ce, "--batch-size is 1 to 10000");
-		return 1;
-	}
-	rc = cmd_service_opt(c, arg, &a->sa);
-	if (rc == -1)
-		return cmd_usage(ce, "bad value '%s'", arg);
-	return rc;
-}
-
-int
 cmd_submit_main(const struct cmd_entry *ce, int argc, char **argv,
     int (*prepare)(struct store *, const struct store_runinfo *,
     const struct submit_args *))
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		CMD_SUBMIT_OPTIONS,
-		{ NULL, 0, NULL, 0 }
-	};
-	struct submit_args	 a;
+	struct cmd_opts		 opts;
 	struct store_runinfo	 ri;
 	struct profile		 pf;
 	struct imp_err		 err;
 	struct store		*st = NULL;
 	int64_t			 run;
-	int			 c, rc;
+	int			 rc;
 
-	memset(&a, 0, sizeof a);
+	memset(&opts, 0, sizeof opts);
 	memset(&err, 0, sizeof err);
 	memset(&pf, 0, sizeof pf);
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (c == 'h')
-			return cmd_help(ce);
-		rc = cmd_submit_opt(ce, c, optarg, &a);
-		if (rc != 1)
-			return rc == 0 ? cmd_usage(ce, NULL) : rc;
-	}
+	/* No options of its own: any answer but -1 ends it. */
+	if (cmd_getopt(ce, argc, argv, &opts) != -1)
+		return opts.exit;
 	if ((rc = cmd_run_operand(ce, argc, argv, &run)) != 0)
 		return rc;
 	if (profile_load(&pf, imp_opts.profile, &err) == -1 ||
@@ -256,8 +209,8 @@ cmd_submit_main(const struct cmd_entry *ce, int argc, char **argv,
 		rc = cmd_fail(&err);
 		goto out;
 	}
-	if (prepare == NULL || (rc = prepare(st, &ri, &a)) == 0)
-		rc = cmd_submit_run(st, &ri, &pf, &a);
+	if (prepare == NULL || (rc = prepare(st, &ri, &opts.submit)) == 0)
+		rc = cmd_submit_run(st, &ri, &pf, &opts.submit);
 out:
 	store_close(st);
 	profile_free(&pf);

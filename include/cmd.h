@@ -5,18 +5,31 @@
 #ifndef IMPORTER_CMD_H
 #define IMPORTER_CMD_H
 
+#include <getopt.h>
+
 #include <jansson.h>
 
 #include "importer.h"
 #include "profile.h"
 #include "service.h"
+#include "staging.h"
 #include "store.h"
+
+/* The groups of options several commands share; an entry says which it
+ * takes, and cmd_getopt() parses them and prints their help. */
+#define CMD_STAGING	0x1	/* --encoding, --delimiter, --force */
+#define CMD_SUBMIT	0x2	/* --yes, --dry-run, ..., --batch-size */
+#define CMD_SERVICE	0x4	/* --endpoint, ..., --timeout */
 
 struct cmd_entry {
 	const char	*name;
-	const char	*usage;		/* "stage FILE [--encoding NAME] ..." */
+	const char	*usage;		/* "stage FILE [--force]" */
 	const char	*summary;	/* one line for the command list */
-	const char	*help;		/* the options, one per line */
+	const char	*help;		/* its own options, by line */
+	int		 groups;	/* CMD_*: the shared ones it takes */
+	const char	*shortopts;	/* its own short ones, or NULL */
+	/* Its own long options, { NULL } ended, or NULL. */
+	const struct option *options;
 	int		(*exec)(int argc, char **argv);	/* an exit code */
 };
 
@@ -58,64 +71,42 @@ void	cmd_print_problems(struct store *st, int64_t run, const char *file,
 /* The exit code the counts of a run call for (0 or 1). */
 int	cmd_counts_exit(const struct store_counts *c);
 
-/* The options every command that talks to the service takes. */
-#define CMD_SERVICE_OPTIONS \
-	{ "endpoint", required_argument, NULL, 1001 }, \
-	{ "token-file", required_argument, NULL, 1002 }, \
-	{ "cacert", required_argument, NULL, 1003 }, \
-	{ "allow-http", no_argument, NULL, 1004 }, \
-	{ "concurrency", required_argument, NULL, 1005 }, \
-	{ "rate", required_argument, NULL, 1006 }, \
-	{ "retries", required_argument, NULL, 1007 }, \
-	{ "timeout", required_argument, NULL, 1008 }
-#define CMD_SERVICE_HELP \
-	"  --endpoint URL   the account service's API base (or " \
-	"IMPORTER_ENDPOINT,\n" \
-	"                   or the profile's [service] endpoint or cloud)\n" \
-	"  --token-file F   read the bearer token from F (or IMPORTER_TOKEN, " \
-	"or the\n" \
-	"                   profile's token_command or client credentials)\n" \
-	"  --cacert FILE    trust this CA (a private CA); TLS is always " \
-	"verified\n" \
-	"  --allow-http     allow plain http to a host other than this " \
-	"machine\n" \
-	"  --concurrency N  requests at once (default " \
-	SERVICE_TEXT(SERVICE_CONCURRENCY) ")\n" \
-	"  --rate R         requests a second (default: the service's " \
-	"documented\n" \
-	"                   limit for the real clouds, none for others)\n" \
-	"  --retries N      retries of a request (default " \
-	SERVICE_TEXT(SERVICE_RETRIES) ")\n" \
-	"  --timeout S      seconds a request may take (default " \
-	SERVICE_TEXT(SERVICE_TIMEOUT) ")\n"
-/* Handles an option of CMD_SERVICE_OPTIONS: 1 taken, 0 not one, -1 bad. */
-int	cmd_service_opt(int c, const char *arg, struct service_args *sa);
-
 /* cmd_report.c: writes run's report (and fix-up CSV) to the given paths,
  * or the defaults when NULL; prints; returns the exit code. */
 int	cmd_report_write(struct store *st, int64_t run, const char *xlsx,
 	    const char *errors_csv, long long sheet_rows);
 
-/* cmd_submit.c: what submit, run and retry share. */
+/* What the options of CMD_SUBMIT say (and .sa, those of CMD_SERVICE). */
 struct submit_args {
 	int			yes, dry_run, allow_flagged, over_limit;
 	int			batch;
 	struct service_args	sa;
 };
-/* The options of submit that run and retry take too (with the service's). */
-#define CMD_SUBMIT_OPTIONS \
-	{ "yes", no_argument, NULL, 1101 }, \
-	{ "dry-run", no_argument, NULL, 1102 }, \
-	{ "allow-flagged", no_argument, NULL, 1103 }, \
-	{ "allow-over-limit", no_argument, NULL, 1104 }, \
-	{ "batch-size", required_argument, NULL, 1105 }, \
-	CMD_SERVICE_OPTIONS
+/* Rows committed as 'sending' at a time, without --batch-size. */
+#define CMD_SUBMIT_BATCH	8
+
+#define CMD_MAXOPTS	32	/* a command's long options, groups' too */
+#define CMD_EXIT	(-2)	/* cmd_getopt(): the command ends at once */
+
+/* What the options of the groups say. */
+struct cmd_opts {
+	struct staging_opts	 staging;	/* CMD_STAGING's three */
+	struct submit_args	 submit;	/* CMD_SUBMIT, CMD_SERVICE */
+	int			 exit;		/* after CMD_EXIT */
+	struct option		 longopts[CMD_MAXOPTS];	/* all */
+};
+
 /*
- * Handles an option of CMD_SUBMIT_OPTIONS (for ce's messages): 1 taken,
- * 0 not one of them, or an exit code (64) after printing the usage.
+ * getopt_long() for ce, with o zeroed before the first call: takes -h and
+ * the options of ce's groups into o itself and returns the next of ce's own
+ * options (optarg set) for the command, or -1 at the first operand. When
+ * the command is to end at once (its help printed, or a usage message),
+ * returns CMD_EXIT with the exit code in o->exit.
  */
-int	cmd_submit_opt(const struct cmd_entry *ce, int c, const char *arg,
-	    struct submit_args *a);
+int	cmd_getopt(const struct cmd_entry *ce, int argc, char **argv,
+	    struct cmd_opts *o);
+
+/* cmd_submit.c */
 /*
  * The whole of submit and retry: options, RUN, profile, store, then
  * prepare (if not NULL; returns 0 or an exit code) and the submit.
