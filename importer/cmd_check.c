@@ -37,6 +37,26 @@ const struct cmd_entry cmd_check_entry = {
 	cmd_check_exec
 };
 
+json_t *
+cmd_check_json(int64_t run, const struct checking_result *res,
+    const char *snapshot, const char *endpoint)
+{
+	json_t	*o = json_object();
+
+	json_object_set_new(o, "run", json_integer(run));
+	cmd_counts_json(o, &res->counts);
+	json_object_set_new(o, "plan_hash", json_string(res->plan_hash));
+	if (snapshot != NULL) {
+		json_object_set_new(o, "snapshot", json_string(snapshot));
+		json_object_set_new(o, "snapshot_mtime",
+		    json_string(res->snapshot.mtime));
+		json_object_set_new(o, "snapshot_accounts",
+		    json_integer(res->snapshot.accounts));
+	} else
+		json_object_set_new(o, "endpoint", json_string(endpoint));
+	return o;
+}
+
 static int
 cmd_check_exec(int argc, char **argv)
 {
@@ -49,7 +69,6 @@ cmd_check_exec(int argc, char **argv)
 	struct service		 sv;
 	struct store		*st = NULL;
 	const char		*snapshot = NULL, *source = NULL;
-	json_t			*o;
 	int64_t			 run;
 	int			 c, rc;
 
@@ -90,25 +109,9 @@ cmd_check_exec(int argc, char **argv)
 		fprintf(stderr, "importer: %s: warning: %lld accounts appear "
 		    "more than once; the first line of each was used\n",
 		    snapshot, (long long)res.duplicate_accounts);
-	if (imp_opts.json) {
-		o = json_object();
-		json_object_set_new(o, "run", json_integer(ri.id));
-		cmd_counts_json(o, &counts);
-		json_object_set_new(o, "plan_hash",
-		    json_string(res.plan_hash));
-		if (snapshot != NULL) {
-			json_object_set_new(o, "snapshot",
-			    json_string(snapshot));
-			json_object_set_new(o, "snapshot_mtime",
-			    json_string(res.snapshot.mtime));
-			json_object_set_new(o, "snapshot_accounts",
-			    json_integer(res.snapshot.accounts));
-		} else
-			json_object_set_new(o, "endpoint", json_string(source));
-		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		fputc('\n', stdout);
-		json_decref(o);
-	} else if (!imp_opts.quiet) {
+	if (imp_opts.json)
+		cmd_json_print(cmd_check_json(ri.id, &res, snapshot, source));
+	else if (!imp_opts.quiet) {
 		if (snapshot != NULL)
 			printf("checked run %lld against %s (%lld accounts, "
 			    "file of %s)\n", (long long)ri.id, snapshot,

@@ -323,13 +323,12 @@ cmd_config_exec(int argc, char **argv)
 	add_service(&cf, &opts.submit.sa);
 	other_settings(&cf);
 
-	if (imp_opts.json) {
-		json_dumpf(cf.all, stdout, JSON_INDENT(2) |
-		    JSON_PRESERVE_ORDER);
-		fputc('\n', stdout);
-	} else
+	if (imp_opts.json)
+		cmd_json_print(cf.all);
+	else {
 		print_human(cf.all);
-	json_decref(cf.all);
+		json_decref(cf.all);
+	}
 	profile_free(&pf);
 	return IMP_EXIT_OK;
 }

@@ -182,8 +182,8 @@ cmd_history_exec(int argc, char **argv)
 		}
 	}
 	if (imp_opts.json) {
-		json_dumpf(list, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		fputc('\n', stdout);
+		cmd_json_print(list);
+		list = NULL;
 	} else if (h.n == 0 && !imp_opts.quiet && customer != NULL)
 		printf("no rows for customer %s in %s\n", customer,
 		    imp_opts.db);

@@ -240,9 +240,7 @@ cmd_init_exec(int argc, char **argv)
 	if (imp_opts.json) {
 		o = json_object();
 		json_object_set_new(o, "profile", json_string(path));
-		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		fputc('\n', stdout);
-		json_decref(o);
+		cmd_json_print(o);
 	} else if (!imp_opts.quiet)
 		printf("wrote %s: edit it, then 'importer --profile %s config' "
 		    "shows the settings\nin effect; every other command takes "

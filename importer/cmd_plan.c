@@ -141,8 +141,8 @@ cmd_plan_exec(int argc, char **argv)
 		    json_string(ri.checked_at));
 		json_object_set_new(o, "source", json_string(ri.check_source));
 		json_object_set_new(o, "customers", pp.list);
-		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		fputc('\n', stdout);
+		cmd_json_print(o);
+		o = NULL;
 	} else if (!imp_opts.quiet) {
 		printf("\n");
 		cmd_counts_print(&counts);

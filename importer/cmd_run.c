@@ -1,6 +1,7 @@
 /*
  * cmd_run.c: importer run FILE: the monthly job in one go: stage, check,
- * show the plan's counts, ask, submit.
+ * show the plan's counts, ask, submit, report. Each step prints its lines
+ * as it ends; --json prints one object at the end, with a part a step.
  */
 #include "config.h"
 
@@ -41,12 +42,36 @@ const struct cmd_entry cmd_run_entry = {
 	cmd_run_exec
 };
 
+/* A run's one JSON object: its counts as they stand, and a part a step. */
+static void
+print_json(struct store *st, const struct store_counts *c,
+    const struct staging_result *sres, const char *file,
+    const struct checking_result *cres, const char *snapshot,
+    const char *source, const struct cmd_submitted *sub,
+    const struct cmd_reported *rep)
+{
+	json_t	*o = json_object();
+
+	json_object_set_new(o, "run", json_integer(sres->run));
+	cmd_counts_json(o, c);
+	json_object_set_new(o, "stage", cmd_stage_json(st, sres, file));
+	json_object_set_new(o, "check", cmd_check_json(sres->run, cres,
+	    snapshot, source));
+	if (sub->done != 0)
+		json_object_set_new(o, "submit", cmd_submit_json(sub));
+	if (rep->xlsx != NULL)
+		json_object_set_new(o, "report", cmd_report_json(rep));
+	cmd_json_print(o);
+}
+
 static int
 cmd_run_exec(int argc, char **argv)
 {
 	struct cmd_opts		 opts;
 	struct staging_result	 sres;
 	struct checking_result	 cres;
+	struct cmd_submitted	 sub;
+	struct cmd_reported	 rep;
 	struct store_runinfo	 ri;
 	struct store_counts	 c;
 	struct profile		 pf;
@@ -54,11 +79,12 @@ cmd_run_exec(int argc, char **argv)
 	struct imp_err		 err;
 	struct isodata		*iso = NULL;
 	struct store		*st = NULL;
-	const char		*snapshot = NULL;
-	int			 ch, rc;
+	const char		*snapshot = NULL, *file;
+	int			 ch, rc, rrc;
 
 	memset(&opts, 0, sizeof opts);
 	memset(&sres, 0, sizeof sres);
+	memset(&rep, 0, sizeof rep);
 	memset(&pf, 0, sizeof pf);
 	memset(&sv, 0, sizeof sv);
 	memset(&err, 0, sizeof err);
@@ -69,7 +95,7 @@ cmd_run_exec(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cmd_usage(&cmd_run_entry, "which file?");
-	opts.staging.file = argv[optind];
+	file = opts.staging.file = argv[optind];
 
 	if (profile_load(&pf, imp_opts.profile, &err) == -1 ||
 	    (iso = isodata_load(NULL, &err)) == NULL ||
@@ -82,11 +108,10 @@ cmd_run_exec(int argc, char **argv)
 		rc = cmd_fail(&err);
 		goto out;
 	}
-	cmd_print_problems(st, sres.run, opts.staging.file, sres.unknown,
-	    sres.nunknown);
+	cmd_print_problems(st, sres.run, file, sres.unknown, sres.nunknown);
 	if (!imp_opts.quiet && !imp_opts.json)
 		printf("staged run %lld from %s: %lld rows, %lld invalid, "
-		    "%lld duplicate\n", (long long)sres.run, opts.staging.file,
+		    "%lld duplicate\n", (long long)sres.run, file,
 		    (long long)sres.rows, (long long)sres.invalid,
 		    (long long)sres.duplicate);
 	if (store_run_info(st, sres.run, &ri, &err) == -1) {
@@ -104,6 +129,7 @@ cmd_run_exec(int argc, char **argv)
 		rc = cmd_fail(&err);
 		goto out;
 	}
+	/* The plan's counts before the question. */
 	if (!imp_opts.quiet && !imp_opts.json) {
 		printf("checked against %s\n", snapshot != NULL ? snapshot :
 		    ri.check_source);
@@ -111,16 +137,22 @@ cmd_run_exec(int argc, char **argv)
 		printf("  'importer plan %lld' shows every change\n",
 		    (long long)ri.id);
 	}
-	rc = cmd_submit_run(st, &ri, &pf, &opts.submit);
+	rc = cmd_submit_run(st, &ri, &pf, &opts.submit, &sub);
+	if (sub.done != 0 && !imp_opts.json)
+		cmd_submit_print(&sub);
 	/* The report, whatever the submit's end: it says where things are. */
 	if (!opts.submit.dry_run && rc != IMP_EXIT_USAGE) {
-		int	rrc;
-
-		rrc = cmd_report_write(st, ri.id, NULL, NULL, 0);
+		rrc = cmd_report_write(st, ri.id, NULL, NULL, 0, &rep);
+		if (rep.xlsx != NULL && !imp_opts.quiet && !imp_opts.json)
+			cmd_report_print(&rep);
 		if (rrc > rc)
 			rc = rrc;
 	}
+	if (imp_opts.json)
+		print_json(st, sub.done != 0 ? &sub.counts : &c, &sres, file,
+		    &cres, snapshot, ri.check_source, &sub, &rep);
 out:
+	cmd_reported_free(&rep);
 	staging_result_free(&sres);
 	store_close(st);
 	isodata_free(iso);

@@ -51,8 +51,8 @@ json_rule(const struct store_rule_count *c, void *arg)
 	return 0;
 }
 
-static void
-print_json(struct store *st, const struct staging_result *r,
+json_t *
+cmd_stage_json(struct store *st, const struct staging_result *r,
     const char *file)
 {
 	json_t	*o, *u, *p, *nz;
@@ -90,9 +90,7 @@ print_json(struct store *st, const struct staging_result *r,
 	p = json_object();
 	store_rule_counts(st, r->run, json_rule, p, NULL);
 	json_object_set_new(o, "problems", p);
-	json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', stdout);
-	json_decref(o);
+	return o;
 }
 
 static void
@@ -180,7 +178,7 @@ cmd_stage_exec(int argc, char **argv)
 	cmd_print_problems(st, res.run, opts.staging.file, res.unknown,
 	    res.nunknown);
 	if (imp_opts.json)
-		print_json(st, &res, opts.staging.file);
+		cmd_json_print(cmd_stage_json(st, &res, opts.staging.file));
 	else if (!imp_opts.quiet)
 		print_summary(st, &res, opts.staging.file);
 	rc = res.invalid > 0 ? IMP_EXIT_ROWS : IMP_EXIT_OK;

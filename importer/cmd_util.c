@@ -40,6 +40,14 @@ cmd_usage(const struct cmd_entry *ce, const char *fmt, ...)
 }
 
 void
+cmd_json_print(json_t *o)
+{
+	json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	json_decref(o);
+}
+
+void
 cmd_counts_json(json_t *o, const struct store_counts *c)
 {
 	json_object_set_new(o, "rows", json_integer(c->rows));

@@ -9,11 +9,14 @@
 
 #include <jansson.h>
 
+#include "checking.h"
 #include "importer.h"
 #include "profile.h"
+#include "report.h"
 #include "service.h"
 #include "staging.h"
 #include "store.h"
+#include "submitting.h"
 
 /* The groups of options several commands share; an entry says which it
  * takes, and cmd_getopt() parses them and prints their help. */
@@ -52,6 +55,8 @@ int	cmd_usage(const struct cmd_entry *ce, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
 /* cmd_util.c */
+/* Prints o on stdout and drops it: the one JSON output of a command. */
+void	cmd_json_print(json_t *o);
 /* Prints a command's help (usage, summary, options) on stdout; returns 0. */
 int	cmd_help(const struct cmd_entry *ce);
 /* Adds the DESIGN.md counts of a run to a JSON object. */
@@ -71,10 +76,35 @@ void	cmd_print_problems(struct store *st, int64_t run, const char *file,
 /* The exit code the counts of a run call for (0 or 1). */
 int	cmd_counts_exit(const struct store_counts *c);
 
-/* cmd_report.c: writes run's report (and fix-up CSV) to the given paths,
- * or the defaults when NULL; prints; returns the exit code. */
+/* cmd_report.c */
+/* What a report wrote, for its printing. */
+struct cmd_reported {
+	int64_t			 run;
+	char			*xlsx;		/* NULL: none written */
+	char			*csv;		/* fix-up CSV, or NULL */
+	int64_t			 csv_rows;
+	struct report_result	 res;
+};
+/*
+ * Writes run's report (and fix-up CSV) to the given paths, or the
+ * defaults when NULL, into *out (free with cmd_reported_free()); prints
+ * only errors; returns the exit code.
+ */
 int	cmd_report_write(struct store *st, int64_t run, const char *xlsx,
-	    const char *errors_csv, long long sheet_rows);
+	    const char *errors_csv, long long sheet_rows,
+	    struct cmd_reported *out);
+void	cmd_reported_free(struct cmd_reported *r);
+/* A report's result as JSON (new reference), or on stdout. */
+json_t	*cmd_report_json(const struct cmd_reported *r);
+void	 cmd_report_print(const struct cmd_reported *r);
+
+/* cmd_stage.c: a staging's result as JSON (new reference). */
+json_t	*cmd_stage_json(struct store *st, const struct staging_result *r,
+	    const char *file);
+/* cmd_check.c: a check's result as JSON (new reference); snapshot NULL:
+ * checked against the service at endpoint. */
+json_t	*cmd_check_json(int64_t run, const struct checking_result *res,
+	    const char *snapshot, const char *endpoint);
 
 /* What the options of CMD_SUBMIT say (and .sa, those of CMD_SERVICE). */
 struct submit_args {
@@ -107,15 +137,35 @@ int	cmd_getopt(const struct cmd_entry *ce, int argc, char **argv,
 	    struct cmd_opts *o);
 
 /* cmd_submit.c */
+#define CMD_SUBMIT_DRY_RUN	1
+#define CMD_SUBMIT_SENT		2
+/* What a submit did, for its printing. */
+struct cmd_submitted {
+	int64_t			 run;
+	int			 done;		/* CMD_SUBMIT_*, or 0 */
+	struct store_counts	 counts;	/* the run's, after */
+	size_t			 nrows;		/* dry run: to send */
+	size_t			 nsending;	/* ... to re-read */
+	struct submitting_result res;		/* sent */
+	char			 corr[37];	/* its MS-CorrelationId */
+};
 /*
  * The whole of submit and retry: options, RUN, profile, store, then
- * prepare (if not NULL; returns 0 or an exit code) and the submit.
+ * prepare (if not NULL; returns 0 or an exit code), the submit, and its
+ * printing.
  */
 int	cmd_submit_main(const struct cmd_entry *ce, int argc, char **argv,
 	    int (*prepare)(struct store *, const struct store_runinfo *,
 	    const struct submit_args *));
-/* Sends a checked run's pending rows; prints; returns the exit code. */
+/*
+ * Sends a checked run's pending rows (or counts them, with --dry-run)
+ * into *out, printing only refusals and errors; returns the exit code.
+ */
 int	cmd_submit_run(struct store *st, struct store_runinfo *ri,
-	    const struct profile *pf, const struct submit_args *a);
+	    const struct profile *pf, const struct submit_args *a,
+	    struct cmd_submitted *out);
+/* A submit's result as JSON (new reference), or on stdout. */
+json_t	*cmd_submit_json(const struct cmd_submitted *s);
+void	 cmd_submit_print(const struct cmd_submitted *s);
 
 #endif

@@ -53,7 +53,7 @@ struct service_setting {
 	const char		*name;		/* "service.endpoint" */
 	char			*value;		/* secrets hidden; NULL: none */
 	enum service_source	 source;
-	const char		*from;		/* the option, variable or key */
+	const char		*from;		/* option, variable or key */
 	int			 line;		/* SERVICE_PROFILE: its line */
 	const char		*note;		/* or NULL */
 };
@@ -66,10 +66,10 @@ struct service_setting {
  * Borrows from the service_args and the profile it was made from.
  */
 struct service_settings {
-	char			*base;		/* no trailing '/'; NULL: none */
+	char			*base;		/* no '/' at the end, or NULL */
 	char			*token_url;	/* auth.token_url's */
 	struct auth_opts	 auth;
-	struct client_opts	 client;	/* but correlation_id, verbose */
+	struct client_opts	 client;	/* but the id and verbosity */
 	struct service_setting	 list[SERVICE_NSETTINGS];
 	size_t			 n;
 };
