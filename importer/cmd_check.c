@@ -19,63 +19,71 @@
 
 static int	cmd_check_exec(int, char **);
 
+static const struct option cmd_check_options[] = {
+	{ "snapshot", required_argument, NULL, 's' },
+	{ NULL, 0, NULL, 0 }
+};
+
 const struct cmd_entry cmd_check_entry = {
 	"check",
 	"check [RUN] [--snapshot FILE.csv | --endpoint URL]",
 	"compare a staged run with the current accounts and save the plan",
 	"  --snapshot FILE  a current-accounts CSV (same columns as an update "
 	"file):\n"
-	"                   check offline, without the service\n"
-	CMD_SERVICE_HELP,
+	"                   check offline, without the service\n",
+	CMD_SERVICE,
+	NULL,
+	cmd_check_options,
 	cmd_check_exec
 };
+
+json_t *
+cmd_check_json(int64_t run, const struct checking_result *res,
+    const char *snapshot, const char *endpoint)
+{
+	json_t	*o = json_object();
+
+	json_object_set_new(o, "run", json_integer(run));
+	cmd_counts_json(o, &res->counts);
+	json_object_set_new(o, "plan_hash", json_string(res->plan_hash));
+	if (snapshot != NULL) {
+		json_object_set_new(o, "snapshot", json_string(snapshot));
+		json_object_set_new(o, "snapshot_mtime",
+		    json_string(res->snapshot.mtime));
+		json_object_set_new(o, "snapshot_accounts",
+		    json_integer(res->snapshot.accounts));
+	} else
+		json_object_set_new(o, "endpoint", json_string(endpoint));
+	return o;
+}
 
 static int
 cmd_check_exec(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "snapshot", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		CMD_SERVICE_OPTIONS,
-		{ NULL, 0, NULL, 0 }
-	};
 	struct checking_result	 res;
 	struct store_runinfo	 ri;
 	struct store_counts	 counts;
 	struct profile		 pf;
 	struct imp_err		 err;
-	struct service_args	 sa;
+	struct cmd_opts		 opts;
 	struct service		 sv;
 	struct store		*st = NULL;
 	const char		*snapshot = NULL, *source = NULL;
-	json_t			*o;
 	int64_t			 run;
 	int			 c, rc;
 
 	memset(&err, 0, sizeof err);
 	memset(&pf, 0, sizeof pf);
-	memset(&sa, 0, sizeof sa);
+	memset(&opts, 0, sizeof opts);
 	memset(&sv, 0, sizeof sv);
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			snapshot = optarg;
-			break;
-		case 'h':
-			return cmd_help(&cmd_check_entry);
-		default:
-			rc = cmd_service_opt(c, optarg, &sa);
-			if (rc == 1)
-				break;
-			if (rc == -1)
-				return cmd_usage(&cmd_check_entry,
-				    "bad value '%s'", optarg);
-			return cmd_usage(&cmd_check_entry, NULL);
-		}
+	while ((c = cmd_getopt(&cmd_check_entry, argc, argv, &opts)) != -1) {
+		if (c != 's')
+			return opts.exit;
+		snapshot = optarg;
 	}
 	if ((rc = cmd_run_operand(&cmd_check_entry, argc, argv, &run)) != 0)
 		return rc;
-	if (snapshot != NULL && sa.endpoint != NULL)
+	if (snapshot != NULL && opts.submit.sa.endpoint != NULL)
 		return cmd_usage(&cmd_check_entry, "--snapshot or --endpoint, "
 		    "not both");
 
@@ -87,7 +95,8 @@ cmd_check_exec(int argc, char **argv)
 	}
 	if (snapshot != NULL)
 		rc = checking_snapshot(st, &ri, snapshot, &pf, &res, &err);
-	else if ((rc = service_open(&sv, &sa, &pf, NULL, &err)) == 0) {
+	else if ((rc = service_open(&sv, &opts.submit.sa, &pf, NULL,
+	    &err)) == 0) {
 		rc = checking_online(st, &ri, sv.client, sv.base, &res, &err);
 		source = sv.base;
 	}
@@ -100,25 +109,9 @@ cmd_check_exec(int argc, char **argv)
 		fprintf(stderr, "importer: %s: warning: %lld accounts appear "
 		    "more than once; the first line of each was used\n",
 		    snapshot, (long long)res.duplicate_accounts);
-	if (imp_opts.json) {
-		o = json_object();
-		json_object_set_new(o, "run", json_integer(ri.id));
-		cmd_counts_json(o, &counts);
-		json_object_set_new(o, "plan_hash",
-		    json_string(res.plan_hash));
-		if (snapshot != NULL) {
-			json_object_set_new(o, "snapshot",
-			    json_string(snapshot));
-			json_object_set_new(o, "snapshot_mtime",
-			    json_string(res.snapshot.mtime));
-			json_object_set_new(o, "snapshot_accounts",
-			    json_integer(res.snapshot.accounts));
-		} else
-			json_object_set_new(o, "endpoint", json_string(source));
-		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		fputc('\n', stdout);
-		json_decref(o);
-	} else if (!imp_opts.quiet) {
+	if (imp_opts.json)
+		cmd_json_print(cmd_check_json(ri.id, &res, snapshot, source));
+	else if (!imp_opts.quiet) {
 		if (snapshot != NULL)
 			printf("checked run %lld against %s (%lld accounts, "
 			    "file of %s)\n", (long long)ri.id, snapshot,

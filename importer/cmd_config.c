@@ -1,8 +1,9 @@
 /*
  * cmd_config.c: importer config [service options]: the settings in effect
  * and where each comes from: the command line, the environment, the
- * profile (file and line) or the default, resolved in the order
- * service.c, auth.c and main.c use. Secrets are never printed.
+ * profile (file and line) or the default. The service's settings are
+ * service.c's own resolution (service_settings()); the database's is
+ * main.c's. Secrets are never printed.
  */
 #include "config.h"
 
@@ -29,8 +30,10 @@ const struct cmd_entry cmd_config_entry = {
 	"show the settings in effect and where each comes from (secrets "
 	"hidden)",
 	"  takes the service options of check and submit, to show their "
-	"effect:\n"
-	CMD_SERVICE_HELP,
+	"effect:\n",
+	CMD_SERVICE,
+	NULL,
+	NULL,
 	cmd_config_exec
 };
 
@@ -92,20 +95,25 @@ from_option(const char *opt)
 	return o;
 }
 
-/* The profile's [section] key, or NULL if the profile does not set it. */
+/* The profile's line that sets key. */
 static json_t *
-from_profile(const struct config *cf, const char *section, const char *key)
+from_line(const struct config *cf, const char *key, int line)
 {
-	json_t	*o;
-	int	 line = profile_line(cf->pf, section, key);
+	json_t	*o = from("profile");
 
-	if (line == 0)
-		return NULL;
-	o = from("profile");
 	json_object_set_new(o, "file", json_string(cf->pf->path));
 	json_object_set_new(o, "line", json_integer(line));
 	json_object_set_new(o, "key", json_string(key));
 	return o;
+}
+
+/* The profile's [section] key, or NULL if the profile does not set it. */
+static json_t *
+from_profile(const struct config *cf, const char *section, const char *key)
+{
+	int	line = profile_line(cf->pf, section, key);
+
+	return line != 0 ? from_line(cf, key, line) : NULL;
 }
 
 /* A profile key, else its default (value NULL: none). */
@@ -130,28 +138,6 @@ set_note(struct config *cf, const char *name, const char *note)
 	    json_string(note));
 }
 
-/*
- * A number setting: the command line (arg, -1 when not given), the profile
- * (if it sets the key) or dflt.
- */
-static void
-set_number(struct config *cf, const char *key, const char *opt,
-    double arg, double prof, const char *dflt)
-{
-	char	 buf[64], name[64];
-	json_t	*o;
-
-	snprintf(name, sizeof name, "submit.%s", key);
-	if (arg >= 0) {
-		snprintf(buf, sizeof buf, "%g", arg);
-		set(cf, name, buf, from_option(opt));
-	} else if ((o = from_profile(cf, "submit", key)) != NULL) {
-		snprintf(buf, sizeof buf, "%g", prof);
-		set(cf, name, buf, o);
-	} else
-		set(cf, name, dflt, from("default"));
-}
-
 /* A proxy URL without its user and password. Caller frees. */
 static char *
 redact_url(const char *url)
@@ -167,121 +153,31 @@ redact_url(const char *url)
 	return xasprintf("%.*s(hidden)%s", (int)(host - url), url, at);
 }
 
+/* The service's and the pace's settings, as service_open() resolves them. */
 static void
-service_settings(struct config *cf, const struct service_args *sa)
+add_service(struct config *cf, const struct service_args *sa)
 {
-	const struct profile	*pf = cf->pf;
-	const char		*api = SERVICE_GLOBAL_API;
-	const char		*login = SERVICE_GLOBAL_LOGIN, *v;
-	char			*s;
+	struct service_settings	 ss;
+	const struct service_setting *s;
 	json_t			*o;
-	int			 real = 0, creds;
+	size_t			 i;
 
-	if (pf->cloud != NULL && strcmp(pf->cloud, "china") == 0) {
-		api = SERVICE_CHINA_API;
-		login = SERVICE_CHINA_LOGIN;
-	}
-	set_key(cf, "service", "cloud", pf->cloud, NULL);
-
-	/* The order of service_open(). */
-	if (sa->endpoint != NULL)
-		set(cf, "service.endpoint", sa->endpoint,
-		    from_option("--endpoint"));
-	else if ((v = env("IMPORTER_ENDPOINT")) != NULL)
-		set(cf, "service.endpoint", v, from_env("IMPORTER_ENDPOINT"));
-	else if (pf->endpoint != NULL)
-		set_key(cf, "service", "endpoint", pf->endpoint, NULL);
-	else if (pf->cloud != NULL) {
-		set(cf, "service.endpoint", api,
-		    from_profile(cf, "service", "cloud"));
-		set_note(cf, "service.endpoint", pf->cloud);
-	} else {
-		set(cf, "service.endpoint", NULL, from("default"));
-		set_note(cf, "service.endpoint", "check and submit need "
-		    "--endpoint, IMPORTER_ENDPOINT or a cloud; check "
-		    "--snapshot needs none");
-	}
-	v = json_string_value(json_object_get(json_object_get(cf->all,
-	    "service.endpoint"), "value"));
-	if (v != NULL) {
-		s = xstrdup(v);
-		while (*s != '\0' && s[strlen(s) - 1] == '/')
-			s[strlen(s) - 1] = '\0';
-		real = strcmp(s, SERVICE_GLOBAL_API) == 0 ||
-		    strcmp(s, SERVICE_CHINA_API) == 0;
-		free(s);
-	}
-
-	if (sa->cacert != NULL)
-		set(cf, "service.cacert", sa->cacert, from_option("--cacert"));
-	else
-		set_key(cf, "service", "cacert", pf->cacert, NULL);
-	if (json_is_null(json_object_get(json_object_get(cf->all,
-	    "service.cacert"), "value")))
-		set_note(cf, "service.cacert", "the system's CAs");
-	set(cf, "service.allow_http", sa->allow_http ? "yes" : "no",
-	    sa->allow_http ? from_option("--allow-http") : from("default"));
-
-	/* The token: the order of service.c (the command line first, then
-	 * auth.c's obtain()). Never its value. */
-	creds = pf->tenant != NULL && pf->client_id != NULL &&
-	    pf->client_secret_env != NULL;
-	if (sa->token_file != NULL) {
-		s = xasprintf("read from %s", sa->token_file);
-		set(cf, "service.token", s, from_option("--token-file"));
-		free(s);
-	} else if (env("IMPORTER_TOKEN") != NULL)
-		set(cf, "service.token", "set (hidden)",
-		    from_env("IMPORTER_TOKEN"));
-	else if (pf->token_command != NULL)
-		set(cf, "service.token", "from token_command",
-		    from_profile(cf, "service", "token_command"));
-	else if (creds) {
-		s = xasprintf("OAuth2 client credentials, secret in $%s: %s",
-		    pf->client_secret_env, env(pf->client_secret_env) != NULL ?
-		    "set (hidden)" : "NOT SET");
-		set(cf, "service.token", s,
-		    from_profile(cf, "service", "client_secret_env"));
-		free(s);
-	} else {
-		set(cf, "service.token", NULL, from("default"));
-		set_note(cf, "service.token", "set IMPORTER_TOKEN, give "
-		    "--token-file, or name a token_command or client "
-		    "credentials in [service]");
-	}
-	set_key(cf, "service", "token_command", pf->token_command, NULL);
-	set_key(cf, "service", "tenant", pf->tenant, NULL);
-	set_key(cf, "service", "client_id", pf->client_id, NULL);
-	set_key(cf, "service", "client_secret_env", pf->client_secret_env,
-	    NULL);
-	if (pf->client_secret_env != NULL)
-		set_note(cf, "service.client_secret_env",
-		    env(pf->client_secret_env) != NULL ? "variable set, "
-		    "value hidden" : "variable not set");
-	if (creds) {
-		if ((v = env("IMPORTER_TOKEN_URL")) != NULL)
-			o = from_env("IMPORTER_TOKEN_URL");
-		else {
-			v = login;
+	service_settings(&ss, sa, cf->pf);
+	for (i = 0; i < ss.n; i++) {
+		s = &ss.list[i];
+		if (s->source == SERVICE_OPTION)
+			o = from_option(s->from);
+		else if (s->source == SERVICE_ENV)
+			o = from_env(s->from);
+		else if (s->source == SERVICE_PROFILE)
+			o = from_line(cf, s->from, s->line);
+		else
 			o = from("default");
-		}
-		s = xasprintf("%s/%s/oauth2/token", v, pf->tenant);
-		set(cf, "service.token_url", s, o);
-		free(s);
+		set(cf, s->name, s->value, o);
+		if (s->note != NULL)
+			set_note(cf, s->name, s->note);
 	}
-
-	/* Given on the command line: > 0, or retries_given (0 is a value). */
-	set_number(cf, "concurrency", "--concurrency", sa->concurrency > 0 ?
-	    sa->concurrency : -1, pf->concurrency, "8");
-	set_number(cf, "rate", "--rate", sa->rate > 0 ? sa->rate : -1,
-	    pf->rate, real ? "8.33" : NULL);
-	if (sa->rate <= 0 && profile_line(pf, "submit", "rate") == 0)
-		set_note(cf, "submit.rate", real ? "the service's documented "
-		    "limit, 500 a minute" : "no limit: not a real cloud");
-	set_number(cf, "retries", "--retries", sa->retries_given ?
-	    sa->retries : -1, pf->retries, "4");
-	set_number(cf, "timeout", "--timeout", sa->timeout > 0 ?
-	    sa->timeout : -1, pf->timeout, "60");
+	service_settings_free(&ss);
 }
 
 static void
@@ -394,30 +290,17 @@ print_human(json_t *all)
 static int
 cmd_config_exec(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		CMD_SERVICE_OPTIONS,
-		{ NULL, 0, NULL, 0 }
-	};
-	struct service_args	 sa;
+	struct cmd_opts		 opts;
 	struct profile		 pf;
 	struct imp_err		 err;
 	struct config		 cf;
 	const char		*v;
-	int			 c, r;
 
-	memset(&sa, 0, sizeof sa);
+	memset(&opts, 0, sizeof opts);
 	memset(&err, 0, sizeof err);
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (c == 'h')
-			return cmd_help(&cmd_config_entry);
-		r = cmd_service_opt(c, optarg, &sa);
-		if (r == -1)
-			return cmd_usage(&cmd_config_entry, "bad value '%s'",
-			    optarg);
-		if (r == 0)
-			return cmd_usage(&cmd_config_entry, NULL);
-	}
+	/* No options of its own: any answer but -1 ends it. */
+	if (cmd_getopt(&cmd_config_entry, argc, argv, &opts) != -1)
+		return opts.exit;
 	if (optind < argc)
 		return cmd_usage(&cmd_config_entry, "unexpected argument '%s'",
 		    argv[optind]);
@@ -437,16 +320,15 @@ cmd_config_exec(int argc, char **argv)
 	set(&cf, "profile", imp_opts.profile, imp_opts.profile != NULL ?
 	    from_option("--profile") : from("default"));
 	profile_settings(&cf);
-	service_settings(&cf, &sa);
+	add_service(&cf, &opts.submit.sa);
 	other_settings(&cf);
 
-	if (imp_opts.json) {
-		json_dumpf(cf.all, stdout, JSON_INDENT(2) |
-		    JSON_PRESERVE_ORDER);
-		fputc('\n', stdout);
-	} else
+	if (imp_opts.json)
+		cmd_json_print(cf.all);
+	else {
 		print_human(cf.all);
-	json_decref(cf.all);
+		json_decref(cf.all);
+	}
 	profile_free(&pf);
 	return IMP_EXIT_OK;
 }

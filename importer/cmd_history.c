@@ -18,6 +18,11 @@
 
 static int	cmd_history_exec(int, char **);
 
+static const struct option cmd_history_options[] = {
+	{ "customer", required_argument, NULL, 'c' },
+	{ NULL, 0, NULL, 0 }
+};
+
 const struct cmd_entry cmd_history_entry = {
 	"history",
 	"history [--customer ID]",
@@ -26,6 +31,9 @@ const struct cmd_entry cmd_history_entry = {
 	"  --customer ID   the audit trail of one customer (tenant ID): when, "
 	"run,\n"
 	"                  line, outcome, field, before -> after, request id\n",
+	0,
+	NULL,
+	cmd_history_options,
 	cmd_history_exec
 };
 
@@ -131,11 +139,7 @@ print_trail(const struct store_trail *t, void *arg)
 static int
 cmd_history_exec(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "customer", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct cmd_opts	 opts;
 	struct imp_err	 err;
 	struct history	 h;
 	struct store	*st = NULL;
@@ -146,14 +150,12 @@ cmd_history_exec(int argc, char **argv)
 
 	memset(&err, 0, sizeof err);
 	memset(&h, 0, sizeof h);
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (c == 'h')
-			return cmd_help(&cmd_history_entry);
-		if (c == 'c') {
-			customer = optarg;
-			continue;
-		}
-		return cmd_usage(&cmd_history_entry, NULL);
+	memset(&opts, 0, sizeof opts);
+	while ((c = cmd_getopt(&cmd_history_entry, argc, argv,
+	    &opts)) != -1) {
+		if (c != 'c')
+			return opts.exit;
+		customer = optarg;
 	}
 	if (optind != argc)
 		return cmd_usage(&cmd_history_entry, "no arguments expected");
@@ -180,8 +182,8 @@ cmd_history_exec(int argc, char **argv)
 		}
 	}
 	if (imp_opts.json) {
-		json_dumpf(list, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		fputc('\n', stdout);
+		cmd_json_print(list);
+		list = NULL;
 	} else if (h.n == 0 && !imp_opts.quiet && customer != NULL)
 		printf("no rows for customer %s in %s\n", customer,
 		    imp_opts.db);

@@ -18,10 +18,17 @@
 #include "cmd.h"
 #include "importer.h"
 #include "profile.h"
+#include "service.h"
 
 #define INIT_DEFAULT	"importer.ini"
 
 static int	cmd_init_exec(int, char **);
+
+static const struct option cmd_init_options[] = {
+	{ "profile", required_argument, NULL, 'p' },
+	{ "force", no_argument, NULL, 'f' },
+	{ NULL, 0, NULL, 0 }
+};
 
 const struct cmd_entry cmd_init_entry = {
 	"init",
@@ -32,6 +39,9 @@ const struct cmd_entry cmd_init_entry = {
 	"else\n"
 	"                   importer.ini in the current folder)\n"
 	"  --force          overwrite the file if it exists\n",
+	0,
+	NULL,
+	cmd_init_options,
 	cmd_init_exec
 };
 
@@ -122,7 +132,7 @@ static const char init_text[] =
 "; names override these.\n"
 ";\n"
 "; concurrency: requests at once (1 to 256).\n"
-"concurrency = 8\n"
+"concurrency = " SERVICE_TEXT(SERVICE_CONCURRENCY) "\n"
 ";\n"
 "; rate: requests a second at most (0.01 to 100000). Default: the\n"
 "; documented limit (500 a minute, 8.33) for the real clouds, none for\n"
@@ -131,10 +141,10 @@ static const char init_text[] =
 ";\n"
 "; retries: retries of one request after a throttle, a 5xx or a lost\n"
 "; reply (0 to 20), with exponential backoff and Retry-After honoured.\n"
-"retries = 4\n"
+"retries = " SERVICE_TEXT(SERVICE_RETRIES) "\n"
 ";\n"
 "; timeout: seconds one request may take (1 to 3600).\n"
-"timeout = 60\n"
+"timeout = " SERVICE_TEXT(SERVICE_TIMEOUT) "\n"
 ";\n"
 "; max_changes, max_change_percent: submit refuses a run that changes more\n"
 "; accounts than this, or more than this percentage of its valid rows\n"
@@ -159,12 +169,7 @@ static const char init_text[] =
 static int
 cmd_init_exec(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "profile", required_argument, NULL, 'p' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct cmd_opts	 opts;
 	struct profile	 pf;
 	struct imp_err	 err;
 	const char	*path;
@@ -173,7 +178,8 @@ cmd_init_exec(int argc, char **argv)
 	int		 c, fd, force = 0, flags, rc;
 
 	path = imp_opts.profile != NULL ? imp_opts.profile : INIT_DEFAULT;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	memset(&opts, 0, sizeof opts);
+	while ((c = cmd_getopt(&cmd_init_entry, argc, argv, &opts)) != -1) {
 		switch (c) {
 		case 'p':
 			path = optarg;
@@ -181,10 +187,8 @@ cmd_init_exec(int argc, char **argv)
 		case 'f':
 			force = 1;
 			break;
-		case 'h':
-			return cmd_help(&cmd_init_entry);
 		default:
-			return cmd_usage(&cmd_init_entry, NULL);
+			return opts.exit;
 		}
 	}
 	if (optind < argc)
@@ -236,9 +240,7 @@ cmd_init_exec(int argc, char **argv)
 	if (imp_opts.json) {
 		o = json_object();
 		json_object_set_new(o, "profile", json_string(path));
-		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		fputc('\n', stdout);
-		json_decref(o);
+		cmd_json_print(o);
 	} else if (!imp_opts.quiet)
 		printf("wrote %s: edit it, then 'importer --profile %s config' "
 		    "shows the settings\nin effect; every other command takes "

@@ -4,7 +4,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,6 +21,9 @@ const struct cmd_entry cmd_plan_entry = {
 	"plan [RUN]",
 	"show what a checked run would change, field by field (old -> new)",
 	"",
+	0,
+	NULL,
+	NULL,
 	cmd_plan_exec
 };
 
@@ -82,26 +84,22 @@ print_change(const struct store_change *c, void *arg)
 static int
 cmd_plan_exec(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct store_runinfo	 ri;
 	struct store_counts	 counts;
 	struct plan_print	 pp;
+	struct cmd_opts		 opts;
 	struct imp_err		 err;
 	struct store		*st = NULL;
 	json_t			*o = NULL;
 	int64_t			 run;
-	int			 c, rc;
+	int			 rc;
 
 	memset(&err, 0, sizeof err);
 	memset(&pp, 0, sizeof pp);
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (c == 'h')
-			return cmd_help(&cmd_plan_entry);
-		return cmd_usage(&cmd_plan_entry, NULL);
-	}
+	memset(&opts, 0, sizeof opts);
+	/* No options of its own: any answer but -1 ends it. */
+	if (cmd_getopt(&cmd_plan_entry, argc, argv, &opts) != -1)
+		return opts.exit;
 	if ((rc = cmd_run_operand(&cmd_plan_entry, argc, argv, &run)) != 0)
 		return rc;
 
@@ -142,8 +140,8 @@ cmd_plan_exec(int argc, char **argv)
 		    json_string(ri.checked_at));
 		json_object_set_new(o, "source", json_string(ri.check_source));
 		json_object_set_new(o, "customers", pp.list);
-		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		fputc('\n', stdout);
+		cmd_json_print(o);
+		o = NULL;
 	} else if (!imp_opts.quiet) {
 		printf("\n");
 		cmd_counts_print(&counts);

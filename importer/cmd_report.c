@@ -25,6 +25,13 @@
 
 static int	cmd_report_exec(int, char **);
 
+static const struct option cmd_report_options[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "errors-csv", required_argument, NULL, 'e' },
+	{ "sheet-rows", required_argument, NULL, 'S' },	/* tests */
+	{ NULL, 0, NULL, 0 }
+};
+
 const struct cmd_entry cmd_report_entry = {
 	"report",
 	"report [RUN] [-o FILE.xlsx] [--errors-csv FILE.csv]",
@@ -42,6 +49,9 @@ const struct cmd_entry cmd_report_entry = {
 	"                           delimiter, plus an 'error' column "
 	"(default: beside\n"
 	"                           the report, when there are such rows)\n",
+	0,
+	"o:",
+	cmd_report_options,
 	cmd_report_exec
 };
 
@@ -108,20 +118,20 @@ fixup_default(const char *xlsx)
 
 int
 cmd_report_write(struct store *st, int64_t run, const char *o_arg,
-    const char *e_arg, long long sheet_rows)
+    const char *e_arg, long long sheet_rows, struct cmd_reported *out)
 {
 	struct store_report_run		 rr;
 	struct store_report_sizes	 sz;
 	struct store_outcome_counts	 oc;
 	struct report_opts		 ro;
-	struct report_result		 res;
+	struct report_result		*res = &out->res;
 	struct imp_err			 err;
 	struct pass			 p;
-	char				*out = NULL, *csv = NULL;
-	json_t				*o, *c;
+	char				*path = NULL, *csv = NULL;
 	int64_t				 fixrows = -1;
-	int				 k, rc;
+	int				 rc;
 
+	memset(out, 0, sizeof *out);
 	memset(&err, 0, sizeof err);
 	memset(&rr, 0, sizeof rr);
 	memset(&p, 0, sizeof p);
@@ -131,16 +141,16 @@ cmd_report_write(struct store *st, int64_t run, const char *o_arg,
 	    store_report_sizes(st, &rr, &sz, &err) == -1 ||
 	    store_outcome_counts(st, rr.id, &oc, &err) == -1)
 		goto fail;
-	out = o_arg != NULL ? xstrdup(o_arg) : default_path(&rr, &err);
-	if (out == NULL)
+	path = o_arg != NULL ? xstrdup(o_arg) : default_path(&rr, &err);
+	if (path == NULL)
 		goto fail;
 	if (e_arg != NULL)
 		csv = xstrdup(e_arg);
 	else if (oc.invalid + oc.failed + oc.conflict + oc.not_found > 0)
-		csv = fixup_default(out);
+		csv = fixup_default(path);
 
 	memset(&ro, 0, sizeof ro);
-	ro.path = out;
+	ro.path = path;
 	ro.sheet_rows = sheet_rows;
 	ro.version = PACKAGE_VERSION;
 	ro.fixup_path = csv;
@@ -157,57 +167,27 @@ cmd_report_write(struct store *st, int64_t run, const char *o_arg,
 		if (rc == -1)
 			goto fail;
 	}
-	rc = report_close(p.rep, st, fixrows, &res, &err);
+	rc = report_close(p.rep, st, fixrows, res, &err);
 	p.rep = NULL;
 	if (rc == -1)
 		goto fail;
 	store_report_end(st);
 
-	if (imp_opts.json) {
-		o = json_object();
-		json_object_set_new(o, "run", json_integer(rr.id));
-		json_object_set_new(o, "report", json_string(out));
-		json_object_set_new(o, "errors_csv", csv != NULL ?
-		    json_string(csv) : json_null());
-		json_object_set_new(o, "errors_csv_rows", json_integer(
-		    fixrows < 0 ? 0 : fixrows));
-		json_object_set_new(o, "sheets", json_integer(res.sheets));
-		json_object_set_new(o, "rows", json_integer(res.rows_in));
-		c = json_object();
-		for (k = 0; k < REPORT_NOUTCOMES; k++)
-			json_object_set_new(c, report_outcome_name(k),
-			    json_integer(res.counts[k]));
-		json_object_set_new(o, "outcomes", c);
-		json_object_set_new(o, "reconciled",
-		    json_boolean(res.sum == res.rows_in));
-		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		fputc('\n', stdout);
-		json_decref(o);
-	} else if (!imp_opts.quiet) {
-		printf("report for run %lld: %s (%d sheets)\n",
-		    (long long)rr.id, out, res.sheets);
-		if (csv != NULL)
-			printf("fix-up CSV: %s (%lld rows that need a "
-			    "person)\n", csv, (long long)fixrows);
-		printf(" ");
-		for (k = 0; k < REPORT_NOUTCOMES; k++)
-			printf(" %s %lld%s", report_outcome_name(k),
-			    (long long)res.counts[k],
-			    k + 1 < REPORT_NOUTCOMES ? "," : "\n");
-		printf("  rows in %lld = sum of outcomes %lld%s\n",
-		    (long long)res.rows_in, (long long)res.sum,
-		    res.sum == res.rows_in ? "" : "  MISMATCH");
-	}
-	if (res.sum != res.rows_in) {
+	out->run = rr.id;
+	out->xlsx = path;
+	out->csv = csv;
+	out->csv_rows = fixrows < 0 ? 0 : fixrows;
+	path = csv = NULL;
+	if (res->sum != res->rows_in) {
 		fprintf(stderr, "importer: run %lld: rows in (%lld) != sum of "
 		    "outcomes (%lld): the database is inconsistent\n",
-		    (long long)rr.id, (long long)res.rows_in,
-		    (long long)res.sum);
+		    (long long)rr.id, (long long)res->rows_in,
+		    (long long)res->sum);
 		rc = IMP_EXIT_SOFTWARE;
 	} else
-		rc = res.counts[REPORT_INVALID] + res.counts[REPORT_FAILED] +
-		    res.counts[REPORT_CONFLICT] +
-		    res.counts[REPORT_NOT_FOUND] > 0 ? IMP_EXIT_ROWS :
+		rc = res->counts[REPORT_INVALID] + res->counts[REPORT_FAILED] +
+		    res->counts[REPORT_CONFLICT] +
+		    res->counts[REPORT_NOT_FOUND] > 0 ? IMP_EXIT_ROWS :
 		    IMP_EXIT_OK;
 	goto out;
 fail:
@@ -216,21 +196,70 @@ fail:
 	rc = cmd_fail(&err);
 out:
 	store_report_run_free(&rr);
-	free(out);
+	free(path);
 	free(csv);
 	return rc;
+}
+
+void
+cmd_reported_free(struct cmd_reported *r)
+{
+	free(r->xlsx);
+	free(r->csv);
+	memset(r, 0, sizeof *r);
+}
+
+json_t *
+cmd_report_json(const struct cmd_reported *r)
+{
+	const struct report_result	*res = &r->res;
+	json_t				*o, *c;
+	int				 k;
+
+	o = json_object();
+	json_object_set_new(o, "run", json_integer(r->run));
+	json_object_set_new(o, "report", json_string(r->xlsx));
+	json_object_set_new(o, "errors_csv", r->csv != NULL ?
+	    json_string(r->csv) : json_null());
+	json_object_set_new(o, "errors_csv_rows", json_integer(r->csv_rows));
+	json_object_set_new(o, "sheets", json_integer(res->sheets));
+	json_object_set_new(o, "rows", json_integer(res->rows_in));
+	c = json_object();
+	for (k = 0; k < REPORT_NOUTCOMES; k++)
+		json_object_set_new(c, report_outcome_name(k),
+		    json_integer(res->counts[k]));
+	json_object_set_new(o, "outcomes", c);
+	json_object_set_new(o, "reconciled",
+	    json_boolean(res->sum == res->rows_in));
+	return o;
+}
+
+void
+cmd_report_print(const struct cmd_reported *r)
+{
+	const struct report_result	*res = &r->res;
+	int				 k;
+
+	printf("report for run %lld: %s (%d sheets)\n", (long long)r->run,
+	    r->xlsx, res->sheets);
+	if (r->csv != NULL)
+		printf("fix-up CSV: %s (%lld rows that need a person)\n",
+		    r->csv, (long long)r->csv_rows);
+	printf(" ");
+	for (k = 0; k < REPORT_NOUTCOMES; k++)
+		printf(" %s %lld%s", report_outcome_name(k),
+		    (long long)res->counts[k],
+		    k + 1 < REPORT_NOUTCOMES ? "," : "\n");
+	printf("  rows in %lld = sum of outcomes %lld%s\n",
+	    (long long)res->rows_in, (long long)res->sum,
+	    res->sum == res->rows_in ? "" : "  MISMATCH");
 }
 
 static int
 cmd_report_exec(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "errors-csv", required_argument, NULL, 'e' },
-		{ "sheet-rows", required_argument, NULL, 'S' },	/* tests */
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct cmd_opts			 opts;
+	struct cmd_reported		 rep;
 	struct imp_err			 err;
 	struct store			*st = NULL;
 	char				*end;
@@ -239,8 +268,10 @@ cmd_report_exec(int argc, char **argv)
 	long long			 sheet_rows = 0;
 	int				 ch, rc;
 
+	memset(&opts, 0, sizeof opts);
 	memset(&err, 0, sizeof err);
-	while ((ch = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+	while ((ch = cmd_getopt(&cmd_report_entry, argc, argv,
+	    &opts)) != -1) {
 		switch (ch) {
 		case 'o':
 			o_arg = optarg;
@@ -255,10 +286,8 @@ cmd_report_exec(int argc, char **argv)
 				return cmd_usage(&cmd_report_entry,
 				    "--sheet-rows: 2 to %d", REPORT_SHEET_ROWS);
 			break;
-		case 'h':
-			return cmd_help(&cmd_report_entry);
 		default:
-			return cmd_usage(&cmd_report_entry, NULL);
+			return opts.exit;
 		}
 	}
 	if ((rc = cmd_run_operand(&cmd_report_entry, argc, argv, &run)) != 0)
@@ -268,7 +297,12 @@ cmd_report_exec(int argc, char **argv)
 		rc = cmd_fail(&err);
 		goto out;
 	}
-	rc = cmd_report_write(st, run, o_arg, e_arg, sheet_rows);
+	rc = cmd_report_write(st, run, o_arg, e_arg, sheet_rows, &rep);
+	if (rep.xlsx != NULL && imp_opts.json)
+		cmd_json_print(cmd_report_json(&rep));
+	else if (rep.xlsx != NULL && !imp_opts.quiet)
+		cmd_report_print(&rep);
+	cmd_reported_free(&rep);
 out:
 	store_close(st);
 	return rc;

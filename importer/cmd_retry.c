@@ -19,10 +19,10 @@ const struct cmd_entry cmd_retry_entry = {
 	"retry",
 	"retry [RUN] [--yes] [--endpoint URL]",
 	"send again the rows that failed for a retryable reason",
-	"  --yes, --dry-run, --allow-flagged, --allow-over-limit, "
-	"--batch-size N\n"
-	"                   as for submit\n"
-	CMD_SERVICE_HELP,
+	"",
+	CMD_SUBMIT | CMD_SERVICE,
+	NULL,
+	NULL,
 	cmd_retry_exec
 };
 

@@ -1,6 +1,7 @@
 /*
  * cmd_run.c: importer run FILE: the monthly job in one go: stage, check,
- * show the plan's counts, ask, submit.
+ * show the plan's counts, ask, submit, report. Each step prints its lines
+ * as it ends; --json prints one object at the end, with a part a step.
  */
 #include "config.h"
 
@@ -20,40 +21,57 @@
 
 static int	cmd_run_exec(int, char **);
 
+static const struct option cmd_run_options[] = {
+	{ "snapshot", required_argument, NULL, 's' },
+	{ NULL, 0, NULL, 0 }
+};
+
 const struct cmd_entry cmd_run_entry = {
 	"run",
 	"run FILE [--snapshot FILE.csv] [--yes] [--dry-run] [--allow-flagged] "
 	"[--endpoint URL]",
 	"stage, check, submit and report a file in one go (asks before "
 	"sending unless --yes)",
-	"  --encoding NAME, --delimiter C, --force    as for stage\n"
 	"  --snapshot FILE  check against a current-accounts CSV instead of "
 	"the service\n"
 	"                   (the submit still reads each account before "
-	"writing)\n"
-	"  --yes, --dry-run, --allow-flagged, --allow-over-limit, "
-	"--batch-size N\n"
-	"                   as for submit\n"
-	CMD_SERVICE_HELP,
+	"writing)\n",
+	CMD_STAGING | CMD_SUBMIT | CMD_SERVICE,
+	NULL,
+	cmd_run_options,
 	cmd_run_exec
 };
+
+/* A run's one JSON object: its counts as they stand, and a part a step. */
+static void
+print_json(struct store *st, const struct store_counts *c,
+    const struct staging_result *sres, const char *file,
+    const struct checking_result *cres, const char *snapshot,
+    const char *source, const struct cmd_submitted *sub,
+    const struct cmd_reported *rep)
+{
+	json_t	*o = json_object();
+
+	json_object_set_new(o, "run", json_integer(sres->run));
+	cmd_counts_json(o, c);
+	json_object_set_new(o, "stage", cmd_stage_json(st, sres, file));
+	json_object_set_new(o, "check", cmd_check_json(sres->run, cres,
+	    snapshot, source));
+	if (sub->done != 0)
+		json_object_set_new(o, "submit", cmd_submit_json(sub));
+	if (rep->xlsx != NULL)
+		json_object_set_new(o, "report", cmd_report_json(rep));
+	cmd_json_print(o);
+}
 
 static int
 cmd_run_exec(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "encoding", required_argument, NULL, 'e' },
-		{ "delimiter", required_argument, NULL, 'd' },
-		{ "force", no_argument, NULL, 'F' },
-		{ "snapshot", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		CMD_SUBMIT_OPTIONS,
-		{ NULL, 0, NULL, 0 }
-	};
-	struct staging_opts	 so;
+	struct cmd_opts		 opts;
 	struct staging_result	 sres;
 	struct checking_result	 cres;
-	struct submit_args	 a;
+	struct cmd_submitted	 sub;
+	struct cmd_reported	 rep;
 	struct store_runinfo	 ri;
 	struct store_counts	 c;
 	struct profile		 pf;
@@ -61,47 +79,23 @@ cmd_run_exec(int argc, char **argv)
 	struct imp_err		 err;
 	struct isodata		*iso = NULL;
 	struct store		*st = NULL;
-	const char		*snapshot = NULL;
-	int			 ch, rc;
+	const char		*snapshot = NULL, *file;
+	int			 ch, rc, rrc;
 
-	memset(&so, 0, sizeof so);
+	memset(&opts, 0, sizeof opts);
 	memset(&sres, 0, sizeof sres);
-	memset(&a, 0, sizeof a);
+	memset(&rep, 0, sizeof rep);
 	memset(&pf, 0, sizeof pf);
 	memset(&sv, 0, sizeof sv);
 	memset(&err, 0, sizeof err);
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'e':
-			so.encoding = optarg;
-			break;
-		case 'd':
-			if (strcmp(optarg, "tab") == 0)
-				so.delimiter = '\t';
-			else if (strlen(optarg) == 1 && *optarg != '"')
-				so.delimiter = (unsigned char)*optarg;
-			else
-				return cmd_usage(&cmd_run_entry,
-				    "bad delimiter '%s'", optarg);
-			break;
-		case 'F':
-			so.force = 1;
-			break;
-		case 's':
-			snapshot = optarg;
-			break;
-		case 'h':
-			return cmd_help(&cmd_run_entry);
-		default:
-			rc = cmd_submit_opt(&cmd_run_entry, ch, optarg, &a);
-			if (rc != 1)
-				return rc == 0 ? cmd_usage(&cmd_run_entry,
-				    NULL) : rc;
-		}
+	while ((ch = cmd_getopt(&cmd_run_entry, argc, argv, &opts)) != -1) {
+		if (ch != 's')
+			return opts.exit;
+		snapshot = optarg;
 	}
 	if (argc - optind != 1)
 		return cmd_usage(&cmd_run_entry, "which file?");
-	so.file = argv[optind];
+	file = opts.staging.file = argv[optind];
 
 	if (profile_load(&pf, imp_opts.profile, &err) == -1 ||
 	    (iso = isodata_load(NULL, &err)) == NULL ||
@@ -109,16 +103,15 @@ cmd_run_exec(int argc, char **argv)
 		rc = cmd_fail(&err);
 		goto out;
 	}
-	so.profile = &pf;
-	if (staging_run(st, iso, &so, &sres, &err) == -1) {
+	opts.staging.profile = &pf;
+	if (staging_run(st, iso, &opts.staging, &sres, &err) == -1) {
 		rc = cmd_fail(&err);
 		goto out;
 	}
-	cmd_print_problems(st, sres.run, so.file, sres.unknown,
-	    sres.nunknown);
+	cmd_print_problems(st, sres.run, file, sres.unknown, sres.nunknown);
 	if (!imp_opts.quiet && !imp_opts.json)
 		printf("staged run %lld from %s: %lld rows, %lld invalid, "
-		    "%lld duplicate\n", (long long)sres.run, so.file,
+		    "%lld duplicate\n", (long long)sres.run, file,
 		    (long long)sres.rows, (long long)sres.invalid,
 		    (long long)sres.duplicate);
 	if (store_run_info(st, sres.run, &ri, &err) == -1) {
@@ -127,7 +120,8 @@ cmd_run_exec(int argc, char **argv)
 	}
 	if (snapshot != NULL)
 		rc = checking_snapshot(st, &ri, snapshot, &pf, &cres, &err);
-	else if ((rc = service_open(&sv, &a.sa, &pf, NULL, &err)) == 0)
+	else if ((rc = service_open(&sv, &opts.submit.sa, &pf, NULL,
+	    &err)) == 0)
 		rc = checking_online(st, &ri, sv.client, sv.base, &cres, &err);
 	service_close(&sv);
 	if (rc == -1 || store_run_info(st, sres.run, &ri, &err) == -1 ||
@@ -135,6 +129,7 @@ cmd_run_exec(int argc, char **argv)
 		rc = cmd_fail(&err);
 		goto out;
 	}
+	/* The plan's counts before the question. */
 	if (!imp_opts.quiet && !imp_opts.json) {
 		printf("checked against %s\n", snapshot != NULL ? snapshot :
 		    ri.check_source);
@@ -142,16 +137,22 @@ cmd_run_exec(int argc, char **argv)
 		printf("  'importer plan %lld' shows every change\n",
 		    (long long)ri.id);
 	}
-	rc = cmd_submit_run(st, &ri, &pf, &a);
+	rc = cmd_submit_run(st, &ri, &pf, &opts.submit, &sub);
+	if (sub.done != 0 && !imp_opts.json)
+		cmd_submit_print(&sub);
 	/* The report, whatever the submit's end: it says where things are. */
-	if (!a.dry_run && rc != IMP_EXIT_USAGE) {
-		int	rrc;
-
-		rrc = cmd_report_write(st, ri.id, NULL, NULL, 0);
+	if (!opts.submit.dry_run && rc != IMP_EXIT_USAGE) {
+		rrc = cmd_report_write(st, ri.id, NULL, NULL, 0, &rep);
+		if (rep.xlsx != NULL && !imp_opts.quiet && !imp_opts.json)
+			cmd_report_print(&rep);
 		if (rrc > rc)
 			rc = rrc;
 	}
+	if (imp_opts.json)
+		print_json(st, sub.done != 0 ? &sub.counts : &c, &sres, file,
+		    &cres, snapshot, ri.check_source, &sub, &rep);
 out:
+	cmd_reported_free(&rep);
 	staging_result_free(&sres);
 	store_close(st);
 	isodata_free(iso);

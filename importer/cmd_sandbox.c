@@ -68,6 +68,9 @@ const struct cmd_entry cmd_sandbox_entry = {
 	"with -v, one access line per request on stderr (never the token).\n"
 	"Without --latency and --slow it answers from one event loop per "
 	"core,\notherwise from one thread per connection.\n",
+	0,
+	NULL,
+	NULL,
 	cmd_sandbox_exec
 };
 

@@ -27,32 +27,12 @@ const struct cmd_entry cmd_stage_entry = {
 	"stage",
 	"stage FILE [--encoding NAME] [--delimiter C] [--force]",
 	"read, map and validate a CSV file and store it as a new run",
-	"  --encoding NAME  the file's charset (UTF-8, UTF-16, GB18030, "
-	"SHIFT_JIS,\n"
-	"                   WINDOWS-1252, any iconv name); default: "
-	"BOM, UTF-8, or detected\n"
-	"  --delimiter C    ',' ';' '|' or 'tab'; default: sniffed (or "
-	"Excel's sep= line)\n"
-	"  --force          stage a file that was staged before\n",
+	"",
+	CMD_STAGING,
+	NULL,
+	NULL,
 	cmd_stage_exec
 };
-
-static int
-parse_delimiter(const char *s)
-{
-	if (strcmp(s, "tab") == 0 || strcmp(s, "\\t") == 0 ||
-	    strcmp(s, "\t") == 0)
-		return '\t';
-	if (strcmp(s, "comma") == 0)
-		return ',';
-	if (strcmp(s, "semicolon") == 0)
-		return ';';
-	if (strcmp(s, "pipe") == 0)
-		return '|';
-	if (strlen(s) == 1 && s[0] != '"' && s[0] != '\n' && s[0] != '\r')
-		return (unsigned char)s[0];
-	return -1;
-}
 
 static int
 print_rule(const struct store_rule_count *c, void *arg)
@@ -71,8 +51,8 @@ json_rule(const struct store_rule_count *c, void *arg)
 	return 0;
 }
 
-static void
-print_json(struct store *st, const struct staging_result *r,
+json_t *
+cmd_stage_json(struct store *st, const struct staging_result *r,
     const char *file)
 {
 	json_t	*o, *u, *p, *nz;
@@ -110,9 +90,7 @@ print_json(struct store *st, const struct staging_result *r,
 	p = json_object();
 	store_rule_counts(st, r->run, json_rule, p, NULL);
 	json_object_set_new(o, "problems", p);
-	json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', stdout);
-	json_decref(o);
+	return o;
 }
 
 static void
@@ -162,73 +140,47 @@ print_summary(struct store *st, const struct staging_result *r,
 static int
 cmd_stage_exec(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "encoding", required_argument, NULL, 'e' },
-		{ "delimiter", required_argument, NULL, 'd' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct staging_opts	 so;
+	struct cmd_opts		 opts;
 	struct staging_result	 res;
 	struct profile		 pf;
 	struct imp_err		 err;
 	struct isodata		*iso = NULL;
 	struct store		*st = NULL;
-	int			 c, rc;
+	int			 rc;
 
-	memset(&so, 0, sizeof so);
+	memset(&opts, 0, sizeof opts);
 	memset(&res, 0, sizeof res);
 	memset(&err, 0, sizeof err);
 	memset(&pf, 0, sizeof pf);
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'e':
-			so.encoding = optarg;
-			break;
-		case 'd':
-			so.delimiter = parse_delimiter(optarg);
-			if (so.delimiter == -1)
-				return cmd_usage(&cmd_stage_entry,
-				    "bad delimiter '%s'", optarg);
-			break;
-		case 'f':
-			so.force = 1;
-			break;
-		case 'h':
-			printf("usage: importer %s\n\n%s\n\noptions:\n%s",
-			    cmd_stage_entry.usage, cmd_stage_entry.summary,
-			    cmd_stage_entry.help);
-			return IMP_EXIT_OK;
-		default:
-			return cmd_usage(&cmd_stage_entry, NULL);
-		}
-	}
+	/* No options of its own: any answer but -1 ends it. */
+	if (cmd_getopt(&cmd_stage_entry, argc, argv, &opts) != -1)
+		return opts.exit;
 	if (argc - optind != 1)
 		return cmd_usage(&cmd_stage_entry, argc - optind == 0 ?
 		    "which file?" : "one file at a time");
-	so.file = argv[optind];
+	opts.staging.file = argv[optind];
 
 	if (profile_load(&pf, imp_opts.profile, &err) == -1) {
 		rc = cmd_fail(&err);
 		goto out;
 	}
-	so.profile = &pf;
+	opts.staging.profile = &pf;
 	if ((iso = isodata_load(NULL, &err)) == NULL ||
 	    (st = store_open(imp_opts.db, &err)) == NULL) {
 		rc = cmd_fail(&err);
 		goto out;
 	}
-	if (staging_run(st, iso, &so, &res, &err) == -1) {
+	if (staging_run(st, iso, &opts.staging, &res, &err) == -1) {
 		rc = cmd_fail(&err);
 		goto out;
 	}
 
-	cmd_print_problems(st, res.run, so.file, res.unknown, res.nunknown);
+	cmd_print_problems(st, res.run, opts.staging.file, res.unknown,
+	    res.nunknown);
 	if (imp_opts.json)
-		print_json(st, &res, so.file);
+		cmd_json_print(cmd_stage_json(st, &res, opts.staging.file));
 	else if (!imp_opts.quiet)
-		print_summary(st, &res, so.file);
+		print_summary(st, &res, opts.staging.file);
 	rc = res.invalid > 0 ? IMP_EXIT_ROWS : IMP_EXIT_OK;
 out:
 	staging_result_free(&res);

@@ -1,9 +1,11 @@
 /*
  * cmd_util.c: what the commands share: error and usage messages, help,
+ * the groups of options several commands take (each parsed here, once),
  * and how a run's counts are printed.
  */
 #include "config.h"
 
+#include <assert.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -37,13 +39,12 @@ cmd_usage(const struct cmd_entry *ce, const char *fmt, ...)
 	return IMP_EXIT_USAGE;
 }
 
-int
-cmd_help(const struct cmd_entry *ce)
+void
+cmd_json_print(json_t *o)
 {
-	printf("usage: importer %s\n\n%s\n", ce->usage, ce->summary);
-	if (ce->help != NULL && *ce->help != '\0')
-		printf("\noptions:\n%s", ce->help);
-	return IMP_EXIT_OK;
+	json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	json_decref(o);
 }
 
 void
@@ -119,47 +120,271 @@ number(const char *s, double lo, double hi, double *out)
 	return end != s && *end == '\0' && *out >= lo && *out <= hi ? 0 : -1;
 }
 
-int
-cmd_service_opt(int c, const char *arg, struct service_args *sa)
+/* A --delimiter: a name, or the one character itself; -1 if neither. */
+static int
+delimiter(const char *s)
 {
-	double	v;
+	if (strcmp(s, "tab") == 0 || strcmp(s, "\\t") == 0 ||
+	    strcmp(s, "\t") == 0)
+		return '\t';
+	if (strcmp(s, "comma") == 0)
+		return ',';
+	if (strcmp(s, "semicolon") == 0)
+		return ';';
+	if (strcmp(s, "pipe") == 0)
+		return '|';
+	if (strlen(s) == 1 && s[0] != '"' && s[0] != '\n' && s[0] != '\r')
+		return (unsigned char)s[0];
+	return -1;
+}
 
+static const struct option staging_options[] = {
+	{ "encoding", required_argument, NULL, 1001 },
+	{ "delimiter", required_argument, NULL, 1002 },
+	{ "force", no_argument, NULL, 1003 },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int
+staging_opt(const struct cmd_entry *ce, int c, const char *arg,
+    struct cmd_opts *o)
+{
 	switch (c) {
 	case 1001:
-		sa->endpoint = arg;
+		o->staging.encoding = arg;
 		return 1;
 	case 1002:
-		sa->token_file = arg;
+		o->staging.delimiter = delimiter(arg);
+		if (o->staging.delimiter == -1) {
+			o->exit = cmd_usage(ce, "bad delimiter '%s'", arg);
+			return CMD_EXIT;
+		}
 		return 1;
 	case 1003:
-		sa->cacert = arg;
-		return 1;
-	case 1004:
-		sa->allow_http = 1;
-		return 1;
-	case 1005:
-		if (number(arg, 1, 256, &v) == -1)
-			return -1;
-		sa->concurrency = (int)v;
-		return 1;
-	case 1006:
-		if (number(arg, 0.01, 100000, &v) == -1)
-			return -1;
-		sa->rate = v;
-		return 1;
-	case 1007:
-		if (number(arg, 0, 20, &v) == -1)
-			return -1;
-		sa->retries = (int)v;
-		sa->retries_given = 1;
-		return 1;
-	case 1008:
-		if (number(arg, 1, 3600, &v) == -1)
-			return -1;
-		sa->timeout = (int)v;
+		o->staging.force = 1;
 		return 1;
 	}
 	return 0;
+}
+
+static const struct option submit_options[] = {
+	{ "yes", no_argument, NULL, 1101 },
+	{ "dry-run", no_argument, NULL, 1102 },
+	{ "allow-flagged", no_argument, NULL, 1103 },
+	{ "allow-over-limit", no_argument, NULL, 1104 },
+	{ "batch-size", required_argument, NULL, 1105 },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int
+submit_opt(const struct cmd_entry *ce, int c, const char *arg,
+    struct cmd_opts *o)
+{
+	struct submit_args	*a = &o->submit;
+
+	switch (c) {
+	case 1101:
+		a->yes = 1;
+		return 1;
+	case 1102:
+		a->dry_run = 1;
+		return 1;
+	case 1103:
+		a->allow_flagged = 1;
+		return 1;
+	case 1104:
+		a->over_limit = 1;
+		return 1;
+	case 1105:
+		a->batch = atoi(arg);
+		if (a->batch < 1 || a->batch > 10000) {
+			o->exit = cmd_usage(ce, "--batch-size is 1 to 10000");
+			return CMD_EXIT;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+static const struct option service_options[] = {
+	{ "endpoint", required_argument, NULL, 1201 },
+	{ "token-file", required_argument, NULL, 1202 },
+	{ "cacert", required_argument, NULL, 1203 },
+	{ "allow-http", no_argument, NULL, 1204 },
+	{ "concurrency", required_argument, NULL, 1205 },
+	{ "rate", required_argument, NULL, 1206 },
+	{ "retries", required_argument, NULL, 1207 },
+	{ "timeout", required_argument, NULL, 1208 },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int
+service_opt(const struct cmd_entry *ce, int c, const char *arg,
+    struct cmd_opts *o)
+{
+	struct service_args	*sa = &o->submit.sa;
+	double			 v = 0;
+	int			 bad = 0;
+
+	switch (c) {
+	case 1201:
+		sa->endpoint = arg;
+		return 1;
+	case 1202:
+		sa->token_file = arg;
+		return 1;
+	case 1203:
+		sa->cacert = arg;
+		return 1;
+	case 1204:
+		sa->allow_http = 1;
+		return 1;
+	case 1205:
+		bad = number(arg, 1, 256, &v);
+		sa->concurrency = (int)v;
+		break;
+	case 1206:
+		bad = number(arg, 0.01, 100000, &v);
+		sa->rate = v;
+		break;
+	case 1207:
+		bad = number(arg, 0, 20, &v);
+		sa->retries = (int)v;
+		sa->retries_given = 1;
+		break;
+	case 1208:
+		bad = number(arg, 1, 3600, &v);
+		sa->timeout = (int)v;
+		break;
+	default:
+		return 0;
+	}
+	if (bad) {
+		o->exit = cmd_usage(ce, "bad value '%s'", arg);
+		return CMD_EXIT;
+	}
+	return 1;
+}
+
+/* The shared groups: their options, their help, their parser. */
+static const struct cmd_group {
+	int			 group;
+	const struct option	*options;
+	const char		*help;
+	/* 1: taken into o, 0: not one of the group's, or CMD_EXIT */
+	int			(*take)(const struct cmd_entry *, int,
+				    const char *, struct cmd_opts *);
+} cmd_groups[] = {
+	{ CMD_STAGING, staging_options,
+	  "  --encoding NAME  the file's charset (UTF-8, UTF-16, GB18030, "
+	  "SHIFT_JIS,\n"
+	  "                   WINDOWS-1252, any iconv name); default: "
+	  "BOM, UTF-8, or detected\n"
+	  "  --delimiter C    ',' ';' '|' or 'tab'; default: sniffed (or "
+	  "Excel's sep= line)\n"
+	  "  --force          stage a file that was staged before\n",
+	  staging_opt },
+	{ CMD_SUBMIT, submit_options,
+	  "  --yes            do not ask (needed without a terminal)\n"
+	  "  --dry-run        say what would be sent; send nothing\n"
+	  "  --allow-flagged  also send rows that change both the billing "
+	  "email and the\n"
+	  "                   address (they need review)\n"
+	  "  --allow-over-limit  send more changes than the profile's "
+	  "max_changes or\n"
+	  "                   max_change_percent allow\n"
+	  "  --batch-size N   rows committed as 'sending' at a time (default "
+	  SERVICE_TEXT(CMD_SUBMIT_BATCH) ")\n",
+	  submit_opt },
+	{ CMD_SERVICE, service_options,
+	  "  --endpoint URL   the account service's API base (or "
+	  "IMPORTER_ENDPOINT,\n"
+	  "                   or the profile's [service] endpoint or cloud)\n"
+	  "  --token-file F   read the bearer token from F (or IMPORTER_TOKEN, "
+	  "or the\n"
+	  "                   profile's token_command or client credentials)\n"
+	  "  --cacert FILE    trust this CA (a private CA); TLS is always "
+	  "verified\n"
+	  "  --allow-http     allow plain http to a host other than this "
+	  "machine\n"
+	  "  --concurrency N  requests at once (default "
+	  SERVICE_TEXT(SERVICE_CONCURRENCY) ")\n"
+	  "  --rate R         requests a second (default: the service's "
+	  "documented\n"
+	  "                   limit for the real clouds, none for others)\n"
+	  "  --retries N      retries of a request (default "
+	  SERVICE_TEXT(SERVICE_RETRIES) ")\n"
+	  "  --timeout S      seconds a request may take (default "
+	  SERVICE_TEXT(SERVICE_TIMEOUT) ")\n",
+	  service_opt },
+};
+#define CMD_NGROUPS (sizeof cmd_groups / sizeof cmd_groups[0])
+
+/* Appends a NULL-ended list of options to o's. */
+static void
+add_options(struct cmd_opts *o, size_t *n, const struct option *list)
+{
+	for (; list != NULL && list->name != NULL; list++) {
+		assert(*n + 1 < CMD_MAXOPTS);
+		o->longopts[(*n)++] = *list;
+	}
+}
+
+int
+cmd_getopt(const struct cmd_entry *ce, int argc, char **argv,
+    struct cmd_opts *o)
+{
+	static const struct option help[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char	 shortopts[16];
+	size_t	 i, n = 0;
+	int	 c, r;
+
+	if (o->longopts[0].name == NULL) {
+		add_options(o, &n, help);
+		add_options(o, &n, ce->options);
+		for (i = 0; i < CMD_NGROUPS; i++)
+			if ((ce->groups & cmd_groups[i].group) != 0)
+				add_options(o, &n, cmd_groups[i].options);
+	}
+	snprintf(shortopts, sizeof shortopts, "h%s", ce->shortopts != NULL ?
+	    ce->shortopts : "");
+	while ((c = getopt_long(argc, argv, shortopts, o->longopts,
+	    NULL)) != -1) {
+		if (c == 'h') {
+			o->exit = cmd_help(ce);
+			return CMD_EXIT;
+		}
+		if (c == '?' || c == ':') {
+			o->exit = cmd_usage(ce, NULL);
+			return CMD_EXIT;
+		}
+		for (i = 0, r = 0; i < CMD_NGROUPS && r == 0; i++)
+			if ((ce->groups & cmd_groups[i].group) != 0)
+				r = cmd_groups[i].take(ce, c, optarg, o);
+		if (r == 0)
+			return c;
+		if (r == CMD_EXIT)
+			return CMD_EXIT;
+	}
+	return -1;
+}
+
+int
+cmd_help(const struct cmd_entry *ce)
+{
+	size_t	i;
+	int	any = ce->help != NULL && *ce->help != '\0';
+
+	printf("usage: importer %s\n\n%s\n", ce->usage, ce->summary);
+	if (any || ce->groups != 0)
+		printf("\noptions:\n%s", any ? ce->help : "");
+	for (i = 0; i < CMD_NGROUPS; i++)
+		if ((ce->groups & cmd_groups[i].group) != 0)
+			fputs(cmd_groups[i].help, stdout);
+	return IMP_EXIT_OK;
 }
 
 #define CMD_SHOWN	50	/* problems printed without -v */

@@ -5,18 +5,34 @@
 #ifndef IMPORTER_CMD_H
 #define IMPORTER_CMD_H
 
+#include <getopt.h>
+
 #include <jansson.h>
 
+#include "checking.h"
 #include "importer.h"
 #include "profile.h"
+#include "report.h"
 #include "service.h"
+#include "staging.h"
 #include "store.h"
+#include "submitting.h"
+
+/* The groups of options several commands share; an entry says which it
+ * takes, and cmd_getopt() parses them and prints their help. */
+#define CMD_STAGING	0x1	/* --encoding, --delimiter, --force */
+#define CMD_SUBMIT	0x2	/* --yes, --dry-run, ..., --batch-size */
+#define CMD_SERVICE	0x4	/* --endpoint, ..., --timeout */
 
 struct cmd_entry {
 	const char	*name;
-	const char	*usage;		/* "stage FILE [--encoding NAME] ..." */
+	const char	*usage;		/* "stage FILE [--force]" */
 	const char	*summary;	/* one line for the command list */
-	const char	*help;		/* the options, one per line */
+	const char	*help;		/* its own options, by line */
+	int		 groups;	/* CMD_*: the shared ones it takes */
+	const char	*shortopts;	/* its own short ones, or NULL */
+	/* Its own long options, { NULL } ended, or NULL. */
+	const struct option *options;
 	int		(*exec)(int argc, char **argv);	/* an exit code */
 };
 
@@ -42,6 +58,8 @@ int	cmd_usage(const struct cmd_entry *ce, const char *fmt, ...)
 int	cmd_help_columns(void);
 
 /* cmd_util.c */
+/* Prints o on stdout and drops it: the one JSON output of a command. */
+void	cmd_json_print(json_t *o);
 /* Prints a command's help (usage, summary, options) on stdout; returns 0. */
 int	cmd_help(const struct cmd_entry *ce);
 /* Adds the DESIGN.md counts of a run to a JSON object. */
@@ -61,70 +79,96 @@ void	cmd_print_problems(struct store *st, int64_t run, const char *file,
 /* The exit code the counts of a run call for (0 or 1). */
 int	cmd_counts_exit(const struct store_counts *c);
 
-/* The options every command that talks to the service takes. */
-#define CMD_SERVICE_OPTIONS \
-	{ "endpoint", required_argument, NULL, 1001 }, \
-	{ "token-file", required_argument, NULL, 1002 }, \
-	{ "cacert", required_argument, NULL, 1003 }, \
-	{ "allow-http", no_argument, NULL, 1004 }, \
-	{ "concurrency", required_argument, NULL, 1005 }, \
-	{ "rate", required_argument, NULL, 1006 }, \
-	{ "retries", required_argument, NULL, 1007 }, \
-	{ "timeout", required_argument, NULL, 1008 }
-#define CMD_SERVICE_HELP \
-	"  --endpoint URL   the account service's API base (or " \
-	"IMPORTER_ENDPOINT,\n" \
-	"                   or the profile's [service] endpoint or cloud)\n" \
-	"  --token-file F   read the bearer token from F (or IMPORTER_TOKEN, " \
-	"or the\n" \
-	"                   profile's token_command or client credentials)\n" \
-	"  --cacert FILE    trust this CA (a private CA); TLS is always " \
-	"verified\n" \
-	"  --allow-http     allow plain http to a host other than this " \
-	"machine\n" \
-	"  --concurrency N  requests at once (default 8)\n" \
-	"  --rate R         requests a second (default: the service's " \
-	"documented\n" \
-	"                   limit for the real clouds, none for others)\n" \
-	"  --retries N      retries of a request (default 4)\n" \
-	"  --timeout S      seconds a request may take (default 60)\n"
-/* Handles an option of CMD_SERVICE_OPTIONS: 1 taken, 0 not one, -1 bad. */
-int	cmd_service_opt(int c, const char *arg, struct service_args *sa);
-
-/* cmd_report.c: writes run's report (and fix-up CSV) to the given paths,
- * or the defaults when NULL; prints; returns the exit code. */
+/* cmd_report.c */
+/* What a report wrote, for its printing. */
+struct cmd_reported {
+	int64_t			 run;
+	char			*xlsx;		/* NULL: none written */
+	char			*csv;		/* fix-up CSV, or NULL */
+	int64_t			 csv_rows;
+	struct report_result	 res;
+};
+/*
+ * Writes run's report (and fix-up CSV) to the given paths, or the
+ * defaults when NULL, into *out (free with cmd_reported_free()); prints
+ * only errors; returns the exit code.
+ */
 int	cmd_report_write(struct store *st, int64_t run, const char *xlsx,
-	    const char *errors_csv, long long sheet_rows);
+	    const char *errors_csv, long long sheet_rows,
+	    struct cmd_reported *out);
+void	cmd_reported_free(struct cmd_reported *r);
+/* A report's result as JSON (new reference), or on stdout. */
+json_t	*cmd_report_json(const struct cmd_reported *r);
+void	 cmd_report_print(const struct cmd_reported *r);
 
-/* cmd_submit.c: what submit, run and retry share. */
+/* cmd_stage.c: a staging's result as JSON (new reference). */
+json_t	*cmd_stage_json(struct store *st, const struct staging_result *r,
+	    const char *file);
+/* cmd_check.c: a check's result as JSON (new reference); snapshot NULL:
+ * checked against the service at endpoint. */
+json_t	*cmd_check_json(int64_t run, const struct checking_result *res,
+	    const char *snapshot, const char *endpoint);
+
+/* What the options of CMD_SUBMIT say (and .sa, those of CMD_SERVICE). */
 struct submit_args {
 	int			yes, dry_run, allow_flagged, over_limit;
 	int			batch;
 	struct service_args	sa;
 };
-/* The options of submit that run and retry take too (with the service's). */
-#define CMD_SUBMIT_OPTIONS \
-	{ "yes", no_argument, NULL, 1101 }, \
-	{ "dry-run", no_argument, NULL, 1102 }, \
-	{ "allow-flagged", no_argument, NULL, 1103 }, \
-	{ "allow-over-limit", no_argument, NULL, 1104 }, \
-	{ "batch-size", required_argument, NULL, 1105 }, \
-	CMD_SERVICE_OPTIONS
+/* Rows committed as 'sending' at a time, without --batch-size. */
+#define CMD_SUBMIT_BATCH	8
+
+#define CMD_MAXOPTS	32	/* a command's long options, groups' too */
+#define CMD_EXIT	(-2)	/* cmd_getopt(): the command ends at once */
+
+/* What the options of the groups say. */
+struct cmd_opts {
+	struct staging_opts	 staging;	/* CMD_STAGING's three */
+	struct submit_args	 submit;	/* CMD_SUBMIT, CMD_SERVICE */
+	int			 exit;		/* after CMD_EXIT */
+	struct option		 longopts[CMD_MAXOPTS];	/* all */
+};
+
 /*
- * Handles an option of CMD_SUBMIT_OPTIONS (for ce's messages): 1 taken,
- * 0 not one of them, or an exit code (64) after printing the usage.
+ * getopt_long() for ce, with o zeroed before the first call: takes -h and
+ * the options of ce's groups into o itself and returns the next of ce's own
+ * options (optarg set) for the command, or -1 at the first operand. When
+ * the command is to end at once (its help printed, or a usage message),
+ * returns CMD_EXIT with the exit code in o->exit.
  */
-int	cmd_submit_opt(const struct cmd_entry *ce, int c, const char *arg,
-	    struct submit_args *a);
+int	cmd_getopt(const struct cmd_entry *ce, int argc, char **argv,
+	    struct cmd_opts *o);
+
+/* cmd_submit.c */
+#define CMD_SUBMIT_DRY_RUN	1
+#define CMD_SUBMIT_SENT		2
+/* What a submit did, for its printing. */
+struct cmd_submitted {
+	int64_t			 run;
+	int			 done;		/* CMD_SUBMIT_*, or 0 */
+	struct store_counts	 counts;	/* the run's, after */
+	size_t			 nrows;		/* dry run: to send */
+	size_t			 nsending;	/* ... to re-read */
+	struct submitting_result res;		/* sent */
+	char			 corr[37];	/* its MS-CorrelationId */
+};
 /*
  * The whole of submit and retry: options, RUN, profile, store, then
- * prepare (if not NULL; returns 0 or an exit code) and the submit.
+ * prepare (if not NULL; returns 0 or an exit code), the submit, and its
+ * printing.
  */
 int	cmd_submit_main(const struct cmd_entry *ce, int argc, char **argv,
 	    int (*prepare)(struct store *, const struct store_runinfo *,
 	    const struct submit_args *));
-/* Sends a checked run's pending rows; prints; returns the exit code. */
+/*
+ * Sends a checked run's pending rows (or counts them, with --dry-run)
+ * into *out, printing only refusals and errors; returns the exit code.
+ */
 int	cmd_submit_run(struct store *st, struct store_runinfo *ri,
-	    const struct profile *pf, const struct submit_args *a);
+	    const struct profile *pf, const struct submit_args *a,
+	    struct cmd_submitted *out);
+/* A submit's result as JSON (new reference), or on stdout. */
+json_t	*cmd_submit_json(const struct cmd_submitted *s);
+void	 cmd_submit_print(const struct cmd_submitted *s);
 
 #endif
