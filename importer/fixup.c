@@ -19,6 +19,7 @@
 
 #include <jansson.h>
 
+#include "cellpack.h"
 #include "colmap.h"
 #include "xmalloc.h"
 

@@ -19,6 +19,7 @@
 #include <xlsxwriter.h>
 
 #include "charset.h"
+#include "cellpack.h"
 #include "colmap.h"
 #include "norm.h"
 #include "xmalloc.h"

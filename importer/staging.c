@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "cellpack.h"
 #include "colmap.h"
 #include "dupindex.h"
 #include "pipe.h"

@@ -47,6 +47,10 @@ struct hasher {
 	unsigned char	 buf[8192];
 };
 
+/* store_plan.c: a new hasher, or NULL when SHA-256 is unavailable. */
+struct hasher	*hasher_new(void);
+void		 hasher_free(struct hasher *h);
+
 /* Fills err with "path: what: sqlite's message"; returns -1. */
 int		 store_db_err(struct store *st, struct imp_err *err,
 		    const char *what);

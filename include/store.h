@@ -233,22 +233,6 @@ int	store_changes_each(struct store *st, const struct store_runinfo *ri,
 	    int (*fn)(const struct store_change *, void *), void *arg,
 	    struct imp_err *err);
 
-/*
- * Cell lists are packed as a varint count, then per cell a varint length
- * and the bytes: exact for any content, NULs and all.
- */
-/* Packs n cells into *buf (grown), returning the length. */
-size_t	store_pack(const char *const *cells, const size_t *lens, size_t n,
-	    unsigned char **buf, size_t *cap);
-/* Unpacks cell i of a packed list; returns -1 when there is none. */
-int	store_unpack(const void *blob, size_t len, size_t i, const char **cell,
-	    size_t *celllen);
-/* Unpacks up to max cells at once (pointers into blob); returns how many. */
-size_t	store_unpack_all(const void *blob, size_t len, const char **cells,
-	    size_t *lens, size_t max);
-/* The number of cells in a packed list. */
-size_t	store_unpack_count(const void *blob, size_t len);
-
 
 /*
  * store_report.c: what the report, the fix-up CSV and history read. A

@@ -16,6 +16,7 @@
 
 #include <sqlite3.h>
 
+#include "cellpack.h"
 #include "colmap.h"
 #include "store.h"
 #include "../tap.h"
