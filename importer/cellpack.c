@@ -44,7 +44,7 @@ get_varint(const unsigned char *p, size_t len, size_t *off, uint64_t *v)
 }
 
 size_t
-store_pack(const char *const *cells, const size_t *lens, size_t n,
+cellpack_pack(const char *const *cells, const size_t *lens, size_t n,
     unsigned char **buf, size_t *cap)
 {
 	size_t	i, need = 10, o;
@@ -65,7 +65,7 @@ store_pack(const char *const *cells, const size_t *lens, size_t n,
 }
 
 size_t
-store_unpack_all(const void *blob, size_t len, const char **cells,
+cellpack_unpack_all(const void *blob, size_t len, const char **cells,
     size_t *lens, size_t max)
 {
 	const unsigned char	*p = blob;
@@ -85,7 +85,7 @@ store_unpack_all(const void *blob, size_t len, const char **cells,
 }
 
 size_t
-store_unpack_count(const void *blob, size_t len)
+cellpack_unpack_count(const void *blob, size_t len)
 {
 	size_t		off = 0;
 	uint64_t	n;
@@ -96,7 +96,7 @@ store_unpack_count(const void *blob, size_t len)
 }
 
 int
-store_unpack(const void *blob, size_t len, size_t i, const char **cell,
+cellpack_unpack(const void *blob, size_t len, size_t i, const char **cell,
     size_t *celllen)
 {
 	const unsigned char	*p = blob;

@@ -240,7 +240,7 @@ fixup_open(const char *path, const struct store_report_run *rr,
 			goto fail;
 		}
 	}
-	fx->ncols = store_unpack_count(rr->header, rr->headerlen);
+	fx->ncols = cellpack_unpack_count(rr->header, rr->headerlen);
 	fx->map = xcalloc(fx->ncols + 1, sizeof *fx->map);
 	map = json_loads(rr->mapping, 0, NULL);
 	for (i = 0; i < fx->ncols; i++) {
@@ -263,7 +263,7 @@ fixup_open(const char *path, const struct store_report_run *rr,
 	if (bomlen > 0 && fwrite(bom, 1, bomlen, fx->fp) != bomlen)
 		fx->failed = 1;
 	for (i = 0; i < fx->ncols; i++) {
-		if (store_unpack(rr->header, rr->headerlen, i, &cell,
+		if (cellpack_unpack(rr->header, rr->headerlen, i, &cell,
 		    &len) == -1)
 			break;
 		fixup_field(&fx->line, cell, len, fx->delim);
@@ -328,7 +328,7 @@ fixup_add_row(struct fixup *fx, const struct store_report_row *r,
 	int		 col;
 
 	(void)err;
-	n = r->raw != NULL ? store_unpack_count(r->raw, r->rawlen) : fx->ncols;
+	n = r->raw != NULL ? cellpack_unpack_count(r->raw, r->rawlen) : fx->ncols;
 	if (n > fx->capcells) {
 		fx->capcells = n + 16;
 		fx->cells = xreallocarray(fx->cells, fx->capcells,
@@ -340,7 +340,7 @@ fixup_add_row(struct fixup *fx, const struct store_report_row *r,
 		cell = "";
 		len = 0;
 		if (r->raw != NULL) {
-			if (store_unpack(r->raw, r->rawlen, i, &cell,
+			if (cellpack_unpack(r->raw, r->rawlen, i, &cell,
 			    &len) == -1) {
 				cell = "";
 				len = 0;
@@ -356,7 +356,7 @@ fixup_add_row(struct fixup *fx, const struct store_report_row *r,
 				len = strlen(cell);
 			}
 		} else if (col == COLMAP_EXTRA) {
-			if (store_unpack(r->extra, r->extralen, x++, &cell,
+			if (cellpack_unpack(r->extra, r->extralen, x++, &cell,
 			    &len) == -1) {
 				cell = "";
 				len = 0;

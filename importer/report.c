@@ -373,13 +373,13 @@ read_extra_names(struct report *rep, const struct store_report_run *rr)
 	size_t		 i, n, len;
 
 	map = json_loads(rr->mapping, 0, NULL);
-	n = store_unpack_count(rr->header, rr->headerlen);
+	n = cellpack_unpack_count(rr->header, rr->headerlen);
 	rep->extra_names = xcalloc(n + 1, sizeof *rep->extra_names);
 	for (i = 0; i < n; i++) {
 		name = json_string_value(json_array_get(map, i));
 		if (name == NULL || strcmp(name, "extra") != 0)
 			continue;
-		if (store_unpack(rr->header, rr->headerlen, i, &cell,
+		if (cellpack_unpack(rr->header, rr->headerlen, i, &cell,
 		    &len) == -1)
 			continue;
 		rep->extra_names[rep->nextra++] = len > 0 ?
@@ -616,7 +616,7 @@ report_add_row(struct report *rep, const struct store_report_row *r,
 		put_num(rep, ws, row, 7, r->attempts);
 	base = rep->g[G_ALL].ncols - rep->nextra;
 	for (i = 0; r->extra != NULL && i < (size_t)rep->nextra; i++)
-		if (store_unpack(r->extra, r->extralen, i, &cell, &len) == 0)
+		if (cellpack_unpack(r->extra, r->extralen, i, &cell, &len) == 0)
 			put_len(rep, ws, row, base + i, cell, len,
 			    rep->f_text);
 

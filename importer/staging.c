@@ -120,7 +120,7 @@ start_run(struct staging *sg, const struct csvin_record *rec,
 	sg->xcells = xcalloc(sg->nextra + 1, sizeof *sg->xcells);
 	sg->xlens = xcalloc(sg->nextra + 1, sizeof *sg->xlens);
 
-	len = store_pack(rec->fields, rec->lens, rec->nfields, &sg->raw,
+	len = cellpack_pack(rec->fields, rec->lens, rec->nfields, &sg->raw,
 	    &sg->rawcap);
 	memset(&ri, 0, sizeof ri);
 	ri.file = sg->opts->file;
@@ -211,7 +211,7 @@ add_row(struct staging *sg, const struct csvin_record *rec,
 	 * (the fix-up CSV must give that column back too). */
 	if (rr->fixed != 0 || rr->nerrors > 0 || sg->nignored > 0 ||
 	    rec->nfields != colmap_ninput(sg->cm)) {
-		len = store_pack(rec->fields, rec->lens, rec->nfields,
+		len = cellpack_pack(rec->fields, rec->lens, rec->nfields,
 		    &sg->raw, &sg->rawcap);
 		br->raw = arena_put(b, (char *)sg->raw, len);
 		br->rawlen = len;
@@ -226,7 +226,7 @@ add_row(struct staging *sg, const struct csvin_record *rec,
 				sg->xcells[k] = rec->fields[i] + skip;
 				sg->xlens[k++] = rec->lens[i] - skip;
 			}
-		len = store_pack(sg->xcells, sg->xlens, k, &sg->extra,
+		len = cellpack_pack(sg->xcells, sg->xlens, k, &sg->extra,
 		    &sg->extracap);
 		br->extra = arena_put(b, (char *)sg->extra, len);
 		br->extralen = len;

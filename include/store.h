@@ -24,7 +24,7 @@ struct store_run_info {
 	int		 bom;
 	int		 detected;
 	int		 delimiter;
-	const void	*header;	/* store_pack() of the header names */
+	const void	*header;	/* packed header names (cellpack.h) */
 	size_t		 headerlen;
 	const char	*mapping;	/* JSON array: column per header */
 	const char	*clear_token;
@@ -40,9 +40,9 @@ struct store_row {
 	size_t		 normlen[COL_COUNT];
 	unsigned	 fixes;
 	uint32_t	 fixed;
-	const void	*raw;		/* store_pack() of the cells, or NULL */
+	const void	*raw;		/* packed cells (cellpack.h), or NULL */
 	size_t		 rawlen;
-	const void	*extra;		/* store_pack() of unknown cells */
+	const void	*extra;		/* packed unknown cells */
 	size_t		 extralen;
 };
 
@@ -262,7 +262,7 @@ struct store_report_run {
 	char		 check_source[1024];
 	char		 snapshot_mtime[32];
 	char		 correlation_id[128];
-	void		*header;	/* store_pack() of the names; owned */
+	void		*header;	/* packed names (cellpack.h); owned */
 	size_t		 headerlen;
 	char		*mapping;	/* JSON array; owned */
 	int64_t		 prev;		/* previous run of the profile, or 0 */

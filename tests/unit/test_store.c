@@ -1,7 +1,7 @@
 /*
  * test_store.c: store.h on databases in a temporary folder: file modes,
- * the schema version, runs, rows and problems, the cell packing, and
- * transactions. The database is also read with the sqlite3 API directly.
+ * the schema version, runs, rows and problems, and transactions. The
+ * database is also read with the sqlite3 API directly.
  */
 #include "config.h"
 
@@ -262,7 +262,7 @@ test_runs(void)
 	st = store_open(in_dir(path, sizeof path, "runs.db"), &err);
 	if (!ok(st != NULL, "runs.db opens: %s", err.msg))
 		return;
-	hlen = store_pack(hnames, hlens, 2, &hbuf, &hcap);
+	hlen = cellpack_pack(hnames, hlens, 2, &hbuf, &hcap);
 
 	run_info(&ri, "march.csv", hbuf, hlen);
 	rc = store_run_create(st, &ri, &r1, &err);
@@ -405,7 +405,7 @@ test_rows(void)
 	row.normlen[COL_EMAIL] = 7;
 	row.fixes = 5;
 	row.fixed = 1u << COL_CITY;
-	row.rawlen = store_pack(cells, cell_lens, 3, &raw, &rawcap);
+	row.rawlen = cellpack_pack(cells, cell_lens, 3, &raw, &rawcap);
 	row.raw = raw;
 	rc = store_row_add(st, run, &row, &id1, &err);
 	ok(rc == 0 && id1 > 0, "a row is added: %s", err.msg);
@@ -512,65 +512,6 @@ test_rows(void)
 	is_int(query_int(path, "SELECT dup_of FROM run_row WHERE state = "
 	    "'duplicate'"), id2, "dup_of is stored");
 	free(raw);
-}
-
-static void
-test_pack(void)
-{
-	char		 big[300];
-	const char	*cells[5];
-	size_t		 lens[5], len, cl, i;
-	unsigned char	*buf = NULL;
-	size_t		 cap = 0;
-	const char	*c;
-	int		 all = 1;
-
-	memset(big, 'z', sizeof big);
-	cells[0] = "plain";
-	lens[0] = 5;
-	cells[1] = "";
-	lens[1] = 0;
-	cells[2] = "a\0b\0";
-	lens[2] = 4;
-	cells[3] = big;
-	lens[3] = sizeof big;		/* a two-byte length */
-	cells[4] = "\345\214\227";
-	lens[4] = 3;
-
-	len = store_pack(cells, lens, 5, &buf, &cap);
-	ok(len > 0 && cap >= len, "5 cells packed into %zu bytes", len);
-	is_int(store_unpack_count(buf, len), 5, "count 5");
-	for (i = 0; i < 5; i++) {
-		c = NULL;
-		cl = 999;
-		if (store_unpack(buf, len, i, &c, &cl) != 0 || cl != lens[i] ||
-		    (cl > 0 && memcmp(c, cells[i], cl) != 0)) {
-			all = 0;
-			printf("# cell %zu differs\n", i);
-		}
-	}
-	ok(all, "every cell unpacks byte for byte: empty, NULs, long, UTF-8");
-	is_int(len, 1 + (1 + 5) + 1 + (1 + 4) + (2 + 300) + (1 + 3),
-	    "varint lengths: one byte each, two for 300");
-	is_int(store_unpack(buf, len, 5, &c, &cl), -1, "no cell 5: -1");
-	is_int(store_unpack(buf, len - 1, 4, &c, &cl), -1,
-	    "a truncated blob: -1");
-	is_int(store_unpack(buf, 10, 3, &c, &cl), -1,
-	    "a cell running past the blob: -1");
-	is_int(store_unpack(NULL, 0, 0, &c, &cl), -1, "NULL blob: -1");
-	is_int(store_unpack_count(NULL, 0), 0, "NULL blob: count 0");
-
-	len = store_pack(cells, lens, 0, &buf, &cap);
-	ok(len == 1 && store_unpack_count(buf, len) == 0,
-	    "no cells: one byte, count 0");
-	is_int(store_unpack(buf, len, 0, &c, &cl), -1, "and no cell 0");
-
-	/* Packing again into the same buffer, smaller. */
-	len = store_pack(cells + 1, lens + 1, 2, &buf, &cap);
-	ok(store_unpack_count(buf, len) == 2 &&
-	    store_unpack(buf, len, 1, &c, &cl) == 0 && cl == 4 &&
-	    memcmp(c, "a\0b\0", 4) == 0, "the buffer is reused");
-	free(buf);
 }
 
 static void
@@ -710,7 +651,6 @@ main(void)
 	test_modes();
 	test_runs();
 	test_rows();
-	test_pack();
 	test_rollback();
 	test_plan_counts();
 	remove_dir();
