@@ -3,8 +3,8 @@
  * before SQLite opens it, and SQLite gives its -wal and -shm files the same
  * mode), the schema and its migrations, transactions, the SQL helpers the
  * store's files share, and the run as every later step reads it.
- * Statements used per row are prepared once per open; everything else is
- * prepared at its call.
+ * Statements run for every row are kept prepared (store_cached);
+ * everything else is prepared at its call.
  */
 #include "config.h"
 
@@ -225,7 +225,8 @@ migrate(struct store *st, struct imp_err *err)
 			goto fail;
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d",
 	    STORE_SCHEMA_VERSION);
-	if (store_exec(st, sql, err) == -1 || store_exec(st, "COMMIT", err) == -1)
+	if (store_exec(st, sql, err) == -1 ||
+	    store_exec(st, "COMMIT", err) == -1)
 		goto fail;
 	return 0;
 fail:
@@ -256,17 +257,6 @@ store_open(const char *path, struct imp_err *err)
 		goto fail;
 	if (migrate(st, err) == -1)
 		goto fail;
-	if (store_prepare(st, "INSERT INTO run_row (run, line, state, customer_id,"
-	    " company_name, first_name, last_name, email, phone_number,"
-	    " address_line1, address_line2, address_line3, city, state_code,"
-	    " region, postal_code, country, culture, language, fixes, fixed,"
-	    " raw, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	    " ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st->ins_row, err) == -1)
-		goto fail;
-	if (store_prepare(st, "INSERT INTO row_problem (row, col, rule, value,"
-	    " message, hint) VALUES (?, ?, ?, ?, ?, ?)", &st->ins_problem,
-	    err) == -1)
-		goto fail;
 	return st;
 fail:
 	store_close(st);
@@ -276,23 +266,14 @@ fail:
 void
 store_close(struct store *st)
 {
+	int	k;
+
 	if (st == NULL)
 		return;
 	if (st->in_tx)
 		store_rollback(st);
-	sqlite3_finalize(st->ins_row);
-	sqlite3_finalize(st->ins_problem);
-	sqlite3_finalize(st->set_state);
-	sqlite3_finalize(st->get_row);
-	sqlite3_finalize(st->ins_account);
-	sqlite3_finalize(st->ins_change);
-	sqlite3_finalize(st->ins_outcome);
-	sqlite3_finalize(st->sub_load);
-	sqlite3_finalize(st->sub_plan);
-	sqlite3_finalize(st->sub_mark);
-	sqlite3_finalize(st->sub_result);
-	sqlite3_finalize(st->tx_begin);
-	sqlite3_finalize(st->tx_commit);
+	for (k = 0; k < STORE_NSTMT; k++)
+		sqlite3_finalize(st->stmt[k]);
 	hasher_free(st->hash_changes);
 	hasher_free(st->hash_outcomes);
 	sqlite3_close(st->db);
@@ -300,18 +281,36 @@ store_close(struct store *st)
 	free(st);
 }
 
-/* Runs one of the transaction statements, prepared once (submit runs them
- * for every round of answers). */
-static int
-tx_step(struct store *st, sqlite3_stmt **stmt, const char *sql,
+sqlite3_stmt *
+store_cached(struct store *st, enum store_stmt k, const char *sql,
     struct imp_err *err)
 {
-	int	rc;
+	sqlite3_stmt	*s = st->stmt[k];
 
-	if (*stmt == NULL && store_prepare(st, sql, stmt, err) == -1)
+	if (s != NULL) {
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		return s;
+	}
+	if (store_prepare(st, sql, &st->stmt[k], err) == -1)
+		return NULL;
+	return st->stmt[k];
+}
+
+/* Runs one of the transaction statements, kept prepared (submit runs them
+ * for every round of answers). */
+static int
+tx_step(struct store *st, enum store_stmt k, const char *sql,
+    struct imp_err *err)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = store_cached(st, k, sql, err);
+	if (s == NULL)
 		return -1;
-	rc = sqlite3_step(*stmt);
-	sqlite3_reset(*stmt);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
 		imp_errf(err, IMP_EXIT_SOFTWARE, "%s: %s", st->path,
 		    sqlite3_errmsg(st->db));
@@ -323,7 +322,7 @@ tx_step(struct store *st, sqlite3_stmt **stmt, const char *sql,
 int
 store_begin(struct store *st, struct imp_err *err)
 {
-	if (tx_step(st, &st->tx_begin, "BEGIN IMMEDIATE", err) == -1)
+	if (tx_step(st, STORE_TX_BEGIN, "BEGIN IMMEDIATE", err) == -1)
 		return -1;
 	st->in_tx = 1;
 	return 0;
@@ -364,7 +363,7 @@ end_bulk(struct store *st)
 int
 store_commit(struct store *st, struct imp_err *err)
 {
-	if (tx_step(st, &st->tx_commit, "COMMIT", err) == -1)
+	if (tx_step(st, STORE_TX_COMMIT, "COMMIT", err) == -1)
 		return -1;
 	st->in_tx = 0;
 	end_bulk(st);

@@ -13,22 +13,32 @@
 
 #include "importer.h"
 
+/*
+ * The statements run once per row or per round of answers, prepared at
+ * their first use and kept until store_close: store_cached() hands them
+ * out. Each names its slot here; its SQL stays at its call.
+ */
+enum store_stmt {
+	STORE_TX_BEGIN,		/* store.c */
+	STORE_TX_COMMIT,
+	STORE_ROW_ADD,		/* store_stage.c */
+	STORE_PROBLEM_ADD,
+	STORE_ROW_SET_STATE,
+	STORE_ROW_GET,
+	STORE_PLAN_ACCOUNT,	/* store_plan.c */
+	STORE_PLAN_CHANGE,
+	STORE_PLAN_OUTCOME,
+	STORE_SUBMIT_LOAD,	/* store_submit.c */
+	STORE_SUBMIT_PLAN,
+	STORE_SUBMIT_MARK,
+	STORE_SUBMIT_RESULT,
+	STORE_NSTMT
+};
+
 struct store {
 	sqlite3		*db;
 	char		*path;
-	sqlite3_stmt	*ins_row;
-	sqlite3_stmt	*ins_problem;
-	sqlite3_stmt	*set_state;
-	sqlite3_stmt	*get_row;
-	sqlite3_stmt	*ins_account;
-	sqlite3_stmt	*ins_change;
-	sqlite3_stmt	*ins_outcome;
-	sqlite3_stmt	*sub_load;	/* store_submit.c */
-	sqlite3_stmt	*sub_plan;
-	sqlite3_stmt	*sub_mark;
-	sqlite3_stmt	*sub_result;
-	sqlite3_stmt	*tx_begin;	/* BEGIN IMMEDIATE, COMMIT */
-	sqlite3_stmt	*tx_commit;
+	sqlite3_stmt	*stmt[STORE_NSTMT];
 	int		 in_tx;
 	int		 bulk;		/* in DELETE mode for a bulk load */
 	int64_t		 first_row;	/* of the run being staged */
@@ -59,6 +69,13 @@ int		 store_exec(struct store *st, const char *sql,
 		    struct imp_err *err);
 int		 store_prepare(struct store *st, const char *sql,
 		    sqlite3_stmt **stmt, struct imp_err *err);
+/*
+ * The statement of slot k, prepared from sql at its first use, else reset
+ * with its bindings cleared. Borrowed: the store finalizes it. NULL with
+ * err (may be NULL) when it does not prepare.
+ */
+sqlite3_stmt	*store_cached(struct store *st, enum store_stmt k,
+		    const char *sql, struct imp_err *err);
 /* A column's text, "" for NULL; valid until the next step. */
 const char	*store_col_text(sqlite3_stmt *stmt, int i);
 /* Binds v, or NULL when v is NULL or empty. */

@@ -275,15 +275,15 @@ store_plan_account(struct store *st, int64_t run, int64_t row,
 	sqlite3_stmt	*s;
 	int		 i, rc;
 
-	if (st->ins_account == NULL && store_prepare(st, "INSERT INTO account"
+	s = store_cached(st, STORE_PLAN_ACCOUNT, "INSERT INTO account"
 	    " (row, run, customer_id, etag, profile_id, fetched_at, body,"
 	    " company_name, first_name, last_name, email, phone_number,"
 	    " address_line1, address_line2, address_line3, city, state_code,"
 	    " region, postal_code, country, culture, language) VALUES (?, ?,"
 	    " ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st->ins_account, err) == -1)
+	    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
+	if (s == NULL)
 		return -1;
-	s = st->ins_account;
 	sqlite3_bind_int64(s, 1, row);
 	sqlite3_bind_int64(s, 2, run);
 	sqlite3_bind_text(s, 3, a->customer_id, -1, SQLITE_STATIC);
@@ -307,9 +307,9 @@ store_plan_change(struct store *st, int64_t row, int col, const char *old,
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (st->ins_change == NULL && store_prepare(st, "INSERT INTO plan_change"
-	    " (row, col, old, new) VALUES (?, ?, ?, ?)", &st->ins_change,
-	    err) == -1)
+	s = store_cached(st, STORE_PLAN_CHANGE, "INSERT INTO plan_change"
+	    " (row, col, old, new) VALUES (?, ?, ?, ?)", err);
+	if (s == NULL)
 		return -1;
 	if (st->hash_changes != NULL) {
 		hash_int(st->hash_changes, row);
@@ -318,7 +318,6 @@ store_plan_change(struct store *st, int64_t row, int col, const char *old,
 		hash_value(st->hash_changes, new, 0);
 		hash_add(st->hash_changes, "\x1e", 1);
 	}
-	s = st->ins_change;
 	sqlite3_bind_int64(s, 1, row);
 	sqlite3_bind_int(s, 2, col);
 	store_bind_opt(s, 3, old);
@@ -339,9 +338,10 @@ store_plan_outcome(struct store *st, int64_t run, int64_t row,
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (st->ins_outcome == NULL && store_prepare(st, "INSERT INTO outcome"
+	s = store_cached(st, STORE_PLAN_OUTCOME, "INSERT INTO outcome"
 	    " (row, run, state, review, normalized, message, updated_at)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?)", &st->ins_outcome, err) == -1)
+	    " VALUES (?, ?, ?, ?, ?, ?, ?)", err);
+	if (s == NULL)
 		return -1;
 	if (st->hash_outcomes != NULL) {
 		/* At check, a row with changes is exactly a pending one. */
@@ -351,7 +351,6 @@ store_plan_outcome(struct store *st, int64_t run, int64_t row,
 		hash_int(st->hash_outcomes, review);
 		hash_add(st->hash_outcomes, "\x1e", 1);
 	}
-	s = st->ins_outcome;
 	sqlite3_bind_int64(s, 1, row);
 	sqlite3_bind_int64(s, 2, run);
 	sqlite3_bind_text(s, 3, state, -1, SQLITE_STATIC);

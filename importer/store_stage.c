@@ -83,8 +83,8 @@ store_run_finish(struct store *st, int64_t run, const char *sha256,
 
 	/* A run's rows are inserted in one transaction, so their ids are
 	 * one range: queries by run use it instead of an index. */
-	if (store_prepare(st, "UPDATE run SET sha256 = ?, n_rows = ?, n_valid = ?,"
-	    " n_invalid = ?, n_duplicate = ?, n_blank = ?,"
+	if (store_prepare(st, "UPDATE run SET sha256 = ?, n_rows = ?,"
+	    " n_valid = ?, n_invalid = ?, n_duplicate = ?, n_blank = ?,"
 	    " staged_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
 	    " row_first = ?, row_last = ? WHERE id = ?", &stmt, err) == -1)
 		return -1;
@@ -125,9 +125,17 @@ int
 store_row_add(struct store *st, int64_t run, const struct store_row *r,
     int64_t *id, struct imp_err *err)
 {
-	sqlite3_stmt	*s = st->ins_row;
+	sqlite3_stmt	*s;
 	int		 i, rc;
 
+	s = store_cached(st, STORE_ROW_ADD, "INSERT INTO run_row (run, line,"
+	    " state, customer_id, company_name, first_name, last_name, email,"
+	    " phone_number, address_line1, address_line2, address_line3, city,"
+	    " state_code, region, postal_code, country, culture, language,"
+	    " fixes, fixed, raw, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
+	if (s == NULL)
+		return -1;
 	sqlite3_bind_int64(s, 1, run);
 	sqlite3_bind_int64(s, 2, r->line);
 	sqlite3_bind_text(s, 3, r->state, -1, SQLITE_STATIC);
@@ -165,9 +173,13 @@ int
 store_problem_add(struct store *st, const struct store_problem *p,
     struct imp_err *err)
 {
-	sqlite3_stmt	*s = st->ins_problem;
+	sqlite3_stmt	*s;
 	int		 rc;
 
+	s = store_cached(st, STORE_PROBLEM_ADD, "INSERT INTO row_problem (row,"
+	    " col, rule, value, message, hint) VALUES (?, ?, ?, ?, ?, ?)", err);
+	if (s == NULL)
+		return -1;
 	sqlite3_bind_int64(s, 1, p->row);
 	if (p->column != NULL)
 		sqlite3_bind_text(s, 2, p->column, -1, SQLITE_STATIC);
@@ -185,7 +197,6 @@ store_problem_add(struct store *st, const struct store_problem *p,
 		sqlite3_bind_null(s, 6);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
 	if (rc != SQLITE_DONE)
 		return store_db_err(st, err, "insert problem");
 	return 0;
@@ -198,10 +209,10 @@ store_row_set_state(struct store *st, int64_t row, const char *state,
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (st->set_state == NULL && store_prepare(st, "UPDATE run_row SET state = ?,"
-	    " dup_of = ? WHERE id = ?", &st->set_state, err) == -1)
+	s = store_cached(st, STORE_ROW_SET_STATE, "UPDATE run_row SET"
+	    " state = ?, dup_of = ? WHERE id = ?", err);
+	if (s == NULL)
 		return -1;
-	s = st->set_state;
 	sqlite3_bind_text(s, 1, state, -1, SQLITE_STATIC);
 	if (dup_of != 0)
 		sqlite3_bind_int64(s, 2, dup_of);
@@ -221,15 +232,13 @@ store_row_get(struct store *st, int64_t row, struct store_row *r)
 	sqlite3_stmt	*s;
 	int		 i;
 
-	if (st->get_row != NULL)
-		sqlite3_reset(st->get_row);
-	else if (store_prepare(st, "SELECT line, state, customer_id, company_name,"
-	    " first_name, last_name, email, phone_number, address_line1,"
-	    " address_line2, address_line3, city, state_code, region,"
-	    " postal_code, country, culture, language FROM run_row"
-	    " WHERE id = ?", &st->get_row, NULL) == -1)
+	s = store_cached(st, STORE_ROW_GET, "SELECT line, state, customer_id,"
+	    " company_name, first_name, last_name, email, phone_number,"
+	    " address_line1, address_line2, address_line3, city, state_code,"
+	    " region, postal_code, country, culture, language FROM run_row"
+	    " WHERE id = ?", NULL);
+	if (s == NULL)
 		return -1;
-	s = st->get_row;
 	sqlite3_bind_int64(s, 1, row);
 	if (sqlite3_step(s) != SQLITE_ROW)
 		return -1;
@@ -284,8 +293,8 @@ store_problems(struct store *st, int64_t run, long limit,
 	struct store_problem_line	 p;
 	int				 rc;
 
-	if (store_prepare(st, "SELECT r.line, p.col, p.rule, p.value, p.message,"
-	    " p.hint FROM row_problem p JOIN run_row r ON r.id = p.row"
+	if (store_prepare(st, "SELECT r.line, p.col, p.rule, p.value,"
+	    " p.message, p.hint FROM row_problem p JOIN run_row r ON r.id = p.row"
 	    " WHERE r.run = ? ORDER BY r.line, p.id LIMIT ?", &stmt,
 	    err) == -1)
 		return -1;

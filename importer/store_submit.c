@@ -16,19 +16,6 @@
 #include "store_int.h"
 #include "xmalloc.h"
 
-/* A statement prepared once per open store, reset for each use. */
-static int
-cached(struct store *st, sqlite3_stmt **slot, const char *sql,
-    struct imp_err *err)
-{
-	if (*slot != NULL) {
-		sqlite3_reset(*slot);
-		sqlite3_clear_bindings(*slot);
-		return 0;
-	}
-	return store_prepare(st, sql, slot, err);
-}
-
 static char *
 dup_col(sqlite3_stmt *s, int i)
 {
@@ -102,15 +89,16 @@ store_submit_load(struct store *st, int64_t row, struct store_submit_row *r,
 
 	memset(r, 0, sizeof *r);
 	r->row = row;
-	if (cached(st, &st->sub_load, "SELECT r.line, r.customer_id,"
-	    " r.company_name, r.first_name, r.last_name, r.email, r.phone_number,"
-	    " r.address_line1, r.address_line2, r.address_line3, r.city,"
-	    " r.state_code, r.region, r.postal_code, r.country, r.culture,"
-	    " r.language, a.body, a.etag, o.state, o.request_id, o.attempts"
-	    " FROM run_row r JOIN outcome o ON o.row = r.id"
-	    " LEFT JOIN account a ON a.row = r.id WHERE r.id = ?", err) == -1)
+	s = store_cached(st, STORE_SUBMIT_LOAD, "SELECT r.line,"
+	    " r.customer_id, r.company_name, r.first_name, r.last_name,"
+	    " r.email, r.phone_number, r.address_line1, r.address_line2,"
+	    " r.address_line3, r.city, r.state_code, r.region, r.postal_code,"
+	    " r.country, r.culture, r.language, a.body, a.etag, o.state,"
+	    " o.request_id, o.attempts FROM run_row r"
+	    " JOIN outcome o ON o.row = r.id"
+	    " LEFT JOIN account a ON a.row = r.id WHERE r.id = ?", err);
+	if (s == NULL)
 		return -1;
-	s = st->sub_load;
 	sqlite3_bind_int64(s, 1, row);
 	if (sqlite3_step(s) != SQLITE_ROW) {
 		sqlite3_reset(s);
@@ -129,12 +117,12 @@ store_submit_load(struct store *st, int64_t row, struct store_submit_row *r,
 	sqlite3_reset(s);
 
 	/* The values sent are the plan's (hashed at check), not run_row's. */
-	if (cached(st, &st->sub_plan, "SELECT col, old, new FROM plan_change"
-	    " WHERE row = ?", err) == -1) {
+	s = store_cached(st, STORE_SUBMIT_PLAN, "SELECT col, old, new"
+	    " FROM plan_change WHERE row = ?", err);
+	if (s == NULL) {
 		store_submit_row_free(r);
 		return -1;
 	}
-	s = st->sub_plan;
 	sqlite3_bind_int64(s, 1, row);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		col = sqlite3_column_int(s, 0);
@@ -160,13 +148,13 @@ store_submit_mark(struct store *st, int64_t row, const char *request_id,
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (cached(st, &st->sub_mark, "UPDATE outcome SET state = 'sending',"
-	    " request_id = ?, attempts = attempts + 1,"
+	s = store_cached(st, STORE_SUBMIT_MARK, "UPDATE outcome SET"
+	    " state = 'sending', request_id = ?, attempts = attempts + 1,"
 	    " sent_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),"
 	    " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
-	    " WHERE row = ?", err) == -1)
+	    " WHERE row = ?", err);
+	if (s == NULL)
 		return -1;
-	s = st->sub_mark;
 	sqlite3_bind_text(s, 1, request_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, row);
 	rc = sqlite3_step(s);
@@ -184,13 +172,13 @@ store_submit_result(struct store *st, int64_t row, const char *state,
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (cached(st, &st->sub_result, "UPDATE outcome SET state = ?,"
-	    " http_status = ?, error_code = ?, message = ?,"
+	s = store_cached(st, STORE_SUBMIT_RESULT, "UPDATE outcome SET"
+	    " state = ?, http_status = ?, error_code = ?, message = ?,"
 	    " etag = coalesce(?, etag),"
 	    " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
-	    " WHERE row = ?", err) == -1)
+	    " WHERE row = ?", err);
+	if (s == NULL)
 		return -1;
-	s = st->sub_result;
 	sqlite3_bind_text(s, 1, state, -1, SQLITE_STATIC);
 	if (http_status > 0)
 		sqlite3_bind_int64(s, 2, http_status);
