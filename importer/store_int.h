@@ -11,7 +11,25 @@
 #include <openssl/evp.h>
 #include <sqlite3.h>
 
+#include "column.h"
 #include "importer.h"
+
+/*
+ * Column lists for statements, from the column table: each column after a
+ * comma, so that a list follows the columns before it, as in
+ * "SELECT id, line" STORE_COLUMNS " FROM run_row". STORE_R_COLUMNS names
+ * run_row's as "r.column"; the _PROFILE_ forms leave out the customer ID
+ * (the account table's columns); STORE_PROFILE_DEFS defines them.
+ */
+#define STORE_COLUMN_X(e, name, sql, place, prop, max, flags)	", " sql
+#define STORE_R_COLUMN_X(e, name, sql, place, prop, max, flags)	", r." sql
+#define STORE_PARAM_X(e, name, sql, place, prop, max, flags)	", ?"
+#define STORE_DEF_X(e, name, sql, place, prop, max, flags)	", " sql " TEXT"
+#define STORE_COLUMNS		COLUMN_TABLE(STORE_COLUMN_X)
+#define STORE_R_COLUMNS		COLUMN_TABLE(STORE_R_COLUMN_X)
+#define STORE_PROFILE_COLUMNS	COLUMN_PROFILE_TABLE(STORE_COLUMN_X)
+#define STORE_PROFILE_PARAMS	COLUMN_PROFILE_TABLE(STORE_PARAM_X)
+#define STORE_PROFILE_DEFS	COLUMN_PROFILE_TABLE(STORE_DEF_X)
 
 /*
  * The statements run once per row or per round of answers, prepared at

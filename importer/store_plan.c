@@ -98,12 +98,9 @@ store_rows_each(struct store *st, const struct store_runinfo *ri,
 	struct store_row	 r;
 	int			 i, rc;
 
-	if (store_prepare(st, "SELECT id, line, state, customer_id, company_name,"
-	    " first_name, last_name, email, phone_number, address_line1,"
-	    " address_line2, address_line3, city, state_code, region,"
-	    " postal_code, country, culture, language FROM run_row"
-	    " WHERE id BETWEEN ? AND ? AND state = ? ORDER BY id", &stmt,
-	    err) == -1)
+	if (store_prepare(st, "SELECT id, line, state" STORE_COLUMNS
+	    " FROM run_row WHERE id BETWEEN ? AND ? AND state = ? ORDER BY id",
+	    &stmt, err) == -1)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, ri->row_first);
 	sqlite3_bind_int64(stmt, 2, ri->row_last);
@@ -276,12 +273,9 @@ store_plan_account(struct store *st, int64_t run, int64_t row,
 	int		 i, rc;
 
 	s = store_cached(st, STORE_PLAN_ACCOUNT, "INSERT INTO account"
-	    " (row, run, customer_id, etag, profile_id, fetched_at, body,"
-	    " company_name, first_name, last_name, email, phone_number,"
-	    " address_line1, address_line2, address_line3, city, state_code,"
-	    " region, postal_code, country, culture, language) VALUES (?, ?,"
-	    " ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
+	    " (row, run, customer_id, etag, profile_id, fetched_at, body"
+	    STORE_PROFILE_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?"
+	    STORE_PROFILE_PARAMS ")", err);
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, row);

@@ -335,10 +335,7 @@ store_report_rows(struct store *st, const struct store_report_run *rr,
 	    " o.request_id, CASE WHEN r.company_name IS NULL THEN"
 	    "  (SELECT a.company_name FROM account a WHERE a.row = r.id) END,"
 	    " (SELECT d.line FROM run_row d WHERE d.id = r.dup_of),"
-	    " r.raw, r.extra, r.customer_id, r.company_name, r.first_name,"
-	    " r.last_name, r.email, r.phone_number, r.address_line1,"
-	    " r.address_line2, r.address_line3, r.city, r.state_code,"
-	    " r.region, r.postal_code, r.country, r.culture, r.language"
+	    " r.raw, r.extra" STORE_R_COLUMNS
 	    " FROM run_row r LEFT JOIN outcome o ON o.row = r.id"
 	    " WHERE r.id BETWEEN ?1 AND ?2%s ORDER BY r.id",
 	    only_fixup ? " AND (r.state = 'invalid' OR (r.state != 'duplicate'"

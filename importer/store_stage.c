@@ -129,11 +129,8 @@ store_row_add(struct store *st, int64_t run, const struct store_row *r,
 	int		 i, rc;
 
 	s = store_cached(st, STORE_ROW_ADD, "INSERT INTO run_row (run, line,"
-	    " state, customer_id, company_name, first_name, last_name, email,"
-	    " phone_number, address_line1, address_line2, address_line3, city,"
-	    " state_code, region, postal_code, country, culture, language,"
-	    " fixes, fixed, raw, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
+	    " state, " COLUMN_SQL_NAMES "fixes, fixed, raw, extra) VALUES"
+	    " (?, ?, ?, " COLUMN_SQL_PARAMS "?, ?, ?, ?)", err);
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, run);
@@ -232,11 +229,8 @@ store_row_get(struct store *st, int64_t row, struct store_row *r)
 	sqlite3_stmt	*s;
 	int		 i;
 
-	s = store_cached(st, STORE_ROW_GET, "SELECT line, state, customer_id,"
-	    " company_name, first_name, last_name, email, phone_number,"
-	    " address_line1, address_line2, address_line3, city, state_code,"
-	    " region, postal_code, country, culture, language FROM run_row"
-	    " WHERE id = ?", NULL);
+	s = store_cached(st, STORE_ROW_GET, "SELECT line, state" STORE_COLUMNS
+	    " FROM run_row WHERE id = ?", NULL);
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, row);

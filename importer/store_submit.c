@@ -89,12 +89,8 @@ store_submit_load(struct store *st, int64_t row, struct store_submit_row *r,
 
 	memset(r, 0, sizeof *r);
 	r->row = row;
-	s = store_cached(st, STORE_SUBMIT_LOAD, "SELECT r.line,"
-	    " r.customer_id, r.company_name, r.first_name, r.last_name,"
-	    " r.email, r.phone_number, r.address_line1, r.address_line2,"
-	    " r.address_line3, r.city, r.state_code, r.region, r.postal_code,"
-	    " r.country, r.culture, r.language, a.body, a.etag, o.state,"
-	    " o.request_id, o.attempts FROM run_row r"
+	s = store_cached(st, STORE_SUBMIT_LOAD, "SELECT r.line" STORE_R_COLUMNS
+	    ", a.body, a.etag, o.state, o.request_id, o.attempts FROM run_row r"
 	    " JOIN outcome o ON o.row = r.id"
 	    " LEFT JOIN account a ON a.row = r.id WHERE r.id = ?", err);
 	if (s == NULL)
@@ -109,11 +105,11 @@ store_submit_load(struct store *st, int64_t row, struct store_submit_row *r,
 	r->customer_id = dup_col(s, 1);
 	for (i = 1; i < COL_COUNT; i++)
 		r->want[i] = dup_col(s, 1 + i);
-	r->body = dup_col(s, 17);
-	r->etag = dup_col(s, 18);
-	r->state = dup_col(s, 19);
-	r->request_id = dup_col(s, 20);
-	r->attempts = sqlite3_column_int(s, 21);
+	r->body = dup_col(s, 1 + COL_COUNT);
+	r->etag = dup_col(s, 2 + COL_COUNT);
+	r->state = dup_col(s, 3 + COL_COUNT);
+	r->request_id = dup_col(s, 4 + COL_COUNT);
+	r->attempts = sqlite3_column_int(s, 5 + COL_COUNT);
 	sqlite3_reset(s);
 
 	/* The values sent are the plan's (hashed at check), not run_row's. */
