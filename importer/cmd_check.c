@@ -41,7 +41,7 @@ cmd_check_exec(int argc, char **argv)
 	};
 	struct checking_result	 res;
 	struct store_runinfo	 ri;
-	struct store_counts	 counts;
+	struct outcome_counts	 counts;
 	struct profile		 pf;
 	struct imp_err		 err;
 	struct service_args	 sa;

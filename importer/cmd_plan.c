@@ -87,7 +87,7 @@ cmd_plan_exec(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct store_runinfo	 ri;
-	struct store_counts	 counts;
+	struct outcome_counts	 counts;
 	struct plan_print	 pp;
 	struct imp_err		 err;
 	struct store		*st = NULL;

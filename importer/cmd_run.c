@@ -55,7 +55,7 @@ cmd_run_exec(int argc, char **argv)
 	struct checking_result	 cres;
 	struct submit_args	 a;
 	struct store_runinfo	 ri;
-	struct store_counts	 c;
+	struct outcome_counts	 c;
 	struct profile		 pf;
 	struct service		 sv;
 	struct imp_err		 err;

@@ -60,7 +60,7 @@ cmd_submit_run(struct store *st, struct store_runinfo *ri,
 {
 	struct submitting_opts	 so;
 	struct submitting_result res;
-	struct store_counts	 c;
+	struct outcome_counts	 c;
 	struct service		 sv;
 	struct imp_err		 err;
 	char			 hash[65], corr[37], q[512];
@@ -186,7 +186,8 @@ cmd_submit_run(struct store *st, struct store_runinfo *ri,
 	if (res.stopped)
 		return res.stopped;
 	rc = cmd_counts_exit(&c);
-	return rc == IMP_EXIT_OK && c.pending > 0 ? IMP_EXIT_ROWS : rc;
+	return rc == IMP_EXIT_OK && c.n[OUTCOME_PENDING] > 0 ? IMP_EXIT_ROWS :
+	    rc;
 }
 
 int

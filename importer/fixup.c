@@ -129,10 +129,10 @@ fixup_field(struct fixup_buf *b, const char *s, size_t len, int delim)
 }
 
 int
-fixup_wanted(const char *state)
+fixup_wanted(enum outcome state)
 {
-	return strcmp(state, "invalid") == 0 || strcmp(state, "failed") == 0 ||
-	    strcmp(state, "conflict") == 0 || strcmp(state, "not_found") == 0;
+	return state == OUTCOME_INVALID || state == OUTCOME_FAILED ||
+	    state == OUTCOME_CONFLICT || state == OUTCOME_NOT_FOUND;
 }
 
 /* Bytes of the UTF-8 sequence starting with c (1 for a stray byte). */
@@ -285,7 +285,8 @@ error_text(struct fixup_buf *b, const struct store_report_row *r)
 
 	b->len = 0;
 	buf_add(b, "", 0);
-	if (strcmp(r->state, "invalid") == 0) {
+	switch (r->state) {
+	case OUTCOME_INVALID:
 		for (i = 0; i < r->nproblems; i++)
 			buf_addf(b, "%s%s%s%s (%s)", i > 0 ? "; " : "",
 			    r->problems[i].column != NULL ?
@@ -294,7 +295,8 @@ error_text(struct fixup_buf *b, const struct store_report_row *r)
 			    r->problems[i].message, r->problems[i].rule);
 		if (r->nproblems == 0)
 			buf_addf(b, "invalid");
-	} else if (strcmp(r->state, "failed") == 0) {
+		break;
+	case OUTCOME_FAILED:
 		if (r->http_status != 0)
 			buf_addf(b, "failed: HTTP %d", r->http_status);
 		else
@@ -303,7 +305,8 @@ error_text(struct fixup_buf *b, const struct store_report_row *r)
 			buf_addf(b, " %s", r->error_code);
 		if (r->message != NULL)
 			buf_addf(b, ": %s", r->message);
-	} else if (strcmp(r->state, "conflict") == 0) {
+		break;
+	case OUTCOME_CONFLICT:
 		buf_addf(b, "conflict: changed by someone else since check");
 		for (i = 0; i < r->nconflicts; i++)
 			buf_addf(b, "%s %s was '%s', is now '%s'",
@@ -312,10 +315,12 @@ error_text(struct fixup_buf *b, const struct store_report_row *r)
 			    r->conflicts[i].at_check : "",
 			    r->conflicts[i].now != NULL ?
 			    r->conflicts[i].now : "");
-	} else {
+		break;
+	default:
 		buf_addf(b, "not_found: no customer with this ID");
 		if (r->message != NULL)
 			buf_addf(b, ": %s", r->message);
+		break;
 	}
 }
 

@@ -287,7 +287,7 @@ write_batch(struct staging *sg, struct batch *b, struct imp_err *err)
 		br = &b->rows[i];
 		memset(&sr, 0, sizeof sr);
 		sr.line = br->line;
-		sr.state = br->invalid ? "invalid" : "pending";
+		sr.state = br->invalid ? OUTCOME_INVALID : OUTCOME_PENDING;
 		for (c = 0; c < COL_COUNT; c++) {
 			if (br->off[c] == BATCH_NONE)
 				continue;
@@ -414,8 +414,8 @@ settle(struct staging *sg, struct staged *g, size_t n, struct imp_err *err)
 		for (i = 1; i < n; i++) {
 			if (g[0].invalid)
 				continue;	/* identical, so invalid too */
-			if (store_row_set_state(sg->st, g[i].id, "duplicate",
-			    g[0].id, err) == -1)
+			if (store_row_set_state(sg->st, g[i].id,
+			    OUTCOME_DUPLICATE, g[0].id, err) == -1)
 				return -1;
 			sg->res->duplicate++;
 		}
@@ -442,8 +442,8 @@ settle(struct staging *sg, struct staged *g, size_t n, struct imp_err *err)
 		if (store_problem_add(sg->st, &sp, err) == -1)
 			return -1;
 		if (!g[i].invalid) {
-			if (store_row_set_state(sg->st, g[i].id, "invalid", 0,
-			    err) == -1)
+			if (store_row_set_state(sg->st, g[i].id,
+			    OUTCOME_INVALID, 0, err) == -1)
 				return -1;
 			sg->res->invalid++;
 		}
@@ -475,7 +475,7 @@ on_group(const int64_t *rows, size_t n, void *arg)
 		}
 		g[i].id = rows[i];
 		g[i].line = r.line;
-		g[i].invalid = strcmp(r.state, "invalid") == 0;
+		g[i].invalid = r.state == OUTCOME_INVALID;
 		for (c = 0; c < COL_COUNT; c++)
 			if (r.norm[c] != NULL)
 				g[i].v[c] = xstrdup(r.norm[c]);

@@ -386,6 +386,12 @@ store_copy_col(sqlite3_stmt *stmt, int i, char *buf, size_t len)
 	snprintf(buf, len, "%s", store_col_text(stmt, i));
 }
 
+int
+store_col_outcome(sqlite3_stmt *stmt, int i, enum outcome *o)
+{
+	return outcome_parse(store_col_text(stmt, i), o);
+}
+
 void
 store_bind_opt(sqlite3_stmt *s, int i, const char *v)
 {

@@ -13,6 +13,7 @@
 
 #include "column.h"
 #include "importer.h"
+#include "outcome.h"
 
 /*
  * Column lists for statements, from the column table: each column after a
@@ -64,7 +65,7 @@ struct store {
 	char		 now[32];	/* the plan's time, UTC */
 	struct hasher	*hash_changes;	/* a plan hashed as it is written */
 	struct hasher	*hash_outcomes;
-	struct store_counts plan_counts;	/* of the plan being written */
+	struct outcome_counts plan_counts;	/* of the plan being written */
 	int		 plan_changed;	/* the row has changes so far */
 };
 
@@ -96,6 +97,9 @@ sqlite3_stmt	*store_cached(struct store *st, enum store_stmt k,
 		    const char *sql, struct imp_err *err);
 /* A column's text, "" for NULL; valid until the next step. */
 const char	*store_col_text(sqlite3_stmt *stmt, int i);
+/* Reads the outcome named in column i into *o; -1 for another name. */
+int		 store_col_outcome(sqlite3_stmt *stmt, int i,
+		    enum outcome *o);
 /* Binds v, or NULL when v is NULL or empty. */
 void		 store_bind_opt(sqlite3_stmt *s, int i, const char *v);
 void		 store_copy_col(sqlite3_stmt *stmt, int i, char *buf,

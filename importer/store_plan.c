@@ -24,43 +24,31 @@ static void		 hash_value(struct hasher *, const char *, int);
 static void		 hash_int(struct hasher *, int64_t);
 static void		 hash_final(struct hasher *, struct hasher *, char [65]);
 
-/* Adds n outcomes in state (review of them flagged) to c. */
+/*
+ * The run's figures as staging left them; pending counts the valid rows
+ * without an outcome (seen: the rows with one), and those sending.
+ */
 static void
-count_state(struct store_counts *c, const char *state, int64_t n,
-    int64_t review)
+counts_finish(struct outcome_counts *c, const struct store_runinfo *ri,
+    int64_t seen)
 {
-	if (strcmp(state, "pending") == 0)
-		c->review += review;
-	if (strcmp(state, "unchanged") == 0)
-		c->unchanged += n;
-	else if (strcmp(state, "not_found") == 0)
-		c->not_found += n;
-	else if (strcmp(state, "applied") == 0)
-		c->applied += n;
-	else if (strcmp(state, "failed") == 0)
-		c->failed += n;
-	else if (strcmp(state, "conflict") == 0)
-		c->conflicts += n;
-	else if (strcmp(state, "sending") == 0)
-		c->sending += n;
-	else
-		c->pending += n;
+	c->rows = ri->rows;
+	c->valid = ri->valid;
+	c->n[OUTCOME_INVALID] = ri->invalid;
+	c->n[OUTCOME_DUPLICATE] = ri->duplicate;
+	c->n[OUTCOME_PENDING] += ri->valid - seen + c->n[OUTCOME_SENDING];
 }
 
 int
 store_counts(struct store *st, const struct store_runinfo *ri,
-    struct store_counts *c, struct imp_err *err)
+    struct outcome_counts *c, struct imp_err *err)
 {
 	sqlite3_stmt	*stmt;
-	const char	*state;
+	enum outcome	 o;
 	int64_t		 n, seen = 0;
 	int		 rc;
 
 	memset(c, 0, sizeof *c);
-	c->rows = ri->rows;
-	c->valid = ri->valid;
-	c->invalid = ri->invalid;
-	c->duplicate = ri->duplicate;
 	/* A run's outcomes are the rows of its range (no index by run). */
 	if (store_prepare(st, "SELECT state, count(*), sum(review) FROM outcome"
 	    " WHERE row BETWEEN ? AND ? GROUP BY state", &stmt, err) == -1)
@@ -68,30 +56,50 @@ store_counts(struct store *st, const struct store_runinfo *ri,
 	sqlite3_bind_int64(stmt, 1, ri->row_first);
 	sqlite3_bind_int64(stmt, 2, ri->row_last);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		state = store_col_text(stmt, 0);
+		if (store_col_outcome(stmt, 0, &o) == -1) {
+			imp_errf(err, IMP_EXIT_SOFTWARE, "%s: unknown outcome "
+			    "'%s'", st->path, store_col_text(stmt, 0));
+			sqlite3_finalize(stmt);
+			return -1;
+		}
 		n = sqlite3_column_int64(stmt, 1);
 		seen += n;
-		count_state(c, state, n, sqlite3_column_int64(stmt, 2));
+		c->n[o] += n;
+		if (o == OUTCOME_PENDING)
+			c->review += sqlite3_column_int64(stmt, 2);
 	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
 		return store_db_err(st, err, "counts");
-	/* Valid rows without an outcome are not checked yet: pending. */
-	c->pending += c->valid - seen + c->sending;
+	counts_finish(c, ri, seen);
 	if (store_prepare(st, "SELECT count(DISTINCT row) FROM plan_change"
 	    " WHERE row BETWEEN ? AND ?", &stmt, err) == -1)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, ri->row_first);
 	sqlite3_bind_int64(stmt, 2, ri->row_last);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
 		c->changes = sqlite3_column_int64(stmt, 0);
 	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW)
+		return store_db_err(st, err, "counts");
 	return 0;
 }
 
 int
+store_run_counts(struct store *st, int64_t run, struct outcome_counts *c,
+    struct imp_err *err)
+{
+	struct store_runinfo	ri;
+
+	if (store_run_info(st, run, &ri, err) == -1)
+		return -1;
+	return store_counts(st, &ri, c, err);
+}
+
+int
 store_rows_each(struct store *st, const struct store_runinfo *ri,
-    const char *state, int (*fn)(int64_t, const struct store_row *, void *),
+    enum outcome state, int (*fn)(int64_t, const struct store_row *, void *),
     void *arg, struct imp_err *err)
 {
 	sqlite3_stmt		*stmt;
@@ -104,11 +112,11 @@ store_rows_each(struct store *st, const struct store_runinfo *ri,
 		return -1;
 	sqlite3_bind_int64(stmt, 1, ri->row_first);
 	sqlite3_bind_int64(stmt, 2, ri->row_last);
-	sqlite3_bind_text(stmt, 3, state, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, outcome_name(state), -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		memset(&r, 0, sizeof r);
 		r.line = sqlite3_column_int64(stmt, 1);
-		r.state = store_col_text(stmt, 2);
+		r.state = state;
 		for (i = 0; i < COL_COUNT; i++) {
 			r.norm[i] = (const char *)sqlite3_column_text(stmt,
 			    3 + i);
@@ -127,7 +135,7 @@ store_rows_each(struct store *st, const struct store_runinfo *ri,
 
 int
 store_ids_each(struct store *st, const struct store_runinfo *ri,
-    const char *state, int (*fn)(int64_t, const char *, void *), void *arg,
+    enum outcome state, int (*fn)(int64_t, const char *, void *), void *arg,
     struct imp_err *err)
 {
 	sqlite3_stmt	*stmt;
@@ -139,7 +147,7 @@ store_ids_each(struct store *st, const struct store_runinfo *ri,
 		return -1;
 	sqlite3_bind_int64(stmt, 1, ri->row_first);
 	sqlite3_bind_int64(stmt, 2, ri->row_last);
-	sqlite3_bind_text(stmt, 3, state, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, outcome_name(state), -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if (fn(sqlite3_column_int64(stmt, 0),
 		    (const char *)sqlite3_column_text(stmt, 1), arg) == -1) {
@@ -233,9 +241,10 @@ store_plan_begin(struct store *st, const struct store_runinfo *ri,
 int
 store_plan_finish(struct store *st, const struct store_runinfo *ri,
     const char *source, const char *snapshot_mtime, char hash[65],
-    struct store_counts *counts, struct imp_err *err)
+    struct outcome_counts *counts, struct imp_err *err)
 {
-	struct store_counts	*c = &st->plan_counts;
+	int64_t	seen = 0;
+	int	o;
 
 	if (st->hash_changes != NULL && st->hash_outcomes != NULL) {
 		/* Written in row order: hashed on the way. */
@@ -250,14 +259,10 @@ store_plan_finish(struct store *st, const struct store_runinfo *ri,
 		goto fail;
 	/* As store_counts() would count them, without reading them back. */
 	if (counts != NULL) {
-		*counts = *c;
-		counts->rows = ri->rows;
-		counts->valid = ri->valid;
-		counts->invalid = ri->invalid;
-		counts->duplicate = ri->duplicate;
-		counts->pending += ri->valid - (c->pending + c->unchanged +
-		    c->not_found + c->applied + c->failed + c->conflicts +
-		    c->sending) + c->sending;
+		*counts = st->plan_counts;
+		for (o = 0; o < OUTCOME_COUNT; o++)
+			seen += counts->n[o];
+		counts_finish(counts, ri, seen);
 	}
 	return 0;
 fail:
@@ -326,7 +331,7 @@ store_plan_change(struct store *st, int64_t row, int col, const char *old,
 
 int
 store_plan_outcome(struct store *st, int64_t run, int64_t row,
-    const char *state, int review, uint32_t normalized, const char *message,
+    enum outcome state, int review, uint32_t normalized, const char *message,
     struct imp_err *err)
 {
 	sqlite3_stmt	*s;
@@ -340,14 +345,14 @@ store_plan_outcome(struct store *st, int64_t run, int64_t row,
 	if (st->hash_outcomes != NULL) {
 		/* At check, a row with changes is exactly a pending one. */
 		hash_int(st->hash_outcomes, row);
-		hash_value(st->hash_outcomes, strcmp(state, "pending") == 0 ?
-		    "planned" : state, 0);
+		hash_value(st->hash_outcomes, state == OUTCOME_PENDING ?
+		    "planned" : outcome_name(state), 0);
 		hash_int(st->hash_outcomes, review);
 		hash_add(st->hash_outcomes, "\x1e", 1);
 	}
 	sqlite3_bind_int64(s, 1, row);
 	sqlite3_bind_int64(s, 2, run);
-	sqlite3_bind_text(s, 3, state, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, outcome_name(state), -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 4, review);
 	sqlite3_bind_int64(s, 5, normalized);
 	store_bind_opt(s, 6, message);
@@ -356,7 +361,9 @@ store_plan_outcome(struct store *st, int64_t run, int64_t row,
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
 		return store_db_err(st, err, "outcome");
-	count_state(&st->plan_counts, state, 1, review);
+	st->plan_counts.n[state]++;
+	if (state == OUTCOME_PENDING)
+		st->plan_counts.review += review;
 	st->plan_counts.changes += st->plan_changed;
 	st->plan_changed = 0;
 	return 0;

@@ -135,7 +135,7 @@ store_row_add(struct store *st, int64_t run, const struct store_row *r,
 		return -1;
 	sqlite3_bind_int64(s, 1, run);
 	sqlite3_bind_int64(s, 2, r->line);
-	sqlite3_bind_text(s, 3, r->state, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, outcome_name(r->state), -1, SQLITE_STATIC);
 	for (i = 0; i < COL_COUNT; i++) {
 		if (r->norm[i] == NULL)
 			sqlite3_bind_null(s, 4 + i);
@@ -200,7 +200,7 @@ store_problem_add(struct store *st, const struct store_problem *p,
 }
 
 int
-store_row_set_state(struct store *st, int64_t row, const char *state,
+store_row_set_state(struct store *st, int64_t row, enum outcome state,
     int64_t dup_of, struct imp_err *err)
 {
 	sqlite3_stmt	*s;
@@ -210,7 +210,7 @@ store_row_set_state(struct store *st, int64_t row, const char *state,
 	    " state = ?, dup_of = ? WHERE id = ?", err);
 	if (s == NULL)
 		return -1;
-	sqlite3_bind_text(s, 1, state, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 1, outcome_name(state), -1, SQLITE_STATIC);
 	if (dup_of != 0)
 		sqlite3_bind_int64(s, 2, dup_of);
 	else
@@ -238,7 +238,8 @@ store_row_get(struct store *st, int64_t row, struct store_row *r)
 		return -1;
 	memset(r, 0, sizeof *r);
 	r->line = sqlite3_column_int64(s, 0);
-	r->state = (const char *)sqlite3_column_text(s, 1);
+	if (store_col_outcome(s, 1, &r->state) == -1)
+		return -1;
 	for (i = 0; i < COL_COUNT; i++) {
 		r->norm[i] = (const char *)sqlite3_column_text(s, 2 + i);
 		r->normlen[i] = sqlite3_column_bytes(s, 2 + i);

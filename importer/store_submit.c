@@ -75,7 +75,6 @@ store_submit_row_free(struct store_submit_row *r)
 	}
 	free(r->body);
 	free(r->etag);
-	free(r->state);
 	free(r->request_id);
 	memset(r, 0, sizeof *r);
 }
@@ -101,13 +100,17 @@ store_submit_load(struct store *st, int64_t row, struct store_submit_row *r,
 		return imp_errf(err, IMP_EXIT_SOFTWARE, "row %lld has no "
 		    "outcome", (long long)row);
 	}
+	if (store_col_outcome(s, 3 + COL_COUNT, &r->state) == -1) {
+		sqlite3_reset(s);
+		return imp_errf(err, IMP_EXIT_SOFTWARE, "%s: row %lld: "
+		    "unknown outcome", st->path, (long long)row);
+	}
 	r->line = sqlite3_column_int64(s, 0);
 	r->customer_id = dup_col(s, 1);
 	for (i = 1; i < COL_COUNT; i++)
 		r->want[i] = dup_col(s, 1 + i);
 	r->body = dup_col(s, 1 + COL_COUNT);
 	r->etag = dup_col(s, 2 + COL_COUNT);
-	r->state = dup_col(s, 3 + COL_COUNT);
 	r->request_id = dup_col(s, 4 + COL_COUNT);
 	r->attempts = sqlite3_column_int(s, 5 + COL_COUNT);
 	sqlite3_reset(s);
@@ -161,7 +164,7 @@ store_submit_mark(struct store *st, int64_t row, const char *request_id,
 }
 
 int
-store_submit_result(struct store *st, int64_t row, const char *state,
+store_submit_result(struct store *st, int64_t row, enum outcome state,
     long http_status, const char *error_code, const char *message,
     const char *etag, struct imp_err *err)
 {
@@ -175,7 +178,7 @@ store_submit_result(struct store *st, int64_t row, const char *state,
 	    " WHERE row = ?", err);
 	if (s == NULL)
 		return -1;
-	sqlite3_bind_text(s, 1, state, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 1, outcome_name(state), -1, SQLITE_STATIC);
 	if (http_status > 0)
 		sqlite3_bind_int64(s, 2, http_status);
 	else

@@ -225,7 +225,7 @@ send_read(struct submitting *sb, struct job *j, enum job_phase phase)
 
 /* Ends a row: its outcome goes into the open transaction. */
 static void
-settle(struct submitting *sb, struct job *j, const char *state,
+settle(struct submitting *sb, struct job *j, enum outcome state,
     const char *code, const char *message, const char *etag)
 {
 	if (tx(sb) == -1 || store_submit_result(sb->st, j->r.row, state,
@@ -234,15 +234,8 @@ settle(struct submitting *sb, struct job *j, const char *state,
 		job_free(j);
 		return;
 	}
-	if (strcmp(state, "applied") == 0)
-		sb->res->applied++;
-	else if (strcmp(state, "failed") == 0)
-		sb->res->failed++;
-	else if (strcmp(state, "conflict") == 0)
-		sb->res->conflicts++;
-	else if (strcmp(state, "not_found") == 0)
-		sb->res->not_found++;
-	if (strcmp(state, "pending") != 0)
+	sb->res->settled.n[state]++;
+	if (state != OUTCOME_PENDING)
 		sb->done++;
 	job_free(j);
 }
@@ -298,8 +291,8 @@ decide(struct submitting *sb, struct job *j)
 	if (o == NULL || billing_from_json(o, &now, &e) == -1) {
 		json_decref(o);
 		billing_clear(&now);
-		settle(sb, j, "failed", NULL, "the service's reply is not a "
-		    "billing profile", NULL);
+		settle(sb, j, OUTCOME_FAILED, NULL, "the service's reply is "
+		    "not a billing profile", NULL);
 		return;
 	}
 	if (holds_wanted(&j->r, &now)) {
@@ -312,21 +305,21 @@ decide(struct submitting *sb, struct job *j)
 		 * transport), so the values count as applied.
 		 */
 		if (j->phase != JOB_FETCH || j->maybe_written)
-			settle(sb, j, "applied", NULL, j->phase ==
+			settle(sb, j, OUTCOME_APPLIED, NULL, j->phase ==
 			    JOB_CONFIRM ? NULL : "confirmed by reading the "
 			    "account back", now.etag != NULL ? now.etag :
 			    j->req.etag);
 		else {
 			sb->res->already++;
-			settle(sb, j, "unchanged", NULL, "the account already "
-			    "held the wanted values when submit read it",
-			    NULL);
+			settle(sb, j, OUTCOME_UNCHANGED, NULL, "the account "
+			    "already held the wanted values when submit read "
+			    "it", NULL);
 		}
 		goto out;
 	}
 	if (j->phase == JOB_CONFIRM) {
 		stored_message(j, &now, msg, sizeof msg);
-		settle(sb, j, "failed", NULL, msg, NULL);
+		settle(sb, j, OUTCOME_FAILED, NULL, msg, NULL);
 		goto out;
 	}
 	/* Someone else changed a field this row changes: theirs stays. */
@@ -349,12 +342,12 @@ decide(struct submitting *sb, struct job *j)
 		snprintf(msg, sizeof msg, "someone else changed this account "
 		    "since check; nothing was written (see the conflict's "
 		    "values)");
-		settle(sb, j, "conflict", NULL, msg, NULL);
+		settle(sb, j, OUTCOME_CONFLICT, NULL, msg, NULL);
 		goto out;
 	}
 	if (j->merges++ >= sb->opts->merges) {
-		settle(sb, j, "failed", NULL, "the account kept changing "
-		    "while we wrote to it; retry later", NULL);
+		settle(sb, j, OUTCOME_FAILED, NULL, "the account kept "
+		    "changing while we wrote to it; retry later", NULL);
 		goto out;
 	}
 	/* Only other fields changed: ours on top of the account now. */
@@ -403,11 +396,11 @@ put_done(struct submitting *sb, struct job *j)
 		if (o != NULL && billing_from_json(o, &now, &e) == 0 &&
 		    now.field[COL_COMPANY_NAME] != NULL) {
 			if (holds_wanted(&j->r, &now))
-				settle(sb, j, "applied", NULL, NULL,
+				settle(sb, j, OUTCOME_APPLIED, NULL, NULL,
 				    now.etag != NULL ? now.etag : q->etag);
 			else {
 				stored_message(j, &now, msg, sizeof msg);
-				settle(sb, j, "failed", NULL, msg, NULL);
+				settle(sb, j, OUTCOME_FAILED, NULL, msg, NULL);
 			}
 		} else
 			send_read(sb, j, JOB_CONFIRM);	/* no body: look */
@@ -415,13 +408,14 @@ put_done(struct submitting *sb, struct job *j)
 	} else if (stale) {
 		send_read(sb, j, JOB_REREAD);
 	} else if (q->status == 404) {
-		settle(sb, j, "not_found", f.code, f.description[0] ?
+		settle(sb, j, OUTCOME_NOT_FOUND, f.code, f.description[0] ?
 		    f.description : "no such customer", NULL);
 	} else {
 		snprintf(msg, sizeof msg, "HTTP %ld%s%s%s%s", q->status,
 		    f.code[0] ? " " : "", f.code, f.description[0] ? ": " : "",
 		    f.description);
-		settle(sb, j, "failed", f.code[0] ? f.code : NULL, msg, NULL);
+		settle(sb, j, OUTCOME_FAILED, f.code[0] ? f.code : NULL, msg,
+		    NULL);
 	}
 	json_decref(o);
 }
@@ -437,13 +431,14 @@ read_done(struct submitting *sb, struct job *j)
 		return;
 	}
 	if (j->req.status == 404) {
-		settle(sb, j, "not_found", NULL, "no such customer", NULL);
+		settle(sb, j, OUTCOME_NOT_FOUND, NULL, "no such customer",
+		    NULL);
 		return;
 	}
 	snprintf(msg, sizeof msg, "re-reading the account failed: HTTP %ld",
 	    j->req.status);
 	/* Its fate stays unknown: 'sending', for the next submit. */
-	settle(sb, j, "sending", NULL, msg, NULL);
+	settle(sb, j, OUTCOME_SENDING, NULL, msg, NULL);
 }
 
 static void
@@ -459,8 +454,8 @@ on_done(struct client_req *q, void *arg)
 	 */
 	switch (q->fate) {
 	case CLIENT_STOPPED:
-		settle(sb, j, j->maybe_written ? "sending" : "pending", NULL,
-		    NULL, NULL);
+		settle(sb, j, j->maybe_written ? OUTCOME_SENDING :
+		    OUTCOME_PENDING, NULL, NULL, NULL);
 		return;
 	case CLIENT_AUTH:
 		sb->res->stopped = IMP_EXIT_NOPERM;
@@ -468,16 +463,16 @@ on_done(struct client_req *q, void *arg)
 		    "refused the token (HTTP 401), also after getting a new "
 		    "one");
 		client_stop(sb->cl);
-		settle(sb, j, j->maybe_written ? "sending" : "pending", NULL,
-		    NULL, NULL);
+		settle(sb, j, j->maybe_written ? OUTCOME_SENDING :
+		    OUTCOME_PENDING, NULL, NULL, NULL);
 		return;
 	case CLIENT_UNREACHABLE:
 		sb->res->stopped = IMP_EXIT_UNAVAILABLE;
 		snprintf(sb->res->why, sizeof sb->res->why, "the service is "
 		    "unreachable: %.200s", q->error);
 		client_stop(sb->cl);
-		settle(sb, j, j->maybe_written ? "sending" : "pending", NULL,
-		    NULL, NULL);
+		settle(sb, j, j->maybe_written ? OUTCOME_SENDING :
+		    OUTCOME_PENDING, NULL, NULL, NULL);
 		return;
 	case CLIENT_UNKNOWN:
 		/* The write may have happened: look before anything else. */
@@ -508,7 +503,7 @@ start_row(struct submitting *sb, int64_t row)
 	snprintf(j->req.path, sizeof j->req.path,
 	    "/v1/customers/%s/profiles/billing", j->r.customer_id);
 	sb->res->rows++;
-	if (strcmp(j->r.state, "sending") == 0) {
+	if (j->r.state == OUTCOME_SENDING) {
 		/* Left 'sending' by an interrupted submit: look first. */
 		sb->res->recovered++;
 		j->maybe_written = 1;
@@ -543,9 +538,10 @@ progress(struct submitting *sb, int last)
 	fprintf(stderr, "\rimporter: %lld/%zu rows, %.0f/s, ETA %02d:%02d: "
 	    "%lld applied, %lld failed, %lld conflicts, %lld not found ",
 	    (long long)sb->done, sb->nrows, rate, (int)(eta / 60),
-	    (int)eta % 60, (long long)sb->res->applied,
-	    (long long)sb->res->failed, (long long)sb->res->conflicts,
-	    (long long)sb->res->not_found);
+	    (int)eta % 60, (long long)sb->res->settled.n[OUTCOME_APPLIED],
+	    (long long)sb->res->settled.n[OUTCOME_FAILED],
+	    (long long)sb->res->settled.n[OUTCOME_CONFLICT],
+	    (long long)sb->res->settled.n[OUTCOME_NOT_FOUND]);
 	if (last)
 		fputc('\n', stderr);
 }
