@@ -133,7 +133,11 @@ int
 checking_refuse_sent(struct store *st, const struct store_runinfo *ri,
     struct imp_err *err)
 {
-	if (store_sent_count(st, ri) > 0)
+	int64_t	sent;
+
+	if (store_sent_count(st, ri, &sent, err) == -1)
+		return -1;
+	if (sent > 0)
 		return imp_errf(err, IMP_EXIT_USAGE, "run %lld has rows sent "
 		    "already: its plan is fixed ('importer submit' resumes "
 		    "it; stage the file again for a new plan)",

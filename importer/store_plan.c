@@ -193,22 +193,27 @@ store_check_reset(struct store *st, const struct store_runinfo *ri,
 	return 0;
 }
 
-int64_t
-store_sent_count(struct store *st, const struct store_runinfo *ri)
+int
+store_sent_count(struct store *st, const struct store_runinfo *ri,
+    int64_t *n, struct imp_err *err)
 {
 	sqlite3_stmt	*stmt;
-	int64_t		 n = 0;
+	int		 rc;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM outcome"
+	*n = 0;
+	if (store_prepare(st, "SELECT count(*) FROM outcome"
 	    " WHERE row BETWEEN ? AND ? AND state NOT IN ('pending',"
-	    " 'unchanged', 'not_found')", -1, &stmt, NULL) != SQLITE_OK)
-		return 0;
+	    " 'unchanged', 'not_found')", &stmt, err) == -1)
+		return -1;
 	sqlite3_bind_int64(stmt, 1, ri->row_first);
 	sqlite3_bind_int64(stmt, 2, ri->row_last);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		n = sqlite3_column_int64(stmt, 0);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(stmt, 0);
 	sqlite3_finalize(stmt);
-	return n;
+	if (rc != SQLITE_ROW)
+		return store_db_err(st, err, "rows sent");
+	return 0;
 }
 
 int

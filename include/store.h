@@ -175,8 +175,10 @@ int	store_ids_each(struct store *st, const struct store_runinfo *ri,
 /* Forgets a run's earlier check: accounts, changes, outcomes. */
 int	store_check_reset(struct store *st, const struct store_runinfo *ri,
 	    struct imp_err *err);
-/* Rows of the run sent or being sent (their outcome is past pending). */
-int64_t	store_sent_count(struct store *st, const struct store_runinfo *ri);
+/* The number of rows of the run sent or being sent (their outcome is past
+ * pending) in *n. */
+int	store_sent_count(struct store *st, const struct store_runinfo *ri,
+	    int64_t *n, struct imp_err *err);
 
 /* An account as fetched or read from a snapshot. Borrowed strings. */
 struct store_account {

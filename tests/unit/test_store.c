@@ -582,7 +582,7 @@ test_plan_counts(void)
 	struct store_row	 row;
 	struct imp_err		 err;
 	char			 path[1100], h1[65], h2[65];
-	int64_t			 run = 0, id[9];
+	int64_t			 run = 0, id[9], sent;
 	size_t			 i;
 	int			 o;
 
@@ -633,6 +633,20 @@ test_plan_counts(void)
 	    read.n[OUTCOME_INVALID] == 1, "and those are the plan's");
 	ok(store_plan_hash(st, &info, h2, &err) == 0, "hash recomputed");
 	is_str(h1, h2, "the hash written on the way is the hash of the tables");
+
+	ok(store_sent_count(st, &info, &sent, &err) == 0 && sent == 1,
+	    "rows sent: the failed one");
+	/*
+	 * 2026-12-06: a query error in the count of rows sent read as 0, so
+	 * check would plan a run again over rows already sent.
+	 */
+	exec_sql(path, "ALTER TABLE outcome RENAME TO outcome_away");
+	memset(&err, 0, sizeof err);
+	sent = -1;
+	ok(store_sent_count(st, &info, &sent, &err) == -1 && err.code == 70,
+	    "a query error in the count of rows sent is an error (70)");
+	ok(has(err.msg, "outcome"), "... with sqlite's message: %s", err.msg);
+	exec_sql(path, "ALTER TABLE outcome_away RENAME TO outcome");
 out:
 	store_close(st);
 }
