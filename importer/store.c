@@ -124,6 +124,17 @@ static const char *const store_migrations[] = {
 	"  wanted TEXT,"
 	"  PRIMARY KEY (row, col)"
 	") WITHOUT ROWID;",
+
+	/*
+	 * 3: whether a failed row may be retried, recorded when it fails.
+	 * Rows failed before are set once by the rule retry used to apply:
+	 * no status (no reply, or check could not read the account), 408,
+	 * 429, 5xx, or an account that kept changing.
+	 */
+	"ALTER TABLE outcome ADD COLUMN retryable INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE outcome SET retryable = 1 WHERE state = 'failed'"
+	" AND (http_status IS NULL OR http_status IN (408, 429)"
+	"  OR http_status >= 500 OR message LIKE '%kept changing%');",
 };
 
 int

@@ -343,8 +343,8 @@ store_plan_outcome(struct store *st, int64_t run, int64_t row,
 	int		 rc;
 
 	s = store_cached(st, STORE_PLAN_OUTCOME, "INSERT INTO outcome"
-	    " (row, run, state, review, normalized, message, updated_at)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?)", err);
+	    " (row, run, state, review, normalized, message, updated_at,"
+	    " retryable) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", err);
 	if (s == NULL)
 		return -1;
 	if (st->hash_outcomes != NULL) {
@@ -362,6 +362,7 @@ store_plan_outcome(struct store *st, int64_t run, int64_t row,
 	sqlite3_bind_int64(s, 5, normalized);
 	store_bind_opt(s, 6, message);
 	sqlite3_bind_text(s, 7, st->now, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 8, state == OUTCOME_FAILED);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)

@@ -165,15 +165,15 @@ store_submit_mark(struct store *st, int64_t row, const char *request_id,
 
 int
 store_submit_result(struct store *st, int64_t row, enum outcome state,
-    long http_status, const char *error_code, const char *message,
-    const char *etag, struct imp_err *err)
+    int retryable, long http_status, const char *error_code,
+    const char *message, const char *etag, struct imp_err *err)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
 
 	s = store_cached(st, STORE_SUBMIT_RESULT, "UPDATE outcome SET"
 	    " state = ?, http_status = ?, error_code = ?, message = ?,"
-	    " etag = coalesce(?, etag),"
+	    " etag = coalesce(?, etag), retryable = ?,"
 	    " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 	    " WHERE row = ?", err);
 	if (s == NULL)
@@ -186,7 +186,8 @@ store_submit_result(struct store *st, int64_t row, enum outcome state,
 	store_bind_opt(s, 3, error_code);
 	store_bind_opt(s, 4, message);
 	store_bind_opt(s, 5, etag);
-	sqlite3_bind_int64(s, 6, row);
+	sqlite3_bind_int(s, 6, retryable);
+	sqlite3_bind_int64(s, 7, row);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
@@ -253,9 +254,7 @@ store_retryable(struct store *st, const struct store_runinfo *ri, int reopen,
     struct imp_err *err)
 {
 	static const char	 where[] = " WHERE row BETWEEN ? AND ?"
-	    " AND state = 'failed'"
-	    " AND (http_status IS NULL OR http_status IN (408, 429)"
-	    "  OR http_status >= 500 OR message LIKE '%kept changing%')";
+	    " AND state = 'failed' AND retryable";
 	sqlite3_stmt		*s;
 	char			 sql[512];
 	int64_t			 n = 0;

@@ -223,13 +223,16 @@ send_read(struct submitting *sb, struct job *j, enum job_phase phase)
 	client_add(sb->cl, &j->req, on_done, j);
 }
 
-/* Ends a row: its outcome goes into the open transaction. */
+/*
+ * Ends a row: its outcome goes into the open transaction. retryable: a
+ * failure that may pass, which retry sends again.
+ */
 static void
 settle(struct submitting *sb, struct job *j, enum outcome state,
-    const char *code, const char *message, const char *etag)
+    int retryable, const char *code, const char *message, const char *etag)
 {
 	if (tx(sb) == -1 || store_submit_result(sb->st, j->r.row, state,
-	    j->req.status, code, message, etag, &sb->err) == -1) {
+	    retryable, j->req.status, code, message, etag, &sb->err) == -1) {
 		fail_run(sb);
 		job_free(j);
 		return;
@@ -291,7 +294,7 @@ decide(struct submitting *sb, struct job *j)
 	if (o == NULL || billing_from_json(o, &now, &e) == -1) {
 		json_decref(o);
 		billing_clear(&now);
-		settle(sb, j, OUTCOME_FAILED, NULL, "the service's reply is "
+		settle(sb, j, OUTCOME_FAILED, 0, NULL, "the service's reply is "
 		    "not a billing profile", NULL);
 		return;
 	}
@@ -305,13 +308,13 @@ decide(struct submitting *sb, struct job *j)
 		 * transport), so the values count as applied.
 		 */
 		if (j->phase != JOB_FETCH || j->maybe_written)
-			settle(sb, j, OUTCOME_APPLIED, NULL, j->phase ==
+			settle(sb, j, OUTCOME_APPLIED, 0, NULL, j->phase ==
 			    JOB_CONFIRM ? NULL : "confirmed by reading the "
 			    "account back", now.etag != NULL ? now.etag :
 			    j->req.etag);
 		else {
 			sb->res->already++;
-			settle(sb, j, OUTCOME_UNCHANGED, NULL, "the account "
+			settle(sb, j, OUTCOME_UNCHANGED, 0, NULL, "the account "
 			    "already held the wanted values when submit read "
 			    "it", NULL);
 		}
@@ -319,7 +322,7 @@ decide(struct submitting *sb, struct job *j)
 	}
 	if (j->phase == JOB_CONFIRM) {
 		stored_message(j, &now, msg, sizeof msg);
-		settle(sb, j, OUTCOME_FAILED, NULL, msg, NULL);
+		settle(sb, j, OUTCOME_FAILED, 0, NULL, msg, NULL);
 		goto out;
 	}
 	/* Someone else changed a field this row changes: theirs stays. */
@@ -342,11 +345,11 @@ decide(struct submitting *sb, struct job *j)
 		snprintf(msg, sizeof msg, "someone else changed this account "
 		    "since check; nothing was written (see the conflict's "
 		    "values)");
-		settle(sb, j, OUTCOME_CONFLICT, NULL, msg, NULL);
+		settle(sb, j, OUTCOME_CONFLICT, 0, NULL, msg, NULL);
 		goto out;
 	}
 	if (j->merges++ >= sb->opts->merges) {
-		settle(sb, j, OUTCOME_FAILED, NULL, "the account kept "
+		settle(sb, j, OUTCOME_FAILED, 1, NULL, "the account kept "
 		    "changing while we wrote to it; retry later", NULL);
 		goto out;
 	}
@@ -396,11 +399,12 @@ put_done(struct submitting *sb, struct job *j)
 		if (o != NULL && billing_from_json(o, &now, &e) == 0 &&
 		    now.field[COL_COMPANY_NAME] != NULL) {
 			if (holds_wanted(&j->r, &now))
-				settle(sb, j, OUTCOME_APPLIED, NULL, NULL,
+				settle(sb, j, OUTCOME_APPLIED, 0, NULL, NULL,
 				    now.etag != NULL ? now.etag : q->etag);
 			else {
 				stored_message(j, &now, msg, sizeof msg);
-				settle(sb, j, OUTCOME_FAILED, NULL, msg, NULL);
+				settle(sb, j, OUTCOME_FAILED, 0, NULL, msg,
+				    NULL);
 			}
 		} else
 			send_read(sb, j, JOB_CONFIRM);	/* no body: look */
@@ -408,14 +412,17 @@ put_done(struct submitting *sb, struct job *j)
 	} else if (stale) {
 		send_read(sb, j, JOB_REREAD);
 	} else if (q->status == 404) {
-		settle(sb, j, OUTCOME_NOT_FOUND, f.code, f.description[0] ?
+		settle(sb, j, OUTCOME_NOT_FOUND, 0, f.code, f.description[0] ?
 		    f.description : "no such customer", NULL);
 	} else {
 		snprintf(msg, sizeof msg, "HTTP %ld%s%s%s%s", q->status,
 		    f.code[0] ? " " : "", f.code, f.description[0] ? ": " : "",
 		    f.description);
-		settle(sb, j, OUTCOME_FAILED, f.code[0] ? f.code : NULL, msg,
-		    NULL);
+		/* No reply, a timeout, throttling or the service failing
+		 * may pass; a refusal of the values will not. */
+		settle(sb, j, OUTCOME_FAILED, q->status <= 0 ||
+		    q->status == 408 || q->status == 429 || q->status >= 500,
+		    f.code[0] ? f.code : NULL, msg, NULL);
 	}
 	json_decref(o);
 }
@@ -431,14 +438,14 @@ read_done(struct submitting *sb, struct job *j)
 		return;
 	}
 	if (j->req.status == 404) {
-		settle(sb, j, OUTCOME_NOT_FOUND, NULL, "no such customer",
+		settle(sb, j, OUTCOME_NOT_FOUND, 0, NULL, "no such customer",
 		    NULL);
 		return;
 	}
 	snprintf(msg, sizeof msg, "re-reading the account failed: HTTP %ld",
 	    j->req.status);
 	/* Its fate stays unknown: 'sending', for the next submit. */
-	settle(sb, j, OUTCOME_SENDING, NULL, msg, NULL);
+	settle(sb, j, OUTCOME_SENDING, 0, NULL, msg, NULL);
 }
 
 static void
@@ -455,7 +462,7 @@ on_done(struct client_req *q, void *arg)
 	switch (q->fate) {
 	case CLIENT_STOPPED:
 		settle(sb, j, j->maybe_written ? OUTCOME_SENDING :
-		    OUTCOME_PENDING, NULL, NULL, NULL);
+		    OUTCOME_PENDING, 0, NULL, NULL, NULL);
 		return;
 	case CLIENT_AUTH:
 		sb->res->stopped = IMP_EXIT_NOPERM;
@@ -464,7 +471,7 @@ on_done(struct client_req *q, void *arg)
 		    "one");
 		client_stop(sb->cl);
 		settle(sb, j, j->maybe_written ? OUTCOME_SENDING :
-		    OUTCOME_PENDING, NULL, NULL, NULL);
+		    OUTCOME_PENDING, 0, NULL, NULL, NULL);
 		return;
 	case CLIENT_UNREACHABLE:
 		sb->res->stopped = IMP_EXIT_UNAVAILABLE;
@@ -472,7 +479,7 @@ on_done(struct client_req *q, void *arg)
 		    "unreachable: %.200s", q->error);
 		client_stop(sb->cl);
 		settle(sb, j, j->maybe_written ? OUTCOME_SENDING :
-		    OUTCOME_PENDING, NULL, NULL, NULL);
+		    OUTCOME_PENDING, 0, NULL, NULL, NULL);
 		return;
 	case CLIENT_UNKNOWN:
 		/* The write may have happened: look before anything else. */

@@ -13,7 +13,7 @@
 #include "importer.h"
 #include "outcome.h"
 
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 
 struct store;
 
@@ -205,7 +205,11 @@ int	store_plan_account(struct store *st, int64_t run, int64_t row,
 	    const struct store_account *a, struct imp_err *err);
 int	store_plan_change(struct store *st, int64_t row, int col,
 	    const char *old, const char *new, struct imp_err *err);
-/* A row's outcome as check decides it. message may be NULL. */
+/*
+ * A row's outcome as check decides it. A failure at check is one to read
+ * the account, which retry may read again: it is recorded as retryable.
+ * message may be NULL.
+ */
 int	store_plan_outcome(struct store *st, int64_t run, int64_t row,
 	    enum outcome state, int review, uint32_t normalized,
 	    const char *message, struct imp_err *err);
@@ -417,10 +421,13 @@ void	store_submit_row_free(struct store_submit_row *r);
 /* 'sending', with the request id and one more attempt. */
 int	store_submit_mark(struct store *st, int64_t row, const char *request_id,
 	    struct imp_err *err);
-/* A row's outcome after an answer (or back to pending). */
+/*
+ * A row's outcome after an answer (or back to pending). retryable: a
+ * failure that may pass, which retry sends again.
+ */
 int	store_submit_result(struct store *st, int64_t row, enum outcome state,
-	    long http_status, const char *error_code, const char *message,
-	    const char *etag, struct imp_err *err);
+	    int retryable, long http_status, const char *error_code,
+	    const char *message, const char *etag, struct imp_err *err);
 int	store_submit_conflict(struct store *st, int64_t row, int col,
 	    const char *at_check, const char *now, const char *wanted,
 	    struct imp_err *err);
@@ -429,9 +436,11 @@ int	store_run_submitting(struct store *st, int64_t run, char id[37],
 	    struct imp_err *err);
 
 /*
- * Rows that failed for a reason that may pass (no reply, 408, 429, 5xx, an
- * account that kept changing). With reopen, they go back to 'sending', so
- * that submit re-reads each before writing. Returns their number, or -1.
+ * Rows that failed for a reason that may pass (recorded as retryable when
+ * they failed: no reply, 408, 429, 5xx, an account that kept changing, an
+ * account check could not read). With reopen, they go back to 'sending',
+ * so that submit re-reads each before writing. Returns their number, or
+ * -1.
  */
 int64_t	store_retryable(struct store *st, const struct store_runinfo *ri,
 	    int reopen, struct imp_err *err);

@@ -651,6 +651,65 @@ out:
 	store_close(st);
 }
 
+/*
+ * A database of schema version 2 migrates to 3: its failed rows are made
+ * retryable once by the rule retry applied to version 2 (no status, 408,
+ * 429, 5xx, a message saying the account kept changing); after that,
+ * retry reads the column, not the message.
+ */
+static void
+test_migrate_retryable(void)
+{
+	struct store		*st;
+	struct store_runinfo	 ri;
+	struct imp_err		 err;
+	char			 path[1100];
+
+	memset(&err, 0, sizeof err);
+	st = store_open(in_dir(path, sizeof path, "v2.db"), &err);
+	if (!ok(st != NULL, "v2.db opens: %s", err.msg))
+		return;
+	store_close(st);
+	/* Back to version 2, as an earlier importer left it. */
+	ok(exec_sql(path, "ALTER TABLE outcome DROP COLUMN retryable;"
+	    "PRAGMA user_version = 2;"
+	    "INSERT INTO outcome (row, run, state, http_status, message)"
+	    " VALUES (1, 1, 'failed', NULL, 'reading the account failed'),"
+	    " (2, 1, 'failed', 503, 'HTTP 503'),"
+	    " (3, 1, 'failed', 400, 'HTTP 400 2000: bad postal code'),"
+	    " (4, 1, 'failed', 200, 'the account kept changing while we"
+	    "  wrote to it; retry later'),"
+	    " (5, 1, 'failed', 408, 'HTTP 408'),"
+	    " (6, 1, 'failed', 429, 'HTTP 429'),"
+	    " (7, 1, 'applied', 200, NULL),"
+	    " (8, 1, 'failed', 200, 'the service stored other values'),"
+	    " (9, 1, 'pending', NULL, NULL)") == 0,
+	    "a version 2 database with nine outcomes");
+
+	memset(&err, 0, sizeof err);
+	st = store_open(path, &err);
+	if (!ok(st != NULL, "it opens and migrates: %s", err.msg))
+		return;
+	is_int(query_int(path, "PRAGMA user_version"), 3, "now version 3");
+	is_int(query_int(path, "SELECT sum(row) FROM outcome WHERE retryable"),
+	    1 + 2 + 4 + 5 + 6, "retryable: no status, 503, kept changing, "
+	    "408, 429");
+	memset(&ri, 0, sizeof ri);
+	ri.id = 1;
+	ri.row_first = 1;
+	ri.row_last = 9;
+	is_int(store_retryable(st, &ri, 0, &err), 5, "retry counts them");
+	exec_sql(path, "UPDATE outcome SET message = 'kept changing'"
+	    " WHERE row = 3");
+	is_int(store_retryable(st, &ri, 0, &err), 5,
+	    "a message no longer makes a row retryable");
+	is_int(store_retryable(st, &ri, 1, &err), 5, "retry reopens them");
+	is_int(query_int(path, "SELECT sum(row) FROM outcome"
+	    " WHERE state = 'sending'"), 1 + 2 + 4 + 5 + 6,
+	    "and they are sending again");
+	store_close(st);
+}
+
 int
 main(void)
 {
@@ -668,6 +727,7 @@ main(void)
 	test_rows();
 	test_rollback();
 	test_plan_counts();
+	test_migrate_retryable();
 	remove_dir();
 	return done_testing();
 }
