@@ -332,6 +332,13 @@ store_begin(struct store *st, struct imp_err *err)
 	return 0;
 }
 
+void
+store_defer_checkpoints(struct store *st)
+{
+	/* Closing the last connection checkpoints the WAL anyway. */
+	sqlite3_wal_autocheckpoint(st->db, 0);
+}
+
 /*
  * A bulk load writes mostly new pages. A rollback journal need not copy
  * those (they lie past the old end of the file), while WAL writes every
@@ -340,13 +347,6 @@ store_begin(struct store *st, struct imp_err *err)
  * commit (store_open restores it after a crash too). If another
  * connection holds the database, the switch fails and WAL stays.
  */
-void
-store_defer_checkpoints(struct store *st)
-{
-	/* Closing the last connection checkpoints the WAL anyway. */
-	sqlite3_wal_autocheckpoint(st->db, 0);
-}
-
 int
 store_begin_bulk(struct store *st, struct imp_err *err)
 {
