@@ -278,8 +278,7 @@ store_close(struct store *st)
 		store_rollback(st);
 	for (k = 0; k < STORE_NSTMT; k++)
 		sqlite3_finalize(st->stmt[k]);
-	hasher_free(st->hash_changes);
-	hasher_free(st->hash_outcomes);
+	store_plan_clear(st);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);

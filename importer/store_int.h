@@ -76,9 +76,8 @@ struct hasher {
 	unsigned char	 buf[8192];
 };
 
-/* store_plan.c: a new hasher, or NULL when SHA-256 is unavailable. */
-struct hasher	*hasher_new(void);
-void		 hasher_free(struct hasher *h);
+/* store_plan.c: frees the hashers of a plan being written. */
+void		 store_plan_clear(struct store *st);
 
 /* Fills err with "path: what: sqlite's message"; returns -1. */
 int		 store_db_err(struct store *st, struct imp_err *err,

@@ -19,6 +19,8 @@
 #include "xmalloc.h"
 
 static EVP_MD_CTX	*sha256_new(void);
+static struct hasher	*hasher_new(void);
+static void		 hasher_free(struct hasher *);
 static void		 hash_add(struct hasher *, const void *, size_t);
 static void		 hash_value(struct hasher *, const char *, int);
 static void		 hash_int(struct hasher *, int64_t);
@@ -225,9 +227,7 @@ store_plan_begin(struct store *st, const struct store_runinfo *ri,
 
 	gmtime_r(&now, &tm);
 	strftime(st->now, sizeof st->now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	hasher_free(st->hash_changes);
-	hasher_free(st->hash_outcomes);
-	st->hash_changes = st->hash_outcomes = NULL;
+	store_plan_clear(st);
 	if (ordered) {
 		st->hash_changes = hasher_new();
 		st->hash_outcomes = hasher_new();
@@ -243,6 +243,14 @@ store_plan_begin(struct store *st, const struct store_runinfo *ri,
 	return 0;
 }
 
+void
+store_plan_clear(struct store *st)
+{
+	hasher_free(st->hash_changes);
+	hasher_free(st->hash_outcomes);
+	st->hash_changes = st->hash_outcomes = NULL;
+}
+
 int
 store_plan_finish(struct store *st, const struct store_runinfo *ri,
     const char *source, const char *snapshot_mtime, char hash[65],
@@ -254,9 +262,7 @@ store_plan_finish(struct store *st, const struct store_runinfo *ri,
 	if (st->hash_changes != NULL && st->hash_outcomes != NULL) {
 		/* Written in row order: hashed on the way. */
 		hash_final(st->hash_changes, st->hash_outcomes, hash);
-		hasher_free(st->hash_changes);
-		hasher_free(st->hash_outcomes);
-		st->hash_changes = st->hash_outcomes = NULL;
+		store_plan_clear(st);
 	} else if (store_plan_hash(st, ri, hash, err) == -1)
 		goto fail;
 	if (store_run_checked(st, ri->id, source, snapshot_mtime, hash,
@@ -468,7 +474,7 @@ hash_int(struct hasher *h, int64_t v)
 	hash_add(h, p, buf + sizeof buf - p);
 }
 
-struct hasher *
+static struct hasher *
 hasher_new(void)
 {
 	struct hasher	*h;
@@ -482,7 +488,7 @@ hasher_new(void)
 	return h;
 }
 
-void
+static void
 hasher_free(struct hasher *h)
 {
 	if (h == NULL)
