@@ -88,7 +88,7 @@ int
 checking_wants(struct store *st, const struct store_runinfo *ri, int sorted,
     struct wants *ws, struct imp_err *err)
 {
-	if (store_ids_each(st, ri, "pending", add_want, ws, err) == -1)
+	if (store_ids_each(st, ri, OUTCOME_PENDING, add_want, ws, err) == -1)
 		return -1;
 	if (sorted && ws->n > 1)
 		sort_wants(ws->w, ws->n);
@@ -134,7 +134,11 @@ int
 checking_refuse_sent(struct store *st, const struct store_runinfo *ri,
     struct imp_err *err)
 {
-	if (store_sent_count(st, ri) > 0)
+	int64_t	sent;
+
+	if (store_sent_count(st, ri, &sent, err) == -1)
+		return -1;
+	if (sent > 0)
 		return imp_errf(err, IMP_EXIT_USAGE, "run %lld has rows sent "
 		    "already: its plan is fixed ('importer submit' resumes "
 		    "it; stage the file again for a new plan)",
@@ -175,8 +179,8 @@ checking_store_row(struct store *st, int64_t run, int64_t row,
 		if ((rp->changed & (1u << col)) && store_plan_change(st, row,
 		    col, cur[col], want[col], err) == -1)
 			return -1;
-	return store_plan_outcome(st, run, row, rp->changed ? "pending" :
-	    "unchanged", rp->review, rp->normalized, rp->review ? "needs "
+	return store_plan_outcome(st, run, row, rp->changed ? OUTCOME_PENDING :
+	    OUTCOME_UNCHANGED, rp->review, rp->normalized, rp->review ? "needs "
 	    "review: changes both the billing email and the address" : NULL,
 	    err);
 }
@@ -253,8 +257,8 @@ plan_fetched(struct online *on, struct fetch *f)
 		json_decref(o);
 		billing_clear(&bp);
 		return store_plan_outcome(on->ck.st, on->ck.ri->id, f->row,
-		    "failed", 0, 0, "the service's reply is not a billing "
-		    "profile", &on->err);
+		    OUTCOME_FAILED, 0, 0, "the service's reply is not a "
+		    "billing profile", &on->err);
 	}
 	json_decref(o);
 	if (store_row_get(on->ck.st, f->row, &r) == -1) {
@@ -311,7 +315,7 @@ fetched(struct client_req *q, void *arg)
 			rc = plan_fetched(on, f);
 		else if (q->status == 404)
 			rc = store_plan_outcome(on->ck.st, on->ck.ri->id,
-			    f->row, "not_found", 0, 0, "no such customer "
+			    f->row, OUTCOME_NOT_FOUND, 0, 0, "no such customer "
 			    "(HTTP 404)", &on->err);
 		else {
 			if (q->status == 0)
@@ -321,7 +325,7 @@ fetched(struct client_req *q, void *arg)
 				snprintf(msg, sizeof msg, "reading the account "
 				    "failed: HTTP %ld", q->status);
 			rc = store_plan_outcome(on->ck.st, on->ck.ri->id,
-			    f->row, "failed", 0, 0, msg, &on->err);
+			    f->row, OUTCOME_FAILED, 0, 0, msg, &on->err);
 		}
 		break;
 	}

@@ -489,7 +489,7 @@ store_batch(struct check *ck, const struct batch *b, struct imp_err *err)
 		pr = &b->rows[i];
 		if (!pr->found) {
 			if (store_plan_outcome(ck->st, ck->ri->id, pr->id,
-			    "not_found", 0, 0, "no such customer in the "
+			    OUTCOME_NOT_FOUND, 0, 0, "no such customer in the "
 			    "snapshot", err) == -1)
 				return -1;
 			continue;
@@ -528,7 +528,8 @@ pass1(struct check *ck, struct imp_err *err)
 	if (pthread_create(&t, NULL, read_snapshot, ck) != 0)
 		return imp_errf(err, IMP_EXIT_SOFTWARE, "cannot start a "
 		    "thread");
-	rc = store_rows_each(ck->st, ck->ri, "pending", copy_row, ck, err);
+	rc = store_rows_each(ck->st, ck->ri, OUTCOME_PENDING, copy_row, ck,
+	    err);
 	if (rc == 0 && ck->rows.len > 0) {
 		rc = write_all(ck->rows.fd, ck->rows.buf, ck->rows.len,
 		    &ck->merr);

@@ -62,7 +62,7 @@ cmd_check_exec(int argc, char **argv)
 {
 	struct checking_result	 res;
 	struct store_runinfo	 ri;
-	struct store_counts	 counts;
+	struct outcome_counts	 counts;
 	struct profile		 pf;
 	struct imp_err		 err;
 	struct cmd_opts		 opts;

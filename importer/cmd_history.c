@@ -47,9 +47,9 @@ struct history {
 static int
 add_json(const struct store_run *r, void *arg)
 {
-	struct history			*h = arg;
-	struct store_outcome_counts	 oc;
-	json_t				*o = json_object();
+	struct history		*h = arg;
+	struct outcome_counts	 oc;
+	json_t			*o = json_object();
 
 	json_object_set_new(o, "run", json_integer(r->id));
 	json_object_set_new(o, "file", json_string(r->file));
@@ -62,24 +62,27 @@ add_json(const struct store_run *r, void *arg)
 	json_object_set_new(o, "invalid", json_integer(r->invalid));
 	json_object_set_new(o, "duplicate", json_integer(r->duplicate));
 	json_array_append_new(h->list, o);
-	if (store_outcome_counts(h->st, r->id, &oc, h->err) == -1)
+	if (store_run_counts(h->st, r->id, &oc, h->err) == -1)
 		return -1;
-	json_object_set_new(o, "unchanged", json_integer(oc.unchanged));
-	json_object_set_new(o, "not_found", json_integer(oc.not_found));
-	json_object_set_new(o, "applied", json_integer(oc.applied));
-	json_object_set_new(o, "failed", json_integer(oc.failed));
-	json_object_set_new(o, "conflicts", json_integer(oc.conflict));
-	json_object_set_new(o, "pending", json_integer(oc.pending));
+	json_object_set_new(o, "unchanged",
+	    json_integer(oc.n[OUTCOME_UNCHANGED]));
+	json_object_set_new(o, "not_found",
+	    json_integer(oc.n[OUTCOME_NOT_FOUND]));
+	json_object_set_new(o, "applied", json_integer(oc.n[OUTCOME_APPLIED]));
+	json_object_set_new(o, "failed", json_integer(oc.n[OUTCOME_FAILED]));
+	json_object_set_new(o, "conflicts",
+	    json_integer(oc.n[OUTCOME_CONFLICT]));
+	json_object_set_new(o, "pending", json_integer(oc.n[OUTCOME_PENDING]));
 	return 0;
 }
 
 static int
 print_run(const struct store_run *r, void *arg)
 {
-	struct history			*h = arg;
-	struct store_outcome_counts	 oc;
+	struct history		*h = arg;
+	struct outcome_counts	 oc;
 
-	if (store_outcome_counts(h->st, r->id, &oc, h->err) == -1)
+	if (store_run_counts(h->st, r->id, &oc, h->err) == -1)
 		return -1;
 	if (h->n++ == 0)
 		printf("%5s  %-20s  %8s %8s %8s %9s %9s %9s %8s %7s %8s "
@@ -89,10 +92,11 @@ print_run(const struct store_run *r, void *arg)
 	printf("%5lld  %-20s  %8lld %8lld %8lld %9lld %9lld %9lld %8lld %7lld "
 	    "%8lld %8lld  %s\n", (long long)r->id, r->staged_at,
 	    (long long)r->rows, (long long)r->valid, (long long)r->invalid,
-	    (long long)r->duplicate, (long long)oc.unchanged,
-	    (long long)oc.not_found, (long long)oc.applied,
-	    (long long)oc.failed, (long long)oc.conflict,
-	    (long long)oc.pending, r->file);
+	    (long long)r->duplicate, (long long)oc.n[OUTCOME_UNCHANGED],
+	    (long long)oc.n[OUTCOME_NOT_FOUND],
+	    (long long)oc.n[OUTCOME_APPLIED],
+	    (long long)oc.n[OUTCOME_FAILED], (long long)oc.n[OUTCOME_CONFLICT],
+	    (long long)oc.n[OUTCOME_PENDING], r->file);
 	return 0;
 }
 
@@ -109,7 +113,8 @@ print_trail(const struct store_trail *t, void *arg)
 		json_object_set_new(o, "run", json_integer(t->run));
 		json_object_set_new(o, "file", json_string(t->file));
 		json_object_set_new(o, "line", json_integer(t->line));
-		json_object_set_new(o, "outcome", json_string(t->state));
+		json_object_set_new(o, "outcome",
+		    json_string(outcome_name(t->state)));
 		json_object_set_new(o, "field", t->col >= 0 ?
 		    json_string(colmap_name(t->col)) : json_null());
 		json_object_set_new(o, "old", t->old != NULL ?
@@ -125,7 +130,8 @@ print_trail(const struct store_trail *t, void *arg)
 		printf("%-20s  %5s  %6s  %-9s  %-16s  %s\n", "when", "run",
 		    "line", "outcome", "field", "before -> after  [request id]");
 	printf("%-20s  %5lld  %6lu  %-9s  %-16s", t->when, (long long)t->run,
-	    t->line, t->state, t->col >= 0 ? colmap_name(t->col) : "-");
+	    t->line, outcome_name(t->state),
+	    t->col >= 0 ? colmap_name(t->col) : "-");
 	if (t->col >= 0)
 		printf("  %s -> %s", t->old != NULL && *t->old ? t->old :
 		    "(empty)", t->new != NULL && *t->new ? t->new :

@@ -85,7 +85,7 @@ static int
 cmd_plan_exec(int argc, char **argv)
 {
 	struct store_runinfo	 ri;
-	struct store_counts	 counts;
+	struct outcome_counts	 counts;
 	struct plan_print	 pp;
 	struct cmd_opts		 opts;
 	struct imp_err		 err;

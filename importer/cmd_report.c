@@ -122,7 +122,7 @@ cmd_report_write(struct store *st, int64_t run, const char *o_arg,
 {
 	struct store_report_run		 rr;
 	struct store_report_sizes	 sz;
-	struct store_outcome_counts	 oc;
+	struct outcome_counts		 oc;
 	struct report_opts		 ro;
 	struct report_result		*res = &out->res;
 	struct imp_err			 err;
@@ -139,14 +139,15 @@ cmd_report_write(struct store *st, int64_t run, const char *o_arg,
 	if (store_report_begin(st, &err) == -1 ||
 	    store_report_run(st, run, &rr, &err) == -1 ||
 	    store_report_sizes(st, &rr, &sz, &err) == -1 ||
-	    store_outcome_counts(st, rr.id, &oc, &err) == -1)
+	    store_run_counts(st, rr.id, &oc, &err) == -1)
 		goto fail;
 	path = o_arg != NULL ? xstrdup(o_arg) : default_path(&rr, &err);
 	if (path == NULL)
 		goto fail;
 	if (e_arg != NULL)
 		csv = xstrdup(e_arg);
-	else if (oc.invalid + oc.failed + oc.conflict + oc.not_found > 0)
+	else if (oc.n[OUTCOME_INVALID] + oc.n[OUTCOME_FAILED] +
+	    oc.n[OUTCOME_CONFLICT] + oc.n[OUTCOME_NOT_FOUND] > 0)
 		csv = fixup_default(path);
 
 	memset(&ro, 0, sizeof ro);

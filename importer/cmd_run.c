@@ -44,7 +44,7 @@ const struct cmd_entry cmd_run_entry = {
 
 /* A run's one JSON object: its counts as they stand, and a part a step. */
 static void
-print_json(struct store *st, const struct store_counts *c,
+print_json(struct store *st, const struct outcome_counts *c,
     const struct staging_result *sres, const char *file,
     const struct checking_result *cres, const char *snapshot,
     const char *source, const struct cmd_submitted *sub,
@@ -73,7 +73,7 @@ cmd_run_exec(int argc, char **argv)
 	struct cmd_submitted	 sub;
 	struct cmd_reported	 rep;
 	struct store_runinfo	 ri;
-	struct store_counts	 c;
+	struct outcome_counts	 c;
 	struct profile		 pf;
 	struct service		 sv;
 	struct imp_err		 err;

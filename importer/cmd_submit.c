@@ -52,7 +52,7 @@ cmd_submit_run(struct store *st, struct store_runinfo *ri,
     struct cmd_submitted *out)
 {
 	struct submitting_opts	 so;
-	struct store_counts	*c = &out->counts;
+	struct outcome_counts	*c = &out->counts;
 	struct service		 sv;
 	struct imp_err		 err;
 	char			 hash[65], q[512];
@@ -140,7 +140,8 @@ cmd_submit_run(struct store *st, struct store_runinfo *ri,
 		return out->res.stopped;
 	}
 	rc = cmd_counts_exit(c);
-	return rc == IMP_EXIT_OK && c->pending > 0 ? IMP_EXIT_ROWS : rc;
+	return rc == IMP_EXIT_OK && c->n[OUTCOME_PENDING] > 0 ? IMP_EXIT_ROWS :
+	    rc;
 }
 
 json_t *

@@ -48,35 +48,39 @@ cmd_json_print(json_t *o)
 }
 
 void
-cmd_counts_json(json_t *o, const struct store_counts *c)
+cmd_counts_json(json_t *o, const struct outcome_counts *c)
 {
+	const int64_t	*n = c->n;
+
 	json_object_set_new(o, "rows", json_integer(c->rows));
 	json_object_set_new(o, "valid", json_integer(c->valid));
-	json_object_set_new(o, "invalid", json_integer(c->invalid));
-	json_object_set_new(o, "duplicate", json_integer(c->duplicate));
+	json_object_set_new(o, "invalid", json_integer(n[OUTCOME_INVALID]));
+	json_object_set_new(o, "duplicate", json_integer(n[OUTCOME_DUPLICATE]));
 	json_object_set_new(o, "changes", json_integer(c->changes));
-	json_object_set_new(o, "unchanged", json_integer(c->unchanged));
-	json_object_set_new(o, "not_found", json_integer(c->not_found));
-	json_object_set_new(o, "applied", json_integer(c->applied));
-	json_object_set_new(o, "failed", json_integer(c->failed));
-	json_object_set_new(o, "conflicts", json_integer(c->conflicts));
-	json_object_set_new(o, "pending", json_integer(c->pending));
+	json_object_set_new(o, "unchanged", json_integer(n[OUTCOME_UNCHANGED]));
+	json_object_set_new(o, "not_found", json_integer(n[OUTCOME_NOT_FOUND]));
+	json_object_set_new(o, "applied", json_integer(n[OUTCOME_APPLIED]));
+	json_object_set_new(o, "failed", json_integer(n[OUTCOME_FAILED]));
+	json_object_set_new(o, "conflicts", json_integer(n[OUTCOME_CONFLICT]));
+	json_object_set_new(o, "pending", json_integer(n[OUTCOME_PENDING]));
 	json_object_set_new(o, "review", json_integer(c->review));
 }
 
 void
-cmd_counts_print(const struct store_counts *c)
+cmd_counts_print(const struct outcome_counts *c)
 {
+	const int64_t	*n = c->n;
+
 	printf("  %lld rows: %lld invalid, %lld duplicate, %lld unchanged, "
 	    "%lld not found, %lld to change", (long long)c->rows,
-	    (long long)c->invalid, (long long)c->duplicate,
-	    (long long)c->unchanged, (long long)c->not_found,
+	    (long long)n[OUTCOME_INVALID], (long long)n[OUTCOME_DUPLICATE],
+	    (long long)n[OUTCOME_UNCHANGED], (long long)n[OUTCOME_NOT_FOUND],
 	    (long long)c->changes);
-	if (c->applied + c->failed + c->conflicts > 0)
+	if (n[OUTCOME_APPLIED] + n[OUTCOME_FAILED] + n[OUTCOME_CONFLICT] > 0)
 		printf(" (%lld applied, %lld failed, %lld conflicts)",
-		    (long long)c->applied, (long long)c->failed,
-		    (long long)c->conflicts);
-	printf(", %lld pending\n", (long long)c->pending);
+		    (long long)n[OUTCOME_APPLIED], (long long)n[OUTCOME_FAILED],
+		    (long long)n[OUTCOME_CONFLICT]);
+	printf(", %lld pending\n", (long long)n[OUTCOME_PENDING]);
 	if (c->review > 0)
 		printf("  %lld row%s change both the billing email and the "
 		    "address: they need review and are sent only with "
@@ -105,9 +109,10 @@ cmd_run_operand(const struct cmd_entry *ce, int argc, char **argv,
 }
 
 int
-cmd_counts_exit(const struct store_counts *c)
+cmd_counts_exit(const struct outcome_counts *c)
 {
-	return c->invalid + c->not_found + c->failed + c->conflicts > 0 ?
+	return c->n[OUTCOME_INVALID] + c->n[OUTCOME_NOT_FOUND] +
+	    c->n[OUTCOME_FAILED] + c->n[OUTCOME_CONFLICT] > 0 ?
 	    IMP_EXIT_ROWS : IMP_EXIT_OK;
 }
 

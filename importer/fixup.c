@@ -19,6 +19,7 @@
 
 #include <jansson.h>
 
+#include "cellpack.h"
 #include "colmap.h"
 #include "xmalloc.h"
 
@@ -128,10 +129,10 @@ fixup_field(struct fixup_buf *b, const char *s, size_t len, int delim)
 }
 
 int
-fixup_wanted(const char *state)
+fixup_wanted(enum outcome state)
 {
-	return strcmp(state, "invalid") == 0 || strcmp(state, "failed") == 0 ||
-	    strcmp(state, "conflict") == 0 || strcmp(state, "not_found") == 0;
+	return state == OUTCOME_INVALID || state == OUTCOME_FAILED ||
+	    state == OUTCOME_CONFLICT || state == OUTCOME_NOT_FOUND;
 }
 
 /* Bytes of the UTF-8 sequence starting with c (1 for a stray byte). */
@@ -239,7 +240,7 @@ fixup_open(const char *path, const struct store_report_run *rr,
 			goto fail;
 		}
 	}
-	fx->ncols = store_unpack_count(rr->header, rr->headerlen);
+	fx->ncols = cellpack_unpack_count(rr->header, rr->headerlen);
 	fx->map = xcalloc(fx->ncols + 1, sizeof *fx->map);
 	map = json_loads(rr->mapping, 0, NULL);
 	for (i = 0; i < fx->ncols; i++) {
@@ -262,7 +263,7 @@ fixup_open(const char *path, const struct store_report_run *rr,
 	if (bomlen > 0 && fwrite(bom, 1, bomlen, fx->fp) != bomlen)
 		fx->failed = 1;
 	for (i = 0; i < fx->ncols; i++) {
-		if (store_unpack(rr->header, rr->headerlen, i, &cell,
+		if (cellpack_unpack(rr->header, rr->headerlen, i, &cell,
 		    &len) == -1)
 			break;
 		fixup_field(&fx->line, cell, len, fx->delim);
@@ -284,7 +285,8 @@ error_text(struct fixup_buf *b, const struct store_report_row *r)
 
 	b->len = 0;
 	buf_add(b, "", 0);
-	if (strcmp(r->state, "invalid") == 0) {
+	switch (r->state) {
+	case OUTCOME_INVALID:
 		for (i = 0; i < r->nproblems; i++)
 			buf_addf(b, "%s%s%s%s (%s)", i > 0 ? "; " : "",
 			    r->problems[i].column != NULL ?
@@ -293,7 +295,8 @@ error_text(struct fixup_buf *b, const struct store_report_row *r)
 			    r->problems[i].message, r->problems[i].rule);
 		if (r->nproblems == 0)
 			buf_addf(b, "invalid");
-	} else if (strcmp(r->state, "failed") == 0) {
+		break;
+	case OUTCOME_FAILED:
 		if (r->http_status != 0)
 			buf_addf(b, "failed: HTTP %d", r->http_status);
 		else
@@ -302,7 +305,8 @@ error_text(struct fixup_buf *b, const struct store_report_row *r)
 			buf_addf(b, " %s", r->error_code);
 		if (r->message != NULL)
 			buf_addf(b, ": %s", r->message);
-	} else if (strcmp(r->state, "conflict") == 0) {
+		break;
+	case OUTCOME_CONFLICT:
 		buf_addf(b, "conflict: changed by someone else since check");
 		for (i = 0; i < r->nconflicts; i++)
 			buf_addf(b, "%s %s was '%s', is now '%s'",
@@ -311,10 +315,12 @@ error_text(struct fixup_buf *b, const struct store_report_row *r)
 			    r->conflicts[i].at_check : "",
 			    r->conflicts[i].now != NULL ?
 			    r->conflicts[i].now : "");
-	} else {
+		break;
+	default:
 		buf_addf(b, "not_found: no customer with this ID");
 		if (r->message != NULL)
 			buf_addf(b, ": %s", r->message);
+		break;
 	}
 }
 
@@ -327,7 +333,7 @@ fixup_add_row(struct fixup *fx, const struct store_report_row *r,
 	int		 col;
 
 	(void)err;
-	n = r->raw != NULL ? store_unpack_count(r->raw, r->rawlen) : fx->ncols;
+	n = r->raw != NULL ? cellpack_unpack_count(r->raw, r->rawlen) : fx->ncols;
 	if (n > fx->capcells) {
 		fx->capcells = n + 16;
 		fx->cells = xreallocarray(fx->cells, fx->capcells,
@@ -339,7 +345,7 @@ fixup_add_row(struct fixup *fx, const struct store_report_row *r,
 		cell = "";
 		len = 0;
 		if (r->raw != NULL) {
-			if (store_unpack(r->raw, r->rawlen, i, &cell,
+			if (cellpack_unpack(r->raw, r->rawlen, i, &cell,
 			    &len) == -1) {
 				cell = "";
 				len = 0;
@@ -355,7 +361,7 @@ fixup_add_row(struct fixup *fx, const struct store_report_row *r,
 				len = strlen(cell);
 			}
 		} else if (col == COLMAP_EXTRA) {
-			if (store_unpack(r->extra, r->extralen, x++, &cell,
+			if (cellpack_unpack(r->extra, r->extralen, x++, &cell,
 			    &len) == -1) {
 				cell = "";
 				len = 0;

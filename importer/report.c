@@ -19,6 +19,7 @@
 #include <xlsxwriter.h>
 
 #include "charset.h"
+#include "cellpack.h"
 #include "colmap.h"
 #include "norm.h"
 #include "xmalloc.h"
@@ -101,9 +102,10 @@ static const struct groupspec report_groups[G_COUNT] = {
 	    { "Changed fields", 30, K_TEXT }, { "Hint", 50, K_TEXT } } },
 };
 
-static const char *const report_outcome_names[REPORT_NOUTCOMES] = {
-	"applied", "unchanged", "duplicate", "failed", "conflict",
-	"not_found", "invalid", "pending"
+/* The outcome each of the Summary's lines counts (sending: pending). */
+static const enum outcome report_outcomes[REPORT_NOUTCOMES] = {
+	OUTCOME_APPLIED, OUTCOME_UNCHANGED, OUTCOME_DUPLICATE, OUTCOME_FAILED,
+	OUTCOME_CONFLICT, OUTCOME_NOT_FOUND, OUTCOME_INVALID, OUTCOME_PENDING
 };
 
 struct group {
@@ -144,7 +146,7 @@ struct report {
 const char *
 report_outcome_name(enum report_outcome o)
 {
-	return o < REPORT_NOUTCOMES ? report_outcome_names[o] : "?";
+	return o < REPORT_NOUTCOMES ? outcome_name(report_outcomes[o]) : "?";
 }
 
 static void
@@ -372,13 +374,13 @@ read_extra_names(struct report *rep, const struct store_report_run *rr)
 	size_t		 i, n, len;
 
 	map = json_loads(rr->mapping, 0, NULL);
-	n = store_unpack_count(rr->header, rr->headerlen);
+	n = cellpack_unpack_count(rr->header, rr->headerlen);
 	rep->extra_names = xcalloc(n + 1, sizeof *rep->extra_names);
 	for (i = 0; i < n; i++) {
 		name = json_string_value(json_array_get(map, i));
 		if (name == NULL || strcmp(name, "extra") != 0)
 			continue;
-		if (store_unpack(rr->header, rr->headerlen, i, &cell,
+		if (cellpack_unpack(rr->header, rr->headerlen, i, &cell,
 		    &len) == -1)
 			continue;
 		rep->extra_names[rep->nextra++] = len > 0 ?
@@ -390,7 +392,7 @@ read_extra_names(struct report *rep, const struct store_report_run *rr)
 struct report *
 report_open(const struct report_opts *ro, const struct store_report_run *rr,
     const struct store_report_sizes *sz,
-    const struct store_outcome_counts *oc, struct imp_err *err)
+    const struct outcome_counts *oc, struct imp_err *err)
 {
 	lxw_workbook_options	 wo;
 	lxw_doc_properties	 props;
@@ -437,13 +439,13 @@ report_open(const struct report_opts *ro, const struct store_report_run *rr,
 
 	rep->g[G_ALL].expected = rr->rows;
 	rep->g[G_CHANGES].expected = sz->changes;
-	rep->g[G_FAILED].expected = oc->failed;
+	rep->g[G_FAILED].expected = oc->n[OUTCOME_FAILED];
 	rep->g[G_CONFLICT].expected = sz->conflicts;
-	rep->g[G_NOTFOUND].expected = oc->not_found;
+	rep->g[G_NOTFOUND].expected = oc->n[OUTCOME_NOT_FOUND];
 	rep->g[G_INVALID].expected = sz->problems;
-	rep->g[G_UNCHANGED].expected = oc->unchanged;
-	rep->g[G_DUP].expected = oc->duplicate;
-	rep->g[G_PENDING].expected = oc->pending;
+	rep->g[G_UNCHANGED].expected = oc->n[OUTCOME_UNCHANGED];
+	rep->g[G_DUP].expected = oc->n[OUTCOME_DUPLICATE];
+	rep->g[G_PENDING].expected = oc->n[OUTCOME_PENDING];
 	per = rep->sheet_rows - 1;
 	for (g = 0; g < G_COUNT; g++) {
 		for (c = 0; c < MAXCOLS && report_groups[g].cols[c].name !=
@@ -488,14 +490,14 @@ changed_fields(struct report *rep, const struct store_report_row *r)
 }
 
 static enum report_outcome
-outcome_of(const char *state)
+outcome_of(enum outcome state)
 {
 	int	i;
 
 	for (i = 0; i < REPORT_NOUTCOMES; i++)
-		if (strcmp(state, report_outcome_names[i]) == 0)
+		if (report_outcomes[i] == state)
 			return i;
-	return REPORT_PENDING;		/* sending, or unknown */
+	return REPORT_PENDING;		/* sending */
 }
 
 static const char *
@@ -526,7 +528,7 @@ hint_pending(const struct store_report_row *r)
 	if (!r->checked)
 		return "not checked yet: 'importer check' compares it with "
 		    "the account";
-	if (strcmp(r->state, "sending") == 0)
+	if (r->state == OUTCOME_SENDING)
 		return "sent, answer unknown: 'importer submit' re-reads the "
 		    "account before sending again";
 	if (r->review)
@@ -538,7 +540,7 @@ hint_pending(const struct store_report_row *r)
 static const char *
 outcome_message(struct report *rep, const struct store_report_row *r)
 {
-	if (strcmp(r->state, "invalid") == 0 && r->nproblems > 0) {
+	if (r->state == OUTCOME_INVALID && r->nproblems > 0) {
 		snprintf(rep->buf, sizeof rep->buf, "%s%s%s%s",
 		    r->problems[0].column != NULL ? r->problems[0].column :
 		    "", r->problems[0].column != NULL ? ": " : "",
@@ -551,7 +553,7 @@ outcome_message(struct report *rep, const struct store_report_row *r)
 		}
 		return rep->buf;
 	}
-	if (strcmp(r->state, "duplicate") == 0 && r->dup_line > 0) {
+	if (r->state == OUTCOME_DUPLICATE && r->dup_line > 0) {
 		snprintf(rep->buf, sizeof rep->buf, "same as line %lu",
 		    r->dup_line);
 		return rep->buf;
@@ -606,7 +608,7 @@ report_add_row(struct report *rep, const struct store_report_row *r,
 	/* All rows */
 	if ((ws = start_line(rep, G_ALL, r, &row, 1)) == NULL)
 		goto fail;
-	put(rep, ws, row, 3, r->state, NULL);
+	put(rep, ws, row, 3, outcome_name(r->state), NULL);
 	if (r->nchanges > 0)
 		put(rep, ws, row, 4, changed_fields(rep, r), NULL);
 	put(rep, ws, row, 5, outcome_message(rep, r), NULL);
@@ -615,7 +617,7 @@ report_add_row(struct report *rep, const struct store_report_row *r,
 		put_num(rep, ws, row, 7, r->attempts);
 	base = rep->g[G_ALL].ncols - rep->nextra;
 	for (i = 0; r->extra != NULL && i < (size_t)rep->nextra; i++)
-		if (store_unpack(r->extra, r->extralen, i, &cell, &len) == 0)
+		if (cellpack_unpack(r->extra, r->extralen, i, &cell, &len) == 0)
 			put_len(rep, ws, row, base + i, cell, len,
 			    rep->f_text);
 
@@ -629,7 +631,7 @@ report_add_row(struct report *rep, const struct store_report_row *r,
 			put(rep, ws, row, 5, "(cleared)", rep->f_after);
 		else
 			put(rep, ws, row, 5, r->changes[i].new, rep->f_after);
-		put(rep, ws, row, 6, r->state, NULL);
+		put(rep, ws, row, 6, outcome_name(r->state), NULL);
 	}
 
 	switch (o) {
@@ -699,7 +701,7 @@ report_add_row(struct report *rep, const struct store_report_row *r,
 	case REPORT_PENDING:
 		if ((ws = start_line(rep, G_PENDING, r, &row, 1)) == NULL)
 			goto fail;
-		put(rep, ws, row, 3, r->state, NULL);
+		put(rep, ws, row, 3, outcome_name(r->state), NULL);
 		if (r->nchanges > 0)
 			put(rep, ws, row, 4, changed_fields(rep, r), NULL);
 		put(rep, ws, row, 5, hint_pending(r), NULL);
@@ -913,7 +915,7 @@ write_summary(struct report *rep, struct store *st, int64_t fixup_rows,
 	for (k = 0; k < REPORT_NOUTCOMES; k++)
 		res->sum += rep->counts[k];
 	for (k = 0; k < REPORT_NOUTCOMES; k++) {
-		put(rep, s.ws, s.row, 0, report_outcome_names[k], NULL);
+		put(rep, s.ws, s.row, 0, report_outcome_name(k), NULL);
 		put_num(rep, s.ws, s.row, 1, rep->counts[k]);
 		if (res->sum > 0)
 			note(rep, worksheet_write_number(s.ws, s.row, 2,

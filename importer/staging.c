@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "cellpack.h"
 #include "colmap.h"
 #include "dupindex.h"
 #include "pipe.h"
@@ -119,7 +120,7 @@ start_run(struct staging *sg, const struct csvin_record *rec,
 	sg->xcells = xcalloc(sg->nextra + 1, sizeof *sg->xcells);
 	sg->xlens = xcalloc(sg->nextra + 1, sizeof *sg->xlens);
 
-	len = store_pack(rec->fields, rec->lens, rec->nfields, &sg->raw,
+	len = cellpack_pack(rec->fields, rec->lens, rec->nfields, &sg->raw,
 	    &sg->rawcap);
 	memset(&ri, 0, sizeof ri);
 	ri.file = sg->opts->file;
@@ -210,7 +211,7 @@ add_row(struct staging *sg, const struct csvin_record *rec,
 	 * (the fix-up CSV must give that column back too). */
 	if (rr->fixed != 0 || rr->nerrors > 0 || sg->nignored > 0 ||
 	    rec->nfields != colmap_ninput(sg->cm)) {
-		len = store_pack(rec->fields, rec->lens, rec->nfields,
+		len = cellpack_pack(rec->fields, rec->lens, rec->nfields,
 		    &sg->raw, &sg->rawcap);
 		br->raw = arena_put(b, (char *)sg->raw, len);
 		br->rawlen = len;
@@ -225,7 +226,7 @@ add_row(struct staging *sg, const struct csvin_record *rec,
 				sg->xcells[k] = rec->fields[i] + skip;
 				sg->xlens[k++] = rec->lens[i] - skip;
 			}
-		len = store_pack(sg->xcells, sg->xlens, k, &sg->extra,
+		len = cellpack_pack(sg->xcells, sg->xlens, k, &sg->extra,
 		    &sg->extracap);
 		br->extra = arena_put(b, (char *)sg->extra, len);
 		br->extralen = len;
@@ -286,7 +287,7 @@ write_batch(struct staging *sg, struct batch *b, struct imp_err *err)
 		br = &b->rows[i];
 		memset(&sr, 0, sizeof sr);
 		sr.line = br->line;
-		sr.state = br->invalid ? "invalid" : "pending";
+		sr.state = br->invalid ? OUTCOME_INVALID : OUTCOME_PENDING;
 		for (c = 0; c < COL_COUNT; c++) {
 			if (br->off[c] == BATCH_NONE)
 				continue;
@@ -413,8 +414,8 @@ settle(struct staging *sg, struct staged *g, size_t n, struct imp_err *err)
 		for (i = 1; i < n; i++) {
 			if (g[0].invalid)
 				continue;	/* identical, so invalid too */
-			if (store_row_set_state(sg->st, g[i].id, "duplicate",
-			    g[0].id, err) == -1)
+			if (store_row_set_state(sg->st, g[i].id,
+			    OUTCOME_DUPLICATE, g[0].id, err) == -1)
 				return -1;
 			sg->res->duplicate++;
 		}
@@ -441,8 +442,8 @@ settle(struct staging *sg, struct staged *g, size_t n, struct imp_err *err)
 		if (store_problem_add(sg->st, &sp, err) == -1)
 			return -1;
 		if (!g[i].invalid) {
-			if (store_row_set_state(sg->st, g[i].id, "invalid", 0,
-			    err) == -1)
+			if (store_row_set_state(sg->st, g[i].id,
+			    OUTCOME_INVALID, 0, err) == -1)
 				return -1;
 			sg->res->invalid++;
 		}
@@ -474,7 +475,7 @@ on_group(const int64_t *rows, size_t n, void *arg)
 		}
 		g[i].id = rows[i];
 		g[i].line = r.line;
-		g[i].invalid = strcmp(r.state, "invalid") == 0;
+		g[i].invalid = r.state == OUTCOME_INVALID;
 		for (c = 0; c < COL_COUNT; c++)
 			if (r.norm[c] != NULL)
 				g[i].v[c] = xstrdup(r.norm[c]);

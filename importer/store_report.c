@@ -324,7 +324,7 @@ store_report_rows(struct store *st, const struct store_report_run *rr,
 	struct row_kids			 kids;
 	struct store_report_row		 r;
 	sqlite3_stmt			*s = NULL;
-	const char			*rstate, *ostate;
+	enum outcome			 staged;
 	char				 sql[1400];
 	int				 i, src, rc = -1;
 
@@ -335,10 +335,7 @@ store_report_rows(struct store *st, const struct store_report_run *rr,
 	    " o.request_id, CASE WHEN r.company_name IS NULL THEN"
 	    "  (SELECT a.company_name FROM account a WHERE a.row = r.id) END,"
 	    " (SELECT d.line FROM run_row d WHERE d.id = r.dup_of),"
-	    " r.raw, r.extra, r.customer_id, r.company_name, r.first_name,"
-	    " r.last_name, r.email, r.phone_number, r.address_line1,"
-	    " r.address_line2, r.address_line3, r.city, r.state_code,"
-	    " r.region, r.postal_code, r.country, r.culture, r.language"
+	    " r.raw, r.extra" STORE_R_COLUMNS
 	    " FROM run_row r LEFT JOIN outcome o ON o.row = r.id"
 	    " WHERE r.id BETWEEN ?1 AND ?2%s ORDER BY r.id",
 	    only_fixup ? " AND (r.state = 'invalid' OR (r.state != 'duplicate'"
@@ -358,15 +355,18 @@ store_report_rows(struct store *st, const struct store_report_run *rr,
 		memset(&r, 0, sizeof r);
 		r.id = sqlite3_column_int64(s, 0);
 		r.line = sqlite3_column_int64(s, 1);
-		rstate = store_col_text(s, 2);
-		ostate = (const char *)sqlite3_column_text(s, 3);
-		r.checked = ostate != NULL;
+		r.checked = sqlite3_column_type(s, 3) != SQLITE_NULL;
+		if (store_col_outcome(s, 2, &staged) == -1 || (r.checked &&
+		    store_col_outcome(s, 3, &r.state) == -1)) {
+			imp_errf(err, IMP_EXIT_SOFTWARE, "%s: row %lld: unknown "
+			    "outcome", st->path, (long long)r.id);
+			goto out;
+		}
 		/* Invalid and duplicate rows are never checked or sent. */
-		if (strcmp(rstate, "invalid") == 0 ||
-		    strcmp(rstate, "duplicate") == 0)
-			r.state = rstate;
-		else
-			r.state = ostate != NULL ? ostate : "pending";
+		if (staged == OUTCOME_INVALID || staged == OUTCOME_DUPLICATE)
+			r.state = staged;
+		else if (!r.checked)
+			r.state = OUTCOME_PENDING;
 		r.review = sqlite3_column_int(s, 4);
 		r.attempts = sqlite3_column_int64(s, 5);
 		r.http_status = sqlite3_column_int(s, 6);
@@ -573,56 +573,6 @@ store_report_repeats(struct store *st, const struct store_report_run *rr,
 }
 
 int
-store_outcome_counts(struct store *st, int64_t run,
-    struct store_outcome_counts *oc, struct imp_err *err)
-{
-	sqlite3_stmt	*stmt;
-	const char	*state;
-	int64_t		 n, rows = 0, sent = 0;
-	int		 rc;
-
-	memset(oc, 0, sizeof *oc);
-	if (store_prepare(st, "SELECT n_rows, n_invalid, n_duplicate FROM run"
-	    " WHERE id = ?", &stmt, err) == -1)
-		return -1;
-	sqlite3_bind_int64(stmt, 1, run);
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		rows = sqlite3_column_int64(stmt, 0);
-		oc->invalid = sqlite3_column_int64(stmt, 1);
-		oc->duplicate = sqlite3_column_int64(stmt, 2);
-	}
-	sqlite3_finalize(stmt);
-	if (store_prepare(st, "SELECT state, count(*) FROM outcome"
-	    " WHERE run = ? GROUP BY state", &stmt, err) == -1)
-		return -1;
-	sqlite3_bind_int64(stmt, 1, run);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		state = store_col_text(stmt, 0);
-		n = sqlite3_column_int64(stmt, 1);
-		if (strcmp(state, "unchanged") == 0)
-			oc->unchanged = n;
-		else if (strcmp(state, "not_found") == 0)
-			oc->not_found = n;
-		else if (strcmp(state, "applied") == 0)
-			oc->applied = n;
-		else if (strcmp(state, "failed") == 0)
-			oc->failed = n;
-		else if (strcmp(state, "conflict") == 0)
-			oc->conflict = n;
-		else
-			continue;	/* pending, sending: below */
-		sent += n;
-	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE)
-		return store_db_err(st, err, "outcome counts");
-	oc->pending = rows - oc->invalid - oc->duplicate - sent;
-	if (oc->pending < 0)
-		oc->pending = 0;
-	return 0;
-}
-
-int
 store_customer_trail(struct store *st, const char *customer,
     int (*fn)(const struct store_trail *, void *), void *arg,
     struct imp_err *err)
@@ -656,7 +606,12 @@ store_customer_trail(struct store *st, const char *customer,
 		t.when = store_col_text(stmt, 1);
 		t.file = store_col_text(stmt, 2);
 		t.line = sqlite3_column_int64(stmt, 3);
-		t.state = store_col_text(stmt, 4);
+		if (store_col_outcome(stmt, 4, &t.state) == -1) {
+			imp_errf(err, IMP_EXIT_SOFTWARE, "%s: run %lld: "
+			    "unknown outcome", st->path, (long long)t.run);
+			sqlite3_finalize(stmt);
+			return -1;
+		}
 		t.col = sqlite3_column_int(stmt, 5);
 		t.old = (const char *)sqlite3_column_text(stmt, 6);
 		t.new = (const char *)sqlite3_column_text(stmt, 7);

@@ -17,19 +17,6 @@
 #include "store_int.h"
 #include "xmalloc.h"
 
-/* A statement prepared once per open store, reset for each use. */
-static int
-cached(struct store *st, sqlite3_stmt **slot, const char *sql,
-    struct imp_err *err)
-{
-	if (*slot != NULL) {
-		sqlite3_reset(*slot);
-		sqlite3_clear_bindings(*slot);
-		return 0;
-	}
-	return store_prepare(st, sql, slot, err);
-}
-
 static char *
 dup_col(sqlite3_stmt *s, int i)
 {
@@ -89,7 +76,6 @@ store_submit_row_free(struct store_submit_row *r)
 	}
 	free(r->body);
 	free(r->etag);
-	free(r->state);
 	free(r->request_id);
 	memset(r, 0, sizeof *r);
 }
@@ -103,39 +89,40 @@ store_submit_load(struct store *st, int64_t row, struct store_submit_row *r,
 
 	memset(r, 0, sizeof *r);
 	r->row = row;
-	if (cached(st, &st->sub_load, "SELECT r.line, r.customer_id,"
-	    " r.company_name, r.first_name, r.last_name, r.email, r.phone_number,"
-	    " r.address_line1, r.address_line2, r.address_line3, r.city,"
-	    " r.state_code, r.region, r.postal_code, r.country, r.culture,"
-	    " r.language, a.body, a.etag, o.state, o.request_id, o.attempts"
-	    " FROM run_row r JOIN outcome o ON o.row = r.id"
-	    " LEFT JOIN account a ON a.row = r.id WHERE r.id = ?", err) == -1)
+	s = store_cached(st, STORE_SUBMIT_LOAD, "SELECT r.line" STORE_R_COLUMNS
+	    ", a.body, a.etag, o.state, o.request_id, o.attempts FROM run_row r"
+	    " JOIN outcome o ON o.row = r.id"
+	    " LEFT JOIN account a ON a.row = r.id WHERE r.id = ?", err);
+	if (s == NULL)
 		return -1;
-	s = st->sub_load;
 	sqlite3_bind_int64(s, 1, row);
 	if (sqlite3_step(s) != SQLITE_ROW) {
 		sqlite3_reset(s);
 		return imp_errf(err, IMP_EXIT_SOFTWARE, "row %lld has no "
 		    "outcome", (long long)row);
 	}
+	if (store_col_outcome(s, 3 + COL_COUNT, &r->state) == -1) {
+		sqlite3_reset(s);
+		return imp_errf(err, IMP_EXIT_SOFTWARE, "%s: row %lld: "
+		    "unknown outcome", st->path, (long long)row);
+	}
 	r->line = sqlite3_column_int64(s, 0);
 	r->customer_id = dup_col(s, 1);
 	for (i = 1; i < COL_COUNT; i++)
 		r->want[i] = dup_col(s, 1 + i);
-	r->body = dup_col(s, 17);
-	r->etag = dup_col(s, 18);
-	r->state = dup_col(s, 19);
-	r->request_id = dup_col(s, 20);
-	r->attempts = sqlite3_column_int(s, 21);
+	r->body = dup_col(s, 1 + COL_COUNT);
+	r->etag = dup_col(s, 2 + COL_COUNT);
+	r->request_id = dup_col(s, 4 + COL_COUNT);
+	r->attempts = sqlite3_column_int(s, 5 + COL_COUNT);
 	sqlite3_reset(s);
 
 	/* The values sent are the plan's (hashed at check), not run_row's. */
-	if (cached(st, &st->sub_plan, "SELECT col, old, new FROM plan_change"
-	    " WHERE row = ?", err) == -1) {
+	s = store_cached(st, STORE_SUBMIT_PLAN, "SELECT col, old, new"
+	    " FROM plan_change WHERE row = ?", err);
+	if (s == NULL) {
 		store_submit_row_free(r);
 		return -1;
 	}
-	s = st->sub_plan;
 	sqlite3_bind_int64(s, 1, row);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		col = sqlite3_column_int(s, 0);
@@ -161,13 +148,13 @@ store_submit_mark(struct store *st, int64_t row, const char *request_id,
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (cached(st, &st->sub_mark, "UPDATE outcome SET state = 'sending',"
-	    " request_id = ?, attempts = attempts + 1,"
+	s = store_cached(st, STORE_SUBMIT_MARK, "UPDATE outcome SET"
+	    " state = 'sending', request_id = ?, attempts = attempts + 1,"
 	    " sent_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),"
 	    " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
-	    " WHERE row = ?", err) == -1)
+	    " WHERE row = ?", err);
+	if (s == NULL)
 		return -1;
-	s = st->sub_mark;
 	sqlite3_bind_text(s, 1, request_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, row);
 	rc = sqlite3_step(s);
@@ -178,21 +165,21 @@ store_submit_mark(struct store *st, int64_t row, const char *request_id,
 }
 
 int
-store_submit_result(struct store *st, int64_t row, const char *state,
-    long http_status, const char *error_code, const char *message,
-    const char *etag, struct imp_err *err)
+store_submit_result(struct store *st, int64_t row, enum outcome state,
+    int retryable, long http_status, const char *error_code,
+    const char *message, const char *etag, struct imp_err *err)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (cached(st, &st->sub_result, "UPDATE outcome SET state = ?,"
-	    " http_status = ?, error_code = ?, message = ?,"
-	    " etag = coalesce(?, etag),"
+	s = store_cached(st, STORE_SUBMIT_RESULT, "UPDATE outcome SET"
+	    " state = ?, http_status = ?, error_code = ?, message = ?,"
+	    " etag = coalesce(?, etag), retryable = ?,"
 	    " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
-	    " WHERE row = ?", err) == -1)
+	    " WHERE row = ?", err);
+	if (s == NULL)
 		return -1;
-	s = st->sub_result;
-	sqlite3_bind_text(s, 1, state, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 1, outcome_name(state), -1, SQLITE_STATIC);
 	if (http_status > 0)
 		sqlite3_bind_int64(s, 2, http_status);
 	else
@@ -200,7 +187,8 @@ store_submit_result(struct store *st, int64_t row, const char *state,
 	store_bind_opt(s, 3, error_code);
 	store_bind_opt(s, 4, message);
 	store_bind_opt(s, 5, etag);
-	sqlite3_bind_int64(s, 6, row);
+	sqlite3_bind_int(s, 6, retryable);
+	sqlite3_bind_int64(s, 7, row);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
@@ -267,9 +255,7 @@ store_retryable(struct store *st, const struct store_runinfo *ri, int reopen,
     struct imp_err *err)
 {
 	static const char	 where[] = " WHERE row BETWEEN ? AND ?"
-	    " AND state = 'failed'"
-	    " AND (http_status IS NULL OR http_status IN (408, 429)"
-	    "  OR http_status >= 500 OR message LIKE '%kept changing%')";
+	    " AND state = 'failed' AND retryable";
 	sqlite3_stmt		*s;
 	char			 sql[512];
 	int64_t			 n = 0;

@@ -135,26 +135,22 @@ send_read(struct submitting *sb, struct job *j, enum job_phase phase)
 	client_add(sb->cl, &j->req, on_done, j);
 }
 
-/* Ends a row: its outcome goes into the open transaction. */
+/*
+ * Ends a row: its outcome goes into the open transaction. retryable: a
+ * failure that may pass, which retry sends again.
+ */
 static void
-settle(struct submitting *sb, struct job *j, const char *state,
-    const char *code, const char *message, const char *etag)
+settle(struct submitting *sb, struct job *j, enum outcome state,
+    int retryable, const char *code, const char *message, const char *etag)
 {
 	if (tx(sb) == -1 || store_submit_result(sb->st, j->r.row, state,
-	    j->req.status, code, message, etag, &sb->err) == -1) {
+	    retryable, j->req.status, code, message, etag, &sb->err) == -1) {
 		fail_run(sb);
 		job_free(j);
 		return;
 	}
-	if (strcmp(state, "applied") == 0)
-		sb->res->applied++;
-	else if (strcmp(state, "failed") == 0)
-		sb->res->failed++;
-	else if (strcmp(state, "conflict") == 0)
-		sb->res->conflicts++;
-	else if (strcmp(state, "not_found") == 0)
-		sb->res->not_found++;
-	if (strcmp(state, "pending") != 0)
+	sb->res->settled.n[state]++;
+	if (state != OUTCOME_PENDING)
 		sb->done++;
 	job_free(j);
 }
@@ -210,8 +206,8 @@ decide(struct submitting *sb, struct job *j)
 	if (o == NULL || billing_from_json(o, &now, &e) == -1) {
 		json_decref(o);
 		billing_clear(&now);
-		settle(sb, j, "failed", NULL, "the service's reply is not a "
-		    "billing profile", NULL);
+		settle(sb, j, OUTCOME_FAILED, 0, NULL, "the service's reply is "
+		    "not a billing profile", NULL);
 		return;
 	}
 	if (holds_wanted(&j->r, &now)) {
@@ -224,21 +220,21 @@ decide(struct submitting *sb, struct job *j)
 		 * transport), so the values count as applied.
 		 */
 		if (j->phase != JOB_FETCH || j->maybe_written)
-			settle(sb, j, "applied", NULL, j->phase ==
+			settle(sb, j, OUTCOME_APPLIED, 0, NULL, j->phase ==
 			    JOB_CONFIRM ? NULL : "confirmed by reading the "
 			    "account back", now.etag != NULL ? now.etag :
 			    j->req.etag);
 		else {
 			sb->res->already++;
-			settle(sb, j, "unchanged", NULL, "the account already "
-			    "held the wanted values when submit read it",
-			    NULL);
+			settle(sb, j, OUTCOME_UNCHANGED, 0, NULL, "the account "
+			    "already held the wanted values when submit read "
+			    "it", NULL);
 		}
 		goto out;
 	}
 	if (j->phase == JOB_CONFIRM) {
 		stored_message(j, &now, msg, sizeof msg);
-		settle(sb, j, "failed", NULL, msg, NULL);
+		settle(sb, j, OUTCOME_FAILED, 0, NULL, msg, NULL);
 		goto out;
 	}
 	/* Someone else changed a field this row changes: theirs stays. */
@@ -261,12 +257,12 @@ decide(struct submitting *sb, struct job *j)
 		snprintf(msg, sizeof msg, "someone else changed this account "
 		    "since check; nothing was written (see the conflict's "
 		    "values)");
-		settle(sb, j, "conflict", NULL, msg, NULL);
+		settle(sb, j, OUTCOME_CONFLICT, 0, NULL, msg, NULL);
 		goto out;
 	}
 	if (j->merges++ >= sb->opts->merges) {
-		settle(sb, j, "failed", NULL, "the account kept changing "
-		    "while we wrote to it; retry later", NULL);
+		settle(sb, j, OUTCOME_FAILED, 1, NULL, "the account kept "
+		    "changing while we wrote to it; retry later", NULL);
 		goto out;
 	}
 	/* Only other fields changed: ours on top of the account now. */
@@ -315,11 +311,12 @@ put_done(struct submitting *sb, struct job *j)
 		if (o != NULL && billing_from_json(o, &now, &e) == 0 &&
 		    now.field[COL_COMPANY_NAME] != NULL) {
 			if (holds_wanted(&j->r, &now))
-				settle(sb, j, "applied", NULL, NULL,
+				settle(sb, j, OUTCOME_APPLIED, 0, NULL, NULL,
 				    now.etag != NULL ? now.etag : q->etag);
 			else {
 				stored_message(j, &now, msg, sizeof msg);
-				settle(sb, j, "failed", NULL, msg, NULL);
+				settle(sb, j, OUTCOME_FAILED, 0, NULL, msg,
+				    NULL);
 			}
 		} else
 			send_read(sb, j, JOB_CONFIRM);	/* no body: look */
@@ -327,13 +324,17 @@ put_done(struct submitting *sb, struct job *j)
 	} else if (stale) {
 		send_read(sb, j, JOB_REREAD);
 	} else if (q->status == 404) {
-		settle(sb, j, "not_found", f.code, f.description[0] ?
+		settle(sb, j, OUTCOME_NOT_FOUND, 0, f.code, f.description[0] ?
 		    f.description : "no such customer", NULL);
 	} else {
 		snprintf(msg, sizeof msg, "HTTP %ld%s%s%s%s", q->status,
 		    f.code[0] ? " " : "", f.code, f.description[0] ? ": " : "",
 		    f.description);
-		settle(sb, j, "failed", f.code[0] ? f.code : NULL, msg, NULL);
+		/* No reply, a timeout, throttling or the service failing
+		 * may pass; a refusal of the values will not. */
+		settle(sb, j, OUTCOME_FAILED, q->status <= 0 ||
+		    q->status == 408 || q->status == 429 || q->status >= 500,
+		    f.code[0] ? f.code : NULL, msg, NULL);
 	}
 	json_decref(o);
 }
@@ -349,13 +350,14 @@ read_done(struct submitting *sb, struct job *j)
 		return;
 	}
 	if (j->req.status == 404) {
-		settle(sb, j, "not_found", NULL, "no such customer", NULL);
+		settle(sb, j, OUTCOME_NOT_FOUND, 0, NULL, "no such customer",
+		    NULL);
 		return;
 	}
 	snprintf(msg, sizeof msg, "re-reading the account failed: HTTP %ld",
 	    j->req.status);
 	/* Its fate stays unknown: 'sending', for the next submit. */
-	settle(sb, j, "sending", NULL, msg, NULL);
+	settle(sb, j, OUTCOME_SENDING, 0, NULL, msg, NULL);
 }
 
 static void
@@ -371,8 +373,8 @@ on_done(struct client_req *q, void *arg)
 	 */
 	switch (q->fate) {
 	case CLIENT_STOPPED:
-		settle(sb, j, j->maybe_written ? "sending" : "pending", NULL,
-		    NULL, NULL);
+		settle(sb, j, j->maybe_written ? OUTCOME_SENDING :
+		    OUTCOME_PENDING, 0, NULL, NULL, NULL);
 		return;
 	case CLIENT_AUTH:
 		sb->res->stopped = IMP_EXIT_NOPERM;
@@ -380,16 +382,16 @@ on_done(struct client_req *q, void *arg)
 		    "refused the token (HTTP 401), also after getting a new "
 		    "one");
 		client_stop(sb->cl);
-		settle(sb, j, j->maybe_written ? "sending" : "pending", NULL,
-		    NULL, NULL);
+		settle(sb, j, j->maybe_written ? OUTCOME_SENDING :
+		    OUTCOME_PENDING, 0, NULL, NULL, NULL);
 		return;
 	case CLIENT_UNREACHABLE:
 		sb->res->stopped = IMP_EXIT_UNAVAILABLE;
 		snprintf(sb->res->why, sizeof sb->res->why, "the service is "
 		    "unreachable: %.200s", q->error);
 		client_stop(sb->cl);
-		settle(sb, j, j->maybe_written ? "sending" : "pending", NULL,
-		    NULL, NULL);
+		settle(sb, j, j->maybe_written ? OUTCOME_SENDING :
+		    OUTCOME_PENDING, 0, NULL, NULL, NULL);
 		return;
 	case CLIENT_UNKNOWN:
 		/* The write may have happened: look before anything else. */
@@ -420,7 +422,7 @@ start_row(struct submitting *sb, int64_t row)
 	snprintf(j->req.path, sizeof j->req.path,
 	    "/v1/customers/%s/profiles/billing", j->r.customer_id);
 	sb->res->rows++;
-	if (strcmp(j->r.state, "sending") == 0) {
+	if (j->r.state == OUTCOME_SENDING) {
 		/* Left 'sending' by an interrupted submit: look first. */
 		sb->res->recovered++;
 		j->maybe_written = 1;
@@ -455,9 +457,10 @@ progress(struct submitting *sb, int last)
 	fprintf(stderr, "\rimporter: %lld/%zu rows, %.0f/s, ETA %02d:%02d: "
 	    "%lld applied, %lld failed, %lld conflicts, %lld not found ",
 	    (long long)sb->done, sb->nrows, rate, (int)(eta / 60),
-	    (int)eta % 60, (long long)sb->res->applied,
-	    (long long)sb->res->failed, (long long)sb->res->conflicts,
-	    (long long)sb->res->not_found);
+	    (int)eta % 60, (long long)sb->res->settled.n[OUTCOME_APPLIED],
+	    (long long)sb->res->settled.n[OUTCOME_FAILED],
+	    (long long)sb->res->settled.n[OUTCOME_CONFLICT],
+	    (long long)sb->res->settled.n[OUTCOME_NOT_FOUND]);
 	if (last)
 		fputc('\n', stderr);
 }

@@ -19,7 +19,7 @@ struct checking_result {
 	int64_t			 checked;	/* rows compared */
 	int64_t			 duplicate_accounts;	/* in the snapshot */
 	char			 plan_hash[65];
-	struct store_counts	 counts;	/* the run's, once planned */
+	struct outcome_counts	 counts;	/* the run's, once planned */
 };
 
 /*

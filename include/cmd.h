@@ -63,9 +63,9 @@ void	cmd_json_print(json_t *o);
 /* Prints a command's help (usage, summary, options) on stdout; returns 0. */
 int	cmd_help(const struct cmd_entry *ce);
 /* Adds the DESIGN.md counts of a run to a JSON object. */
-void	cmd_counts_json(json_t *o, const struct store_counts *c);
+void	cmd_counts_json(json_t *o, const struct outcome_counts *c);
 /* Prints the counts of a run in one human line. */
-void	cmd_counts_print(const struct store_counts *c);
+void	cmd_counts_print(const struct outcome_counts *c);
 /*
  * The RUN operand left after the options (none: the latest run, 0) into
  * *run. Returns 0, or prints ce's usage and returns 64.
@@ -77,7 +77,7 @@ int	cmd_run_operand(const struct cmd_entry *ce, int argc, char **argv,
 void	cmd_print_problems(struct store *st, int64_t run, const char *file,
 	    char *const *unknown, size_t nunknown);
 /* The exit code the counts of a run call for (0 or 1). */
-int	cmd_counts_exit(const struct store_counts *c);
+int	cmd_counts_exit(const struct outcome_counts *c);
 
 /* cmd_report.c */
 /* What a report wrote, for its printing. */
@@ -146,7 +146,7 @@ int	cmd_getopt(const struct cmd_entry *ce, int argc, char **argv,
 struct cmd_submitted {
 	int64_t			 run;
 	int			 done;		/* CMD_SUBMIT_*, or 0 */
-	struct store_counts	 counts;	/* the run's, after */
+	struct outcome_counts	 counts;	/* the run's, after */
 	size_t			 nrows;		/* dry run: to send */
 	size_t			 nsending;	/* ... to re-read */
 	struct submitting_result res;		/* sent */

@@ -32,7 +32,7 @@ int	fixup_needs_guard(const char *s, size_t len);
 void	fixup_field(struct fixup_buf *b, const char *s, size_t len,
 	    int delim);
 /* Nonzero if a row in this state goes to the fix-up CSV. */
-int	fixup_wanted(const char *state);
+int	fixup_wanted(enum outcome state);
 
 struct fixup;
 

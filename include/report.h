@@ -56,7 +56,7 @@ struct report;
 struct report	*report_open(const struct report_opts *ro,
 		    const struct store_report_run *rr,
 		    const struct store_report_sizes *sz,
-		    const struct store_outcome_counts *oc,
+		    const struct outcome_counts *oc,
 		    struct imp_err *err);
 /* Adds one staged row (rows in input order). */
 int		 report_add_row(struct report *rep,

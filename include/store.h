@@ -11,8 +11,9 @@
 
 #include "colmap.h"
 #include "importer.h"
+#include "outcome.h"
 
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 
 struct store;
 
@@ -24,7 +25,7 @@ struct store_run_info {
 	int		 bom;
 	int		 detected;
 	int		 delimiter;
-	const void	*header;	/* store_pack() of the header names */
+	const void	*header;	/* packed header names (cellpack.h) */
 	size_t		 headerlen;
 	const char	*mapping;	/* JSON array: column per header */
 	const char	*clear_token;
@@ -35,14 +36,14 @@ struct store_run_info {
 /* A staged row. Strings are borrowed until store_row_add returns. */
 struct store_row {
 	unsigned long	 line;
-	const char	*state;		/* "pending", "invalid", ... */
+	enum outcome	 state;		/* pending, invalid or duplicate */
 	const char	*norm[COL_COUNT];	/* NULL unchanged, "" clear */
 	size_t		 normlen[COL_COUNT];
 	unsigned	 fixes;
 	uint32_t	 fixed;
-	const void	*raw;		/* store_pack() of the cells, or NULL */
+	const void	*raw;		/* packed cells (cellpack.h), or NULL */
 	size_t		 rawlen;
-	const void	*extra;		/* store_pack() of unknown cells */
+	const void	*extra;		/* packed unknown cells */
 	size_t		 extralen;
 };
 
@@ -104,7 +105,7 @@ int	store_row_add(struct store *st, int64_t run, const struct store_row *r,
 int	store_problem_add(struct store *st, const struct store_problem *p,
 	    struct imp_err *err);
 /* Sets a row's state (and the row it duplicates, 0 for none). */
-int	store_row_set_state(struct store *st, int64_t row, const char *state,
+int	store_row_set_state(struct store *st, int64_t row, enum outcome state,
 	    int64_t dup_of, struct imp_err *err);
 /*
  * Reads a row's line and normalized values into r; the strings stay valid
@@ -152,31 +153,32 @@ struct store_runinfo {
 int	store_run_info(struct store *st, int64_t run, struct store_runinfo *ri,
 	    struct imp_err *err);
 
-/* Outcome counts of a whole run, as DESIGN.md names them. */
-struct store_counts {
-	int64_t	rows, valid, invalid, duplicate;
-	int64_t	changes, unchanged, not_found, applied, failed, conflicts;
-	int64_t	pending, review, sending;
-};
+/* The counts of a whole run, as DESIGN.md names them. */
 int	store_counts(struct store *st, const struct store_runinfo *ri,
-	    struct store_counts *c, struct imp_err *err);
+	    struct outcome_counts *c, struct imp_err *err);
+/* The same for run (0: the latest staged run). */
+int	store_run_counts(struct store *st, int64_t run,
+	    struct outcome_counts *c, struct imp_err *err);
 
-/* Calls fn for each row of the run in state ("pending", ...) in line
- * order with its id and values (valid during the call). */
+/* Calls fn for each row of the run staged as state in line order with its
+ * id and values (valid during the call). */
 int	store_rows_each(struct store *st, const struct store_runinfo *ri,
-	    const char *state, int (*fn)(int64_t id, const struct store_row *r,
-	    void *arg), void *arg, struct imp_err *err);
+	    enum outcome state, int (*fn)(int64_t id,
+	    const struct store_row *r, void *arg), void *arg,
+	    struct imp_err *err);
 
 /* The same, with the row id and customer id only (cheaper). */
 int	store_ids_each(struct store *st, const struct store_runinfo *ri,
-	    const char *state, int (*fn)(int64_t id, const char *customer_id,
+	    enum outcome state, int (*fn)(int64_t id, const char *customer_id,
 	    void *arg), void *arg, struct imp_err *err);
 
 /* Forgets a run's earlier check: accounts, changes, outcomes. */
 int	store_check_reset(struct store *st, const struct store_runinfo *ri,
 	    struct imp_err *err);
-/* Rows of the run sent or being sent (their outcome is past pending). */
-int64_t	store_sent_count(struct store *st, const struct store_runinfo *ri);
+/* The number of rows of the run sent or being sent (their outcome is past
+ * pending) in *n. */
+int	store_sent_count(struct store *st, const struct store_runinfo *ri,
+	    int64_t *n, struct imp_err *err);
 
 /* An account as fetched or read from a snapshot. Borrowed strings. */
 struct store_account {
@@ -203,13 +205,17 @@ int	store_plan_account(struct store *st, int64_t run, int64_t row,
 	    const struct store_account *a, struct imp_err *err);
 int	store_plan_change(struct store *st, int64_t row, int col,
 	    const char *old, const char *new, struct imp_err *err);
-/* A row's outcome as check decides it. message may be NULL. */
+/*
+ * A row's outcome as check decides it. A failure at check is one to read
+ * the account, which retry may read again: it is recorded as retryable.
+ * message may be NULL.
+ */
 int	store_plan_outcome(struct store *st, int64_t run, int64_t row,
-	    const char *state, int review, uint32_t normalized,
+	    enum outcome state, int review, uint32_t normalized,
 	    const char *message, struct imp_err *err);
 int	store_plan_finish(struct store *st, const struct store_runinfo *ri,
 	    const char *source, const char *snapshot_mtime, char hash[65],
-	    struct store_counts *counts, struct imp_err *err);
+	    struct outcome_counts *counts, struct imp_err *err);
 /* Marks the run checked; source is the endpoint or the snapshot path. */
 int	store_run_checked(struct store *st, int64_t run, const char *source,
 	    const char *snapshot_mtime, const char *plan_hash,
@@ -232,22 +238,6 @@ struct store_change {
 int	store_changes_each(struct store *st, const struct store_runinfo *ri,
 	    int (*fn)(const struct store_change *, void *), void *arg,
 	    struct imp_err *err);
-
-/*
- * Cell lists are packed as a varint count, then per cell a varint length
- * and the bytes: exact for any content, NULs and all.
- */
-/* Packs n cells into *buf (grown), returning the length. */
-size_t	store_pack(const char *const *cells, const size_t *lens, size_t n,
-	    unsigned char **buf, size_t *cap);
-/* Unpacks cell i of a packed list; returns -1 when there is none. */
-int	store_unpack(const void *blob, size_t len, size_t i, const char **cell,
-	    size_t *celllen);
-/* Unpacks up to max cells at once (pointers into blob); returns how many. */
-size_t	store_unpack_all(const void *blob, size_t len, const char **cells,
-	    size_t *lens, size_t max);
-/* The number of cells in a packed list. */
-size_t	store_unpack_count(const void *blob, size_t len);
 
 
 /*
@@ -278,7 +268,7 @@ struct store_report_run {
 	char		 check_source[1024];
 	char		 snapshot_mtime[32];
 	char		 correlation_id[128];
-	void		*header;	/* store_pack() of the names; owned */
+	void		*header;	/* packed names (cellpack.h); owned */
 	size_t		 headerlen;
 	char		*mapping;	/* JSON array; owned */
 	int64_t		 prev;		/* previous run of the profile, or 0 */
@@ -317,8 +307,8 @@ struct store_report_conflict {
 struct store_report_row {
 	int64_t		 id;
 	unsigned long	 line;
-	const char	*state;		/* the row's outcome (DESIGN.md name,
-					 * or "sending") */
+	enum outcome	 state;		/* invalid or duplicate as staged,
+					 * else its outcome (or pending) */
 	const char	*norm[COL_COUNT];	/* NULL unchanged, "" clear */
 	const char	*company;	/* wanted, else current, or NULL */
 	const void	*raw;
@@ -383,21 +373,13 @@ int	store_report_repeats(struct store *st, const struct store_report_run *rr,
 	    int (*fn)(const struct store_repeat_item *, void *), void *arg,
 	    struct imp_err *err);
 
-/* Outcome counts of a run by final state, for history. */
-struct store_outcome_counts {
-	int64_t	invalid, duplicate, unchanged, not_found, applied, failed;
-	int64_t	conflict, pending;
-};
-int	store_outcome_counts(struct store *st, int64_t run,
-	    struct store_outcome_counts *oc, struct imp_err *err);
-
 /* One line of a customer's audit trail across runs. */
 struct store_trail {
 	int64_t		 run;
 	const char	*when;		/* submitted, else checked, else staged */
 	const char	*file;
 	unsigned long	 line;
-	const char	*state;
+	enum outcome	 state;
 	int		 col;		/* -1: the row changed nothing */
 	const char	*old, *new;
 	const char	*request_id;
@@ -420,7 +402,7 @@ struct store_submit_row {
 	char		*at_check[COL_COUNT];	/* plan_change.old */
 	char		*body;			/* account JSON, or NULL */
 	char		*etag;			/* account etag, or NULL */
-	char		*state;
+	enum outcome	 state;
 	char		*request_id;
 	int		 attempts;
 };
@@ -439,10 +421,13 @@ void	store_submit_row_free(struct store_submit_row *r);
 /* 'sending', with the request id and one more attempt. */
 int	store_submit_mark(struct store *st, int64_t row, const char *request_id,
 	    struct imp_err *err);
-/* A row's outcome after an answer (or back to 'pending'). */
-int	store_submit_result(struct store *st, int64_t row, const char *state,
-	    long http_status, const char *error_code, const char *message,
-	    const char *etag, struct imp_err *err);
+/*
+ * A row's outcome after an answer (or back to pending). retryable: a
+ * failure that may pass, which retry sends again.
+ */
+int	store_submit_result(struct store *st, int64_t row, enum outcome state,
+	    int retryable, long http_status, const char *error_code,
+	    const char *message, const char *etag, struct imp_err *err);
 int	store_submit_conflict(struct store *st, int64_t row, int col,
 	    const char *at_check, const char *now, const char *wanted,
 	    struct imp_err *err);
@@ -451,9 +436,11 @@ int	store_run_submitting(struct store *st, int64_t run, char id[37],
 	    struct imp_err *err);
 
 /*
- * Rows that failed for a reason that may pass (no reply, 408, 429, 5xx, an
- * account that kept changing). With reopen, they go back to 'sending', so
- * that submit re-reads each before writing. Returns their number, or -1.
+ * Rows that failed for a reason that may pass (recorded as retryable when
+ * they failed: no reply, 408, 429, 5xx, an account that kept changing, an
+ * account check could not read). With reopen, they go back to 'sending',
+ * so that submit re-reads each before writing. Returns their number, or
+ * -1.
  */
 int64_t	store_retryable(struct store *st, const struct store_runinfo *ri,
 	    int reopen, struct imp_err *err);

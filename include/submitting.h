@@ -22,7 +22,8 @@ struct submitting_opts {
 struct submitting_result {
 	int64_t			 rows;		/* taken up */
 	int64_t			 recovered;	/* left 'sending' before */
-	int64_t			 applied, failed, conflicts, not_found;
+	struct outcome_counts	 settled;	/* rows by the outcome
+						 * this submit gave them */
 	int64_t			 merged;	/* re-applied after a change */
 	int64_t			 already;	/* found applied on re-read */
 	int			 stopped;	/* 69 or 77: why it stopped */

@@ -38,9 +38,9 @@ city() {
 $VALGRIND $IMPORTER -q stage "$TMP/update.csv"
 $VALGRIND $IMPORTER -q check --endpoint "$URL"
 id() { sql "select r.id from run_row r where r.customer_id = '11111111-2222-4333-8444-00000000000$1'"; }
-# As if an earlier submit had ended so: one row throttled out, one row
-# refused for its content, one left alone.
-sql "update outcome set state = 'failed', http_status = 503, message = 'HTTP 503' where row = $(id 1)"
+# As if an earlier submit had ended so: one row throttled out (submit
+# records it as retryable), one row refused for its content, one left alone.
+sql "update outcome set state = 'failed', http_status = 503, message = 'HTTP 503', retryable = 1 where row = $(id 1)"
 sql "update outcome set state = 'failed', http_status = 400, error_code = '3000', message = 'HTTP 400 3000' where row = $(id 2)"
 
 run retry --dry-run --endpoint "$URL"

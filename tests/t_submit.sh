@@ -210,6 +210,7 @@ like "$(outc 1 2 o.sent_at)" '^20[0-9][0-9]-' "... and when it was sent"
 is "$(outc 1 3 "o.state || '/' || o.http_status || '/' || o.error_code")" \
     failed/400/3000 "line 3 (a culture the service refuses): failed 400/3000"
 like "$(outc 1 3 o.message)" 'culture' "... with the service's description"
+is "$(outc 1 3 o.retryable)" 0 "... not retryable: the service refused the value"
 is "$(outc 1 4 o.state)" unchanged "line 4: unchanged"
 is "$(sql "select r.state || '/' || count(o.row) from run_row r left join outcome o on o.row = r.id where r.run = 1 and r.line = 5")" \
     duplicate/0 "line 5 (a repeat of line 2): duplicate, nothing to send"

@@ -75,12 +75,12 @@ main(void)
 	is_str(field(" padded ", ','), "\" padded \"", "spaces kept by quoting");
 	is_str(field("", ','), "", "empty stays empty");
 
-	ok(fixup_wanted("invalid") && fixup_wanted("failed") &&
-	    fixup_wanted("conflict") && fixup_wanted("not_found"),
+	ok(fixup_wanted(OUTCOME_INVALID) && fixup_wanted(OUTCOME_FAILED) &&
+	    fixup_wanted(OUTCOME_CONFLICT) && fixup_wanted(OUTCOME_NOT_FOUND),
 	    "the states that need a person");
-	ok(!fixup_wanted("applied") && !fixup_wanted("unchanged") &&
-	    !fixup_wanted("duplicate") && !fixup_wanted("pending"),
-	    "the states that do not");
+	ok(!fixup_wanted(OUTCOME_APPLIED) && !fixup_wanted(OUTCOME_UNCHANGED) &&
+	    !fixup_wanted(OUTCOME_DUPLICATE) && !fixup_wanted(OUTCOME_PENDING) &&
+	    !fixup_wanted(OUTCOME_SENDING), "the states that do not");
 
 	round_trip("=1+1");
 	round_trip("+cmd");
