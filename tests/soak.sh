@@ -47,10 +47,7 @@ TESTS_SRCDIR=${TESTS_SRCDIR:-$(cd "$(dirname "$0")" && pwd)}
 : "${SOAK_RSS_MAX_KB:=65536}"
 : "${SOAK_TIMEOUT:=3600}"
 
-command -v curl >/dev/null 2>&1 || skip_all "curl is not installed"
-command -v python3 >/dev/null 2>&1 || skip_all "python3 is not installed"
-command -v sqlite3 >/dev/null 2>&1 || skip_all "sqlite3 is not installed"
-command -v timeout >/dev/null 2>&1 || skip_all "timeout is not installed"
+require curl python3 sqlite3 timeout
 if [ -n "$VALGRIND" ]; then
 	# Everything runs far slower under valgrind: fewer rows, kills later
 	# (after its start-up), and no bound on the RSS (valgrind's own).
@@ -70,80 +67,22 @@ if [ ! -x "$GEN" ]; then
 	    skip_all "cannot build tests/bench/gen"
 fi
 
-TOKEN="soak-$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')"
-export IMPORTER_TOKEN="$TOKEN"
+token_set soak
 FAULTS="--fail-503 0.1 --fail-500-after 0.05 --drop-after 0.05 --rate 400 --burst 50 --latency 2:2"
-sandbox_pid=
-submit_pid=
-cleanup() {
-	[ -n "$submit_pid" ] && kill -KILL "$submit_pid" 2>/dev/null
-	[ -n "$sandbox_pid" ] && kill -KILL "$sandbox_pid" 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
 
 echo "# seed $SOAK_SEED, $SOAK_ROWS rows, $SOAK_KILLS kills every $SOAK_KILL_MIN..$SOAK_KILL_MAX s"
 started=$(date +%s)
 
-# start_sandbox NAME ARGS...: a sandbox on the state file; sets $URL.
+# start_sandbox NAME ARGS...: a sandbox on the state file (sandbox_start,
+# its logs in $TMP/sandbox-NAME.*); the soak ends here if it does not start.
 start_sandbox() {
-	name=$1
+	name=sandbox-$1
 	shift
-	rm -f "$TMP/port"
-	$VALGRIND "$IMPORTER" sandbox --port 0 --port-file "$TMP/port" --token "$TOKEN" \
-	    --state "$TMP/sandbox.db" --seed "$SOAK_SEED" "$@" \
-	    >"$TMP/$name.log" 2>&1 &
-	sandbox_pid=$!
-	i=0
-	while [ ! -s "$TMP/port" ] && [ $i -lt 300 ]; do
-		kill -0 "$sandbox_pid" 2>/dev/null || break
-		sleep 0.1
-		i=$((i + 1))
-	done
-	if [ ! -s "$TMP/port" ]; then
-		cat "$TMP/$name.log" >&2
-		echo "Bail out! the sandbox did not start"
-		exit 1
-	fi
-	URL=http://127.0.0.1:$(cat "$TMP/port")
+	sandbox_start "$name" --token "$TOKEN" --state "$TMP/sandbox.db" \
+	    --seed "$SOAK_SEED" "$@" && return
+	cat "$TMP/$name.out" "$TMP/$name.err" >&2
+	bail_out "the sandbox did not start"
 }
-
-stop_sandbox() {
-	kill -TERM "$sandbox_pid" 2>/dev/null
-	i=0
-	while kill -0 "$sandbox_pid" 2>/dev/null && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	kill -KILL "$sandbox_pid" 2>/dev/null
-	wait "$sandbox_pid" 2>/dev/null
-	sandbox_pid=
-}
-
-admin() {	# admin PATH [CURL-ARGS...]: the sandbox's admin API on stdout
-	p=$1
-	shift
-	curl -s --max-time 60 -H "Authorization: Bearer $TOKEN" "$@" "$URL$p"
-}
-
-# measure RSS-FILE CMD...: runs CMD; its peak RSS in KiB goes to RSS-FILE.
-if [ -x /usr/bin/time ]; then
-	measure() {
-		f=$1
-		shift
-		/usr/bin/time -f %M -o "$f" "$@"
-	}
-else
-	measure() {
-		f=$1
-		shift
-		python3 -c 'import resource, subprocess, sys
-rc = subprocess.call(sys.argv[2:])
-open(sys.argv[1], "w").write("%d\n" % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-sys.exit(rc)' "$f" "$@"
-	}
-fi
 
 "$GEN" update "$SOAK_ROWS" >"$TMP/update.csv"
 "$GEN" snapshot "$SOAK_ROWS" >"$TMP/snapshot.csv"
@@ -151,21 +90,20 @@ fi
 # --- stage and check ------------------------------------------------------
 start_sandbox check --accounts "$TMP/snapshot.csv" \
     --fail-503 "$SOAK_CHECK_503" --rate 400 --burst 50 --latency 2:2
-admin /_admin/accounts >"$TMP/before.json"
+admin GET /_admin/accounts >"$TMP/before.json"
 
 run stage "$TMP/update.csv"
 is "$rc" 0 "stage: $SOAK_ROWS generated rows"
 if [ "$rc" -ne 0 ]; then
 	printf '%s\n' "$err" | head -5 | sed 's/^/# /'
-	echo "Bail out! stage failed"
-	exit 1
+	bail_out "stage failed"
 fi
 R=$(sql "select max(id) from run")
 valid=$(sql "select n_valid from run where id = $R")
 echo "# staged run $R: $valid valid rows"
 
 t0=$(date +%s)
-timeout "$SOAK_TIMEOUT" $VALGRIND "$IMPORTER" check "$R" --endpoint "$URL" \
+timeout "$SOAK_TIMEOUT" $VALGRIND "$IMPORTER" check "$R" --endpoint "$BASE" \
     >"$TMP/check.out" 2>"$TMP/check.err"
 rc=$?
 [ "$rc" -eq 1 ] && rc=0
@@ -184,18 +122,17 @@ sql "select r.customer_id from run_row r where r.run = $R
      and not exists (select 1 from plan_change p where p.row = r.id and p.col in (4, 8))
      order by r.id limit 5" >"$TMP/merge.ids"
 while read -r id; do
-	admin "/_admin/accounts/$id" -X POST -H 'Content-Type: application/json' \
-	    -d '{"email":"other.user@elsewhere.example"}' >/dev/null
+	admin POST "/_admin/accounts/$id" \
+	    '{"email":"other.user@elsewhere.example"}' >/dev/null
 done <"$TMP/conflict.ids"
 while read -r id; do
-	admin "/_admin/accounts/$id" -X POST -H 'Content-Type: application/json' \
-	    -d '{"address_line3":"Floor 7"}' >/dev/null
+	admin POST "/_admin/accounts/$id" '{"address_line3":"Floor 7"}' >/dev/null
 done <"$TMP/merge.ids"
 is "$(wc -l <"$TMP/conflict.ids") $(wc -l <"$TMP/merge.ids")" "5 5" \
     "10 accounts changed by another user after the check"
 
-admin /_admin/stats >"$TMP/stats-check.json"
-stop_sandbox
+admin GET /_admin/stats >"$TMP/stats-check.json"
+sandbox_stop
 
 # --- submit, killed with kill -9 at random moments ------------------------
 start_sandbox submit $FAULTS
@@ -210,14 +147,14 @@ t0=$(date +%s)
 while read -r d; do
 	# The importer itself in the background (not a function: a subshell
 	# would take the kill), so kill -9 hits it.
-	$VALGRIND "$IMPORTER" submit --yes --allow-flagged --endpoint "$URL" \
+	$VALGRIND "$IMPORTER" submit --yes --allow-flagged --endpoint "$BASE" \
 	    >>"$TMP/submit.log" 2>&1 &
 	submit_pid=$!
+	pids="$pids $submit_pid"
 	sleep "$d"
 	if ! kill -0 "$submit_pid" 2>/dev/null; then
 		wait "$submit_pid"
 		rc=$?
-		submit_pid=
 		echo "# submit ended by itself after at most $d s (exit $rc)"
 		[ "$rc" -le 1 ] && break
 		continue
@@ -227,7 +164,6 @@ while read -r d; do
 	[ -n "$hwm" ] && [ "$hwm" -gt "$hwm_max" ] && hwm_max=$hwm
 	kill -KILL "$submit_pid"
 	wait "$submit_pid" 2>/dev/null
-	submit_pid=
 	kills=$((kills + 1))
 	s=$(sql "select count(*) from outcome where run = $R and state = 'sending'")
 	[ "$s" -gt 0 ] && kills_sending=$((kills_sending + 1))
@@ -243,8 +179,8 @@ is "$intact" "$kills" "the database passed integrity_check after every kill"
 tries=0
 while :; do
 	tries=$((tries + 1))
-	measure "$TMP/rss" timeout "$SOAK_TIMEOUT" $VALGRIND "$IMPORTER" submit --yes \
-	    --allow-flagged --endpoint "$URL" >"$TMP/final.out" 2>"$TMP/final.err"
+	peak_rss "$TMP/rss" timeout "$SOAK_TIMEOUT" $VALGRIND "$IMPORTER" submit --yes \
+	    --allow-flagged --endpoint "$BASE" >"$TMP/final.out" 2>"$TMP/final.err"
 	rc=$?
 	cat "$TMP/final.out" "$TMP/final.err" >>"$TMP/submit.log"
 	{ [ "$rc" -le 1 ] || [ "$tries" -ge 5 ]; } && break
@@ -285,8 +221,8 @@ is "$(sql "select count(*) from outcome o join run_row r on r.id = o.row
     "the 5 rows whose account changed elsewhere in another field are applied"
 
 # --- the sandbox against the plan, in one pass ------------------------------
-admin /_admin/accounts >"$TMP/after.json"
-admin /_admin/stats >"$TMP/stats-submit.json"
+admin GET /_admin/accounts >"$TMP/after.json"
+admin GET /_admin/stats >"$TMP/stats-submit.json"
 cat >"$TMP/verify.py" <<'PY'
 import json, sqlite3, sys
 db, run, before, after, conflict, merge = sys.argv[1:7]
@@ -395,7 +331,7 @@ for f in sys.argv[1:]:
     t["requests"] += s["requests"]
 print("%(requests)d requests; faults survived: %(503)d 503, %(500)d 500 after the write, %(dropped)d dropped, %(429)d 429 (and %(412)d stale etags)" % t)' \
     "$TMP/stats-check.json" "$TMP/stats-submit.json")
-stop_sandbox
+sandbox_stop
 echo "# soak: $SOAK_ROWS rows ($valid valid, $planned planned), seed $SOAK_SEED"
 echo "# soak: $figures"
 echo "# soak: $kills kills with kill -9 ($kills_sending with rows 'sending'), $tries final submits"

@@ -13,29 +13,6 @@ TESTS_SRCDIR=${TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$TESTS_SRCDIR/lib.sh"
 
-PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
-[ -n "$PY" ] || PY=python3
-
-g() {	# g N: a valid tenant GUID ending in N
-	printf '11111111-2222-4333-8444-%012d' "$1"
-}
-
-# jsnap: reads the JSON object in $out once; jv KEY prints a top-level value
-# (lists and objects as JSON, booleans as Python prints them).
-jsnap() {
-	printf '%s' "$out" | "$PY" -S -c '
-import json, sys
-for k, v in json.load(sys.stdin).items():
-    print(k + "\t" + (json.dumps(v) if isinstance(v, (dict, list)) else str(v)))
-' >"$TMP/json" 2>/dev/null
-}
-jv() {
-	awk -F'\t' -v k="$1" '$1 == k { sub(/^[^\t]*\t/, ""); print; exit }' "$TMP/json"
-}
-jhas() {
-	awk -F'\t' -v k="$1" '$1 == k { f = 1 } END { exit !f }' "$TMP/json"
-}
-
 # u ID COMPANY FIRST LAST EMAIL PHONE ADDR1 ADDR2 CITY STATE POSTAL COUNTRY
 #   CULTURE LANGUAGE: one line of an update file (14 columns).
 UHEAD='customer_id,company_name,first_name,last_name,email,phone_number,address_line1,address_line2,city,state,postal_code,country,culture,language'
@@ -45,18 +22,15 @@ u() {
 	    "${14}"
 }
 # s ID COMPANY FIRST LAST EMAIL PHONE ADDR1 ADDR2 ADDR3 CITY STATE REGION
-#   POSTAL COUNTRY CULTURE LANGUAGE: one line of a snapshot (16 columns).
-SHEAD='customer_id,company_name,first_name,last_name,email,phone_number,address_line1,address_line2,address_line3,city,state,region,postal_code,country,culture,language'
+#   POSTAL COUNTRY CULTURE LANGUAGE: one line of a snapshot (16 columns,
+#   $ACCOUNTS_HEAD).
 s() {
 	printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$1" "$2" \
 	    "$3" "$4" "$5" "$6" "$7" "$8" "$9" "${10}" "${11}" "${12}" \
 	    "${13}" "${14}" "${15}" "${16}"
 }
 
-# Outcome and changes of the row on LINE of run RUN.
-outc() {	# outc RUN LINE COLUMN-EXPR
-	sql "select $3 from outcome o join run_row r on r.id = o.row where r.run = $1 and r.line = $2"
-}
+# Changes of the row on LINE of run RUN (its outcome: outc).
 changes_of() {	# changes_of RUN LINE: "col:old>new col:old>new" (quoted)
 	sql "select group_concat(x, ' ') from (select c.col || ':' || quote(c.old) || '>' || quote(c.new) as x from plan_change c join run_row r on r.id = c.row where r.run = $1 and r.line = $2 order by c.col)"
 }
@@ -149,7 +123,7 @@ snap_rows() {	# the snapshot's lines after the header, in file order
 	s "$G9" "Nine again" "" "" "" "" "" "" "" Portland "" "" "" US "" ""
 }
 snap="$TMP/snapshot.csv"
-{ echo "$SHEAD"; snap_rows; } >"$snap"
+{ echo "$ACCOUNTS_HEAD"; snap_rows; } >"$snap"
 touch -d '2024-01-02 03:04:05 UTC' "$snap"
 
 # The same accounts as Excel saves them: BOM, display headers, CRLF.
@@ -163,7 +137,7 @@ xsnap="$TMP/excel snapshot.csv"
 # The same accounts with the duplicate's two lines swapped.
 rsnap="$TMP/swapped.csv"
 {
-	echo "$SHEAD"
+	echo "$ACCOUNTS_HEAD"
 	snap_rows | sed '$d' | sed "s/^$G9,Nine,.*/$G9,Nine again,,,,,,,,Portland,,,,US,,/"
 	s "$G9" Nine "" "" "" "" "" "" "" Seattle "" "" "" US "" ""
 } >"$rsnap"
@@ -607,7 +581,7 @@ awk -v h="$UHEAD" 'BEGIN {
 		printf "11111111-2222-4333-8444-%012d,Co %d,,,b%d@x.example,,,,%s,,,,,\n",
 		    i, i, i, (i % 3 == 0 ? "Newcity" : "City " i)
 }' >"$TMP/big-u.csv"
-awk -v h="$SHEAD" 'BEGIN {
+awk -v h="$ACCOUNTS_HEAD" 'BEGIN {
 	print h
 	for (i = 1; i <= 4000; i++) {
 		if (i % 10 == 7)

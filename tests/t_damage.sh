@@ -6,22 +6,6 @@
 TESTS_SRCDIR=${TESTS_SRCDIR:-$(dirname "$0")}
 . "$TESTS_SRCDIR/lib.sh"
 
-PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
-[ -n "$PY" ] || PY=python3
-jsnap() {	# reads the JSON object in $out once (see jv)
-	printf '%s' "$out" | "$PY" -S -c '
-import json, sys
-for k, v in json.load(sys.stdin).items():
-    print(k + "\t" + (json.dumps(v, sort_keys=True) if isinstance(v, (dict, list)) else str(v)))
-' >"$TMP/json" 2>/dev/null
-}
-jv() {
-	awk -F'\t' -v k="$1" '$1 == k { sub(/^[^\t]*\t/, ""); print; exit }' "$TMP/json"
-}
-g() {	# g N: a valid tenant GUID ending in N
-	printf '11111111-2222-4333-8444-%012d' "$1"
-}
-
 HDR='Customer ID,Company Name,Email,Phone,Address Line 1,City,State,ZIP,Country,Culture,Language,Notes'
 # row N COMPANY EMAIL PHONE ADDR CITY STATE ZIP COUNTRY CULTURE LANGUAGE NOTES
 row() {

@@ -6,27 +6,11 @@
 TESTS_SRCDIR=${TESTS_SRCDIR:-$(dirname "$0")}
 . "$TESTS_SRCDIR/lib.sh"
 
-# The interpreter itself, not a version manager's shim: started many times.
-PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
-[ -n "$PY" ] || PY=python3
-
 TAB=$(printf '\t')
-G1=11111111-2222-4333-8444-000000000001
-G2=11111111-2222-4333-8444-000000000002
-G3=11111111-2222-4333-8444-000000000003
+G1=$(g 1) G2=$(g 2) G3=$(g 3)
 ZH=北京云端科技有限公司
 ZHCITY=北京
 
-jsnap() {	# reads the JSON object in $out once (see jv, jhas)
-	printf '%s' "$out" | "$PY" -S -c '
-import json, sys
-for k, v in json.load(sys.stdin).items():
-    print(k + "\t" + (json.dumps(v) if isinstance(v, (dict, list)) else str(v)))
-' >"$TMP/json" 2>/dev/null
-}
-jv() {
-	awk -F'\t' -v k="$1" '$1 == k { sub(/^[^\t]*\t/, ""); print; exit }' "$TMP/json"
-}
 hexof() {	# the upper-case hex of a string's bytes, as sqlite's hex()
 	printf '%s' "$1" | od -An -tx1 | tr -d ' \n' | tr a-f A-F
 }

@@ -10,34 +10,16 @@ TESTS_SRCDIR=${TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$TESTS_SRCDIR/lib.sh"
 
-command -v curl >/dev/null 2>&1 || skip_all "curl is not installed"
-command -v python3 >/dev/null 2>&1 || skip_all "python3 is not installed"
-command -v sqlite3 >/dev/null 2>&1 || skip_all "sqlite3 is not installed"
-
-TOKEN="tk-$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')-faults"
-export IMPORTER_TOKEN="$TOKEN"
-pids=""
-
-cleanup() {
-	for p in $pids; do
-		kill -KILL "$p" 2>/dev/null
-	done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-g() {	# g N: a tenant GUID ending in N
-	printf '44444444-0000-4000-8000-%012d' "$1"
-}
+require curl python3 sqlite3
+token_set faults
+GUID_PREFIX=44444444-0000-4000-8000
 
 NACC=40
 {
-	echo 'customer_id,company_name,first_name,last_name,email,phone_number,address_line1,address_line2,address_line3,city,state,region,postal_code,country,culture,language'
+	echo "$ACCOUNTS_HEAD"
 	n=1
 	while [ $n -le $NACC ]; do
-		printf '%s,Company %s,First%s,Last%s,billing%s@example.com,4255550100,%s Main St,,,Redmond,WA,,98052,US,en-US,en\n' \
-		    "$(g $n)" $n $n $n $n $n
+		acct $n
 		n=$((n + 1))
 	done
 } >"$TMP/accounts.csv"
@@ -73,47 +55,11 @@ newrun() {
 	run check "$R" "$@"
 }
 
-# start NAME ARGS...: a sandbox seeded with the accounts (access log in
-# $TMP/NAME.err); sets $pid, $BASE; 1 if it did not come up within 30 s.
+# start NAME ARGS...: a sandbox seeded with the accounts (sandbox_start).
 start() {
 	name=$1
 	shift
-	rm -f "$TMP/$name.port"
-	# shellcheck disable=SC2086
-	$VALGRIND "$IMPORTER" -v sandbox --port 0 \
-	    --port-file "$TMP/$name.port" --token "$TOKEN" \
-	    --accounts "$TMP/accounts.csv" "$@" \
-	    >"$TMP/$name.out" 2>"${LOGTO:-$TMP/$name.err}" &
-	pid=$!
-	pids="$pids $pid"
-	i=0
-	while [ ! -s "$TMP/$name.port" ] && [ $i -lt 300 ]; do
-		kill -0 "$pid" 2>/dev/null || return 1
-		sleep 0.1
-		i=$((i + 1))
-	done
-	[ -s "$TMP/$name.port" ] || return 1
-	BASE="http://127.0.0.1:$(cat "$TMP/$name.port")"
-	return 0
-}
-
-stop() {
-	kill -TERM "$pid" 2>/dev/null
-	i=0
-	while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-}
-
-stat_() {	# stat_ EXPR: EXPR over /_admin/stats (as d)
-	curl -s --max-time 10 -H "Authorization: Bearer $TOKEN" \
-	    -o "$TMP/stats" "$BASE/_admin/stats"
-	python3 -c 'import json,sys
-d=json.load(open(sys.argv[1]))
-print(eval(sys.argv[2]))' "$TMP/stats" "$1" 2>&1
+	sandbox_start "$name" --token "$TOKEN" --accounts "$TMP/accounts.csv" "$@"
 }
 
 # verify RUN: compares the sandbox with the plan of RUN; prints "ok" or
@@ -183,10 +129,10 @@ t1=$(date +%s.%N)
 is "$rc" 0 "submit through a rate limit: exit 0"
 is "$(states "$R")" "applied 4" "... every row applied"
 like "$(json_get throttled)" '^[1-9]' "... some requests were throttled ($(json_get throttled))"
-like "$(stat_ 'd["statuses"].get("429", 0)')" '^[1-9]' \
+like "$(admin_stat 'd["statuses"].get("429", 0)')" '^[1-9]' \
     "... the service answered 429"
 is "$(verify "$R")" ok "... the service holds the plan, each account written once"
-stop
+sandbox_stop
 # The sandbox's Retry-After is at least 1 s: after each 429 no request may
 # arrive for a second (0.1 s of tolerance each side for requests in flight;
 # 0.3 s under valgrind, where the sandbox logs slowly).
@@ -215,11 +161,11 @@ newrun f503 5 12
 run --json submit "$R" --yes --endpoint "$BASE"
 is "$rc" 0 "submit through 503s: exit 0"
 is "$(states "$R")" "applied 8" "... every row applied"
-like "$(stat_ 'd["statuses"].get("503", 0)')" '^[1-9]' \
-    "... the service answered 503 ($(stat_ 'd["statuses"].get("503", 0)') times)"
-is "$(stat_ 'd["putsApplied"]')" 8 "... 8 writes applied"
+like "$(admin_stat 'd["statuses"].get("503", 0)')" '^[1-9]' \
+    "... the service answered 503 ($(admin_stat 'd["statuses"].get("503", 0)') times)"
+is "$(admin_stat 'd["putsApplied"]')" 8 "... 8 writes applied"
 is "$(verify "$R")" ok "... the service holds the plan, each account written once"
-stop
+sandbox_stop
 
 # --- 500 after applying ------------------------------------------------------------
 start f500 --fail-500-after 1.0 --seed 3
@@ -227,20 +173,20 @@ newrun f500all 13 17
 run --json submit "$R" --yes --endpoint "$BASE"
 is "$rc" 0 "every write answered 500 after applying: exit 0"
 is "$(states "$R")" "applied 5" "... every row applied (the fate looked up)"
-is "$(stat_ 'd["statuses"].get("500", 0)')" 5 "... 5 writes answered 500"
-is "$(stat_ 'd["putsApplied"]')" 5 "... 5 writes applied, none twice"
+is "$(admin_stat 'd["statuses"].get("500", 0)')" 5 "... 5 writes answered 500"
+is "$(admin_stat 'd["putsApplied"]')" 5 "... 5 writes applied, none twice"
 is "$(verify "$R")" ok "... the service holds the plan, each account written once"
-stop
+sandbox_stop
 
 start f500h --fail-500-after 0.5 --seed 4
 newrun f500half 18 25
 run --json submit "$R" --yes --endpoint "$BASE"
 is "$rc" 0 "half the writes answered 500: exit 0"
 is "$(states "$R")" "applied 8" "... every row applied"
-like "$(stat_ 'd["statuses"].get("500", 0)')" '^[1-9]' "... some 500s"
-is "$(stat_ 'd["putsApplied"]')" 8 "... 8 writes applied, none twice"
+like "$(admin_stat 'd["statuses"].get("500", 0)')" '^[1-9]' "... some 500s"
+is "$(admin_stat 'd["putsApplied"]')" 8 "... 8 writes applied, none twice"
 is "$(verify "$R")" ok "... the service holds the plan, each account written once"
-stop
+sandbox_stop
 
 # --- dropped connections -----------------------------------------------------------
 start drop --drop-after 0.5 --seed 6
@@ -248,10 +194,10 @@ newrun drop 26 33
 run --json submit "$R" --yes --endpoint "$BASE"
 is "$rc" 0 "half the writes applied and their connection dropped: exit 0"
 is "$(states "$R")" "applied 8" "... every row applied"
-like "$(stat_ 'd["dropped"]')" '^[1-9]' "... some connections dropped ($(stat_ 'd["dropped"]'))"
-is "$(stat_ 'd["putsApplied"]')" 8 "... 8 writes applied, none twice"
+like "$(admin_stat 'd["dropped"]')" '^[1-9]' "... some connections dropped ($(admin_stat 'd["dropped"]'))"
+is "$(admin_stat 'd["putsApplied"]')" 8 "... 8 writes applied, none twice"
 is "$(verify "$R")" ok "... the service holds the plan, each account written once"
-stop
+sandbox_stop
 
 # --- kill -9 at random moments -------------------------------------------------------
 # killrounds MIN SPREAD: four submits of run $R, each killed (-9) after
@@ -288,8 +234,8 @@ is "$(states "$R")" "applied $NACC" "every row applied, none left sending or pen
 is "$(sql "select count(*) from outcome where run = $R")" $NACC \
     "... each row in exactly one outcome"
 is "$(verify "$R")" ok "the service holds exactly the plan, each account written once"
-is "$(stat_ 'd["putsApplied"]')" $NACC "... $NACC writes in all"
-stop
+is "$(admin_stat 'd["putsApplied"]')" $NACC "... $NACC writes in all"
+sandbox_stop
 
 # The same after an online check: the writes go out at once, with If-Match.
 if $VALGRIND "$IMPORTER" help check 2>&1 | grep -q -- '--endpoint'; then
@@ -305,8 +251,8 @@ if $VALGRIND "$IMPORTER" help check 2>&1 | grep -q -- '--endpoint'; then
 	    "every row applied, none left sending or pending"
 	is "$(verify "$R")" ok \
 	    "the service holds exactly the plan, each account written once"
-	is "$(stat_ 'd["putsApplied"]')" $NACC "... $NACC writes in all"
-	stop
+	is "$(admin_stat 'd["putsApplied"]')" $NACC "... $NACC writes in all"
+	sandbox_stop
 else
 	ok 0 "# SKIP check --endpoint not available yet"
 fi

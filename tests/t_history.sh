@@ -4,9 +4,6 @@
 TESTS_SRCDIR=${TESTS_SRCDIR:-$(dirname "$0")}
 . "$TESTS_SRCDIR/lib.sh"
 
-g() {	# g N: a valid tenant GUID ending in N
-	printf '11111111-2222-4333-8444-%012d' "$1"
-}
 # runs_json: "run:rows:valid:invalid:duplicate" per element of the array
 # in $out, comma-separated; "not an array" otherwise.
 runs_json() {

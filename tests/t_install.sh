@@ -8,17 +8,9 @@
 TESTS_SRCDIR=${TESTS_SRCDIR:-$(dirname "$0")}
 . "$TESTS_SRCDIR/lib.sh"
 
-command -v make >/dev/null 2>&1 || skip_all "make is not available"
+require make
 BUILDDIR=$(cd "$(dirname "$IMPORTER")/.." && pwd)
 [ -f "$BUILDDIR/Makefile" ] || skip_all "no Makefile in $BUILDDIR"
-
-sandbox=
-stop() {
-	[ -n "$sandbox" ] && kill "$sandbox" 2>/dev/null && wait "$sandbox"
-	rm -rf "$TMP"
-}
-trap stop EXIT
-trap 'exit 1' INT TERM
 
 ROOT=$TMP/root
 # A make of its own: not a job of the 'make check' that runs this test.
@@ -76,17 +68,9 @@ like "$out" "report.folder +reports +profiles/team.ini:[0-9]+" \
     "installed: config shows the profile's lines"
 
 # The monthly job on the installed samples against the installed sandbox.
-"$BIN" sandbox --port 0 --port-file "$TMP/port" --token demo-token \
-    --accounts "$S/current-accounts.csv" >"$TMP/sandbox.log" 2>&1 &
-sandbox=$!
-i=0
-while [ ! -s "$TMP/port" ] && [ "$i" -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-[ -s "$TMP/port" ]
+sandbox_start sandbox --token demo-token --accounts "$S/current-accounts.csv"
 ok $? "installed: the sandbox starts"
-E=http://127.0.0.1:$(cat "$TMP/port" 2>/dev/null)
+E=$BASE
 IMPORTER_TOKEN=demo-token
 export IMPORTER_TOKEN
 P="--profile profiles/team.ini"
@@ -142,9 +126,7 @@ EOF
 	    "completion: a delimiter"
 fi
 
-kill "$sandbox" 2>/dev/null
-wait "$sandbox" 2>/dev/null
-sandbox=
+sandbox_stop
 
 (unset MAKEFLAGS MFLAGS MAKELEVEL
 make -C "$BUILDDIR" uninstall DESTDIR="$ROOT" prefix=/usr) \

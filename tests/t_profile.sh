@@ -6,15 +6,6 @@
 TESTS_SRCDIR=${TESTS_SRCDIR:-$(dirname "$0")}
 . "$TESTS_SRCDIR/lib.sh"
 
-g() {	# g N: a valid tenant GUID ending in N
-	printf '11111111-2222-4333-8444-%012d' "$1"
-}
-counts() {	# runs/rows/problems in the database (0/0/0 when there is none)
-	c=
-	[ -f "$IMPORTER_DB" ] &&
-	    c=$(sql "select (select count(*) from run) || '/' || (select count(*) from run_row) || '/' || (select count(*) from row_problem)" 2>/dev/null)
-	echo "${c:-0/0/0}"
-}
 R="(select max(id) from run)"
 val() {	# val LINE EXPR: EXPR of the last run's row on LINE
 	sql "select $2 from run_row where run = $R and line = $1"

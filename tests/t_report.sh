@@ -11,14 +11,8 @@ TESTS_SRCDIR=${TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$TESTS_SRCDIR/lib.sh"
 
-PY=/usr/bin/python3
-"$PY" -c 'import openpyxl' 2>/dev/null ||
-    skip_all "needs /usr/bin/python3 with openpyxl (python3-openpyxl)"
-command -v sqlite3 >/dev/null || skip_all "needs the sqlite3 CLI"
-
-g() {	# g N: a valid tenant GUID ending in N
-	printf '11111111-2222-4333-8444-%012d' "$1"
-}
+require_openpyxl
+require sqlite3
 
 # xl FILE EXPR: evaluates a Python expression with wb (the workbook) and
 # ws(name) (a sheet), rows(name) (its rows as tuples) at hand.

@@ -4,11 +4,8 @@
 TESTS_SRCDIR=${TESTS_SRCDIR:-$(dirname "$0")}
 . "$TESTS_SRCDIR/lib.sh"
 
-command -v curl >/dev/null || skip_all "no curl"
-TOKEN=tok-$$-retry
-export IMPORTER_TOKEN=$TOKEN
-sandbox_pid=
-trap '[ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null; rm -rf "$TMP"' EXIT
+require curl
+token_set retry
 
 cat > "$TMP/accounts.csv" <<'CSV'
 customer_id,company_name,first_name,last_name,email,address_line1,city,state,postal_code,country,culture,language
@@ -23,40 +20,35 @@ Customer ID,City
 11111111-2222-4333-8444-000000000003,Spokane
 CSV
 
-$VALGRIND $IMPORTER sandbox --port 0 --port-file "$TMP/port" --token "$TOKEN" \
-    --accounts "$TMP/accounts.csv" > "$TMP/sandbox.log" 2>&1 &
-sandbox_pid=$!
-i=0
-while [ ! -s "$TMP/port" ] && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -s "$TMP/port" ] || skip_all "the sandbox did not start"
-URL=http://127.0.0.1:$(cat "$TMP/port")
-city() {
-	curl -s -H "Authorization: Bearer $TOKEN" "$URL/_admin/accounts/$1" |
-	    python3 -c 'import json,sys; print(json.load(sys.stdin)["profile"]["defaultAddress"]["city"])'
+sandbox_start sandbox --token "$TOKEN" --accounts "$TMP/accounts.csv" ||
+    skip_all "the sandbox did not start"
+city() {	# city N: the city of account g N
+	admin_account "$1" 'd["profile"]["defaultAddress"]["city"]'
 }
 
 $VALGRIND $IMPORTER -q stage "$TMP/update.csv"
-$VALGRIND $IMPORTER -q check --endpoint "$URL"
-id() { sql "select r.id from run_row r where r.customer_id = '11111111-2222-4333-8444-00000000000$1'"; }
+$VALGRIND $IMPORTER -q check --endpoint "$BASE"
+id() { sql "select r.id from run_row r where r.customer_id = '$(g "$1")'"; }
 # As if an earlier submit had ended so: one row throttled out (submit
 # records it as retryable), one row refused for its content, one left alone.
 sql "update outcome set state = 'failed', http_status = 503, message = 'HTTP 503', retryable = 1 where row = $(id 1)"
 sql "update outcome set state = 'failed', http_status = 400, error_code = '3000', message = 'HTTP 400 3000' where row = $(id 2)"
 
-run retry --dry-run --endpoint "$URL"
+run retry --dry-run --endpoint "$BASE"
 like "$out" "1 row to retry" "--dry-run counts the retryable rows"
 is "$(sql "select state from outcome where row = $(id 1)")" failed "--dry-run changes nothing"
 
-run --json retry --yes --endpoint "$URL"
+run --json retry --yes --endpoint "$BASE"
 is "$(sql "select state from outcome where row = $(id 1)")" applied "a 503 row is re-read and applied"
-is "$(city 11111111-2222-4333-8444-000000000001)" Seattle "... and the account holds its value"
+is "$(city 1)" Seattle "... and the account holds its value"
 is "$(sql "select state from outcome where row = $(id 2)")" failed "a 400 row is not retried"
-is "$(city 11111111-2222-4333-8444-000000000002)" Redmond "... and its account is untouched"
+is "$(city 2)" Redmond "... and its account is untouched"
 is "$(sql "select state from outcome where row = $(id 3)")" applied "the pending row is sent too"
 is "$(json_get failed)" 1 "--json counts the whole run"
 is "$rc" 1 "exit 1: a row still failed"
 
-run retry --yes --endpoint "$URL"
+run retry --yes --endpoint "$BASE"
 like "$out" "0 rows to retry" "a second retry finds nothing retryable"
 
+sandbox_stop
 done_testing

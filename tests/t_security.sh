@@ -21,25 +21,11 @@ TESTS_SRCDIR=${TESTS_SRCDIR:-$(cd "$(dirname "$0")" && pwd)}
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$TESTS_SRCDIR/lib.sh"
 
-for c in curl python3 sqlite3 openssl unzip timeout; do
-	command -v $c >/dev/null 2>&1 || skip_all "$c is not installed"
-done
-PY=/usr/bin/python3
-"$PY" -c 'import openpyxl' 2>/dev/null ||
-    skip_all "needs /usr/bin/python3 with openpyxl (python3-openpyxl)"
+require curl python3 sqlite3 openssl unzip timeout
+require_openpyxl
 
-TOKEN="sec-$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')-tok"
-export IMPORTER_TOKEN="$TOKEN"
+token_set security
 RSS_MAX_KB=${RSS_MAX_KB:-102400}
-pids=
-cleanup() {
-	for p in $pids; do
-		kill -KILL "$p" 2>/dev/null
-	done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
 
 todo() {	# todo STATUS DESCRIPTION BUG: a known bug, not a failure
 	tap_n=$((tap_n + 1))
@@ -53,40 +39,15 @@ todo() {	# todo STATUS DESCRIPTION BUG: a known bug, not a failure
 # measure CMD...: runs CMD with $TMP/rss its peak RSS (KiB) and $secs its
 # wall time; sets $rc, $out, $err like run. Never under valgrind: it
 # measures memory and time.
-if [ -x /usr/bin/time ]; then
-	peak() { /usr/bin/time -f %M -o "$TMP/rss" "$@"; }
-else
-	peak() {
-		python3 -c 'import resource, subprocess, sys
-rc = subprocess.call(sys.argv[2:])
-open(sys.argv[1], "w").write("%d\n" % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-sys.exit(rc)' "$TMP/rss" "$@"
-	}
-fi
 measure() {
 	t0=$(date +%s)
-	peak timeout 300 "$@" >"$TMP/out" 2>"$TMP/err"
+	peak_rss "$TMP/rss" timeout 300 "$@" >"$TMP/out" 2>"$TMP/err"
 	rc=$?
 	secs=$(($(date +%s) - t0))
 	out=$(cat "$TMP/out")
 	err=$(head -c 4000 "$TMP/err")
 	rss=$(tail -n 1 "$TMP/rss" | tr -dc 0-9)
 	[ -n "$rss" ] || rss=999999999
-}
-
-# await PORTFILE PID: waits (10 s at most) for a server to write its port.
-await() {
-	i=0
-	while [ ! -s "$1" ] && [ $i -lt 100 ]; do
-		kill -0 "$2" 2>/dev/null || break
-		sleep 0.1
-		i=$((i + 1))
-	done
-	[ -s "$1" ]
-}
-
-g() {	# g N: a tenant GUID ending in N
-	printf '11111111-2222-4333-8444-%012d' "$1"
 }
 
 # --- the database file --------------------------------------------------------
@@ -104,7 +65,7 @@ chmod 644 "$IMPORTER_DB"
 run history
 is "$rc" 0 "a database others can read is used"
 is "$(stat -c %a "$IMPORTER_DB")" 600 "... and tightened to 0600"
-rm -f "$IMPORTER_DB"*
+db_remove
 
 # --- hostile content ------------------------------------------------------------
 # hostile.csv (UTF-8) and hostile.json (what each cell holds, for python);
@@ -173,25 +134,21 @@ is "$(python3 "$TMP/stored.py" "$IMPORTER_DB" "$TMP/hostile.json" "$R" | tail -n
     "valid hostile values stored verbatim"
 cat "$TMP/err" >"$TMP/term-stage"
 
-$VALGRIND "$IMPORTER" -v sandbox --port 0 --port-file "$TMP/sb.port" --token "$TOKEN" \
-    --accounts "$TMP/accounts.csv" >"$TMP/sandbox.out" 2>"$TMP/sandbox.log" &
-sb=$!
-pids="$pids $sb"
-await "$TMP/sb.port" $sb || { echo "Bail out! the sandbox did not start"; exit 1; }
-URL=http://127.0.0.1:$(cat "$TMP/sb.port")
+sandbox_start sb --token "$TOKEN" --accounts "$TMP/accounts.csv" ||
+    bail_out "the sandbox did not start"
 
-$VALGRIND "$IMPORTER" -v -v check "$R" --endpoint "$URL" >"$TMP/check.out" 2>"$TMP/check.err"
+$VALGRIND "$IMPORTER" -v -v check "$R" --endpoint "$BASE" >"$TMP/check.out" 2>"$TMP/check.err"
 rc=$?
 ok $([ "$rc" -le 1 ] && echo 0 || echo 1) "check -v -v against the sandbox (exit $rc)"
 $VALGRIND "$IMPORTER" -v -v plan "$R" >"$TMP/plan.out" 2>"$TMP/plan.err"
-$VALGRIND "$IMPORTER" -v -v submit "$R" --yes --allow-flagged --endpoint "$URL" \
+$VALGRIND "$IMPORTER" -v -v submit "$R" --yes --allow-flagged --endpoint "$BASE" \
     >"$TMP/submit.out" 2>"$TMP/submit.err"
 rc=$?
 ok $([ "$rc" -le 1 ] && echo 0 || echo 1) "submit -v -v (exit $rc)"
 is "$(sql "select count(*) from outcome where run = $R and state = 'applied'")" 4 \
     "the 4 valid hostile rows are applied"
 sql "select row, state, message from outcome where run = $R and state <> 'applied'" | sed 's/^/# /'  | head -5
-curl -s --max-time 10 -H "Authorization: Bearer $TOKEN" "$URL/_admin/accounts" >"$TMP/after.json"
+admin GET /_admin/accounts >"$TMP/after.json"
 is "$(python3 -c 'import json, sys
 rows = json.load(open(sys.argv[2]))
 acc = {a["customerId"]: a["profile"] for a in json.load(open(sys.argv[1]))}
@@ -334,12 +291,11 @@ is "$(tr -d '\n\t' <"$TMP/term" | tr -d '\040-\176\200-\377' | wc -c)" 0 \
 
 # --- the token ------------------------------------------------------------------
 $VALGRIND "$IMPORTER" -q stage "$TMP/one.csv" >/dev/null 2>&1
-IMPORTER_TOKEN="$TOKEN-wrong" run -v check --endpoint "$URL"
+IMPORTER_TOKEN="$TOKEN-wrong" run -v check --endpoint "$BASE"
 is "$rc" 77 "a refused token: exit 77"
 unlike "$out$err" "$TOKEN" "... and the token is not in the message"
 cat "$TMP/out" "$TMP/err" >"$TMP/refused.log"
-kill -TERM $sb 2>/dev/null
-wait $sb 2>/dev/null
+sandbox_stop
 n=0
 for f in "$TMP"/reports/*.xlsx; do
 	unzip -p "$f" | grep -aqF -- "$TOKEN" && n=$((n + 1))
@@ -395,9 +351,9 @@ PY
 python3 "$TMP/tls.py" "$TMP/cert.pem" "$TMP/key.pem" "$TMP/tls.port" 2>"$TMP/tls.log" &
 tls=$!
 pids="$pids $tls"
-if await "$TMP/tls.port" $tls; then
+if port_wait "$TMP/tls.port" $tls; then
 	TURL=https://localhost:$(cat "$TMP/tls.port")
-	rm -f "$IMPORTER_DB"*
+	db_remove
 	$VALGRIND "$IMPORTER" -q stage "$TMP/one.csv" >/dev/null 2>&1
 	run check --endpoint "$TURL" --retries 0
 	is "$rc" 69 "a self-signed server is refused: exit 69 (unreachable, nothing saved)"
@@ -488,9 +444,9 @@ PY
 python3 "$TMP/huge.py" "$TMP/huge.port" 2>"$TMP/huge.log" &
 huge=$!
 pids="$pids $huge"
-if await "$TMP/huge.port" $huge; then
+if port_wait "$TMP/huge.port" $huge; then
 	HURL=http://127.0.0.1:$(cat "$TMP/huge.port")
-	rm -f "$IMPORTER_DB"*
+	db_remove
 	$VALGRIND "$IMPORTER" -q stage "$TMP/one.csv" >/dev/null 2>&1
 	measure "$IMPORTER" check --endpoint "$HURL" --retries 1
 	# 2026-11-25: a reply past the client's 8 MiB cap was retried as a
@@ -505,7 +461,7 @@ if await "$TMP/huge.port" $huge; then
 print("customer_id,email")
 for i in range(1, 17):
     print("11111111-2222-4333-8444-%012d,a%d@contoso.example" % (i, i))' >"$TMP/sixteen.csv"
-	rm -f "$IMPORTER_DB"*
+	db_remove
 	$VALGRIND "$IMPORTER" -q stage "$TMP/sixteen.csv" >/dev/null 2>&1
 	measure "$IMPORTER" check --endpoint "$HURL" --retries 1
 	is "$rc" 1 "1 GiB replies for 16 accounts: check ends, every row failed (exit 1)"

@@ -7,31 +7,8 @@
 TESTS_SRCDIR=${TESTS_SRCDIR:-$(dirname "$0")}
 . "$TESTS_SRCDIR/lib.sh"
 
-# The interpreter itself, not a version manager's shim: started many times.
-PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
-[ -n "$PY" ] || PY=python3
-
 umask 022	# the database must be 0600 even so
 
-g() {	# g N: a valid tenant GUID ending in N
-	printf '11111111-2222-4333-8444-%012d' "$1"
-}
-
-# jsnap: reads the JSON object in $out once (python is slow to start);
-# jv KEY then prints a value as jv would, jhas KEY tests for a key.
-jsnap() {
-	printf '%s' "$out" | "$PY" -S -c '
-import json, sys
-for k, v in json.load(sys.stdin).items():
-    print(k + "\t" + (json.dumps(v) if isinstance(v, (dict, list)) else str(v)))
-' >"$TMP/json" 2>/dev/null
-}
-jv() {
-	awk -F'\t' -v k="$1" '$1 == k { sub(/^[^\t]*\t/, ""); print; exit }' "$TMP/json"
-}
-jhas() {
-	awk -F'\t' -v k="$1" '$1 == k { f = 1 } END { exit !f }' "$TMP/json"
-}
 G1=$(g 1) G2=$(g 2) G3=$(g 3) G4=$(g 4) G5=$(g 5)
 
 # --- happy path --------------------------------------------------------------

@@ -12,39 +12,17 @@ TESTS_SRCDIR=${TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$TESTS_SRCDIR/lib.sh"
 
-command -v curl >/dev/null 2>&1 || skip_all "curl is not installed"
-command -v python3 >/dev/null 2>&1 || skip_all "python3 is not installed"
-command -v sqlite3 >/dev/null 2>&1 || skip_all "sqlite3 is not installed"
+require curl python3 sqlite3
 
 # A distinctive token: it must never show up in any file or output.
-TOKEN="tk-$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')-submit-secret"
+token_set submit-secret
 BADTOKEN="bad-$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')-nope"
-export IMPORTER_TOKEN="$TOKEN"
 mkdir -p "$TMP/secret"
 printf '%s\n' "$TOKEN" >"$TMP/secret/token"
-pids=""
 
-cleanup() {
-	for p in $pids; do
-		kill -KILL "$p" 2>/dev/null
-	done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-# g N: a tenant GUID ending in N.
-g() {
-	printf '33333333-0000-4000-8000-%012d' "$1"
-}
-
-HEAD='customer_id,company_name,first_name,last_name,email,phone_number,address_line1,address_line2,address_line3,city,state,region,postal_code,country,culture,language'
-acct() {	# acct N: one account of the sandbox (and the snapshot)
-	printf '%s,Company %s,First%s,Last%s,billing%s@example.com,4255550100,%s Main St,,,Redmond,WA,,98052,US,en-US,en\n' \
-	    "$(g "$1")" "$1" "$1" "$1" "$1" "$1"
-}
+GUID_PREFIX=33333333-0000-4000-8000
 {
-	echo "$HEAD"
+	echo "$ACCOUNTS_HEAD"
 	for n in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
 		acct $n
 	done
@@ -55,86 +33,9 @@ acct() {	# acct N: one account of the sandbox (and the snapshot)
 	acct 99
 } >"$TMP/snapshot.csv"
 
-# start NAME ARGS...: a sandbox (logs in $TMP/NAME.*) on a free port;
-# sets $pid, $BASE; 1 if it did not come up within 30 s.
-start() {
-	name=$1
-	shift
-	rm -f "$TMP/$name.port"
-	# shellcheck disable=SC2086
-	$VALGRIND "$IMPORTER" -v sandbox --port 0 \
-	    --port-file "$TMP/$name.port" --token "$TOKEN" "$@" \
-	    >"$TMP/$name.out" 2>"$TMP/$name.err" &
-	pid=$!
-	pids="$pids $pid"
-	i=0
-	while [ ! -s "$TMP/$name.port" ] && [ $i -lt 300 ]; do
-		kill -0 "$pid" 2>/dev/null || return 1
-		sleep 0.1
-		i=$((i + 1))
-	done
-	[ -s "$TMP/$name.port" ] || return 1
-	PORT=$(cat "$TMP/$name.port")
-	BASE="http://127.0.0.1:$PORT"
-	return 0
-}
-
-stop() {	# stop: SIGTERM, at most 10 s, then SIGKILL
-	kill -TERM "$pid" 2>/dev/null
-	i=0
-	while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-}
-
-# adm METHOD PATH [JSON]: the sandbox's admin API; the reply in $TMP/adm.
-adm() {
-	if [ $# -ge 3 ]; then
-		curl -s --max-time 10 -X "$1" -H "Authorization: Bearer $TOKEN" \
-		    -H 'Content-Type: application/json' -d "$3" \
-		    -o "$TMP/adm" "$BASE$2"
-	else
-		curl -s --max-time 10 -X "$1" -H "Authorization: Bearer $TOKEN" \
-		    -o "$TMP/adm" "$BASE$2"
-	fi
-}
-
-# jq_ FILE EXPR: a Python expression over the JSON in FILE (as d).
-jq_() {
-	python3 -c 'import json,sys
-d=json.loads(open(sys.argv[1],"rb").read().decode("utf-8-sig"))
-v=eval(sys.argv[2])
-print(json.dumps(v,ensure_ascii=False) if isinstance(v,(dict,list,bool)) or v is None else v)' "$1" "$2" 2>&1
-}
-
-acc() {		# acc N EXPR: EXPR over /_admin/accounts/{g N} (as d)
-	adm GET "/_admin/accounts/$(g "$1")"
-	jq_ "$TMP/adm" "$2"
-}
-
-stat_() {	# stat_ EXPR: EXPR over /_admin/stats (as d)
-	adm GET /_admin/stats
-	jq_ "$TMP/adm" "$1"
-}
-
-# outc RUN LINE EXPR: a column expression of the outcome of a line.
-outc() {
-	sql "select $3 from outcome o join run_row r on r.id = o.row where r.run = $1 and r.line = $2"
-}
-
-# run ARGS...: as lib.sh's, and every output kept in all-output.log (which
-# the token must never reach).
-run() {
-	# shellcheck disable=SC2086
-	$VALGRIND "$IMPORTER" "$@" >"$TMP/out" 2>"$TMP/err"
-	rc=$?
-	out=$(cat "$TMP/out")
-	err=$(cat "$TMP/err")
-	cat "$TMP/out" "$TMP/err" >>"$TMP/all-output.log"
-}
+# Every output of run kept in all-output.log, which the token must never
+# reach.
+RUN_LOG=$TMP/all-output.log
 
 submit() {	# submit ARGS...: importer --json submit --endpoint $BASE ARGS
 	run --json submit --endpoint "$BASE" "$@"
@@ -146,7 +47,7 @@ free_port() {
 }
 
 # --- the main run -----------------------------------------------------------
-start main --accounts "$TMP/accounts.csv"
+sandbox_start main --token "$TOKEN" --accounts "$TMP/accounts.csv"
 ok $? "the sandbox starts"
 
 {
@@ -171,30 +72,30 @@ is "$rc" 1 "check --snapshot: exit 1 (an invalid row)"
 run submit 1 --endpoint "$BASE" </dev/null
 is "$rc" 64 "submit without --yes and without a terminal: 64"
 like "$err" '--yes' "... saying --yes is needed"
-is "$(stat_ 'd["requests"]')" 0 "... nothing was sent"
+is "$(admin_stat 'd["requests"]')" 0 "... nothing was sent"
 
 run --json submit 1 --dry-run --endpoint "$BASE"
 is "$rc" 1 "submit --dry-run: exit as the counts stand (1)"
 is "$(json_get would_send)" 6 "... would send the 6 unflagged planned rows"
-is "$(stat_ 'd["requests"]')" 0 "... and sent nothing"
+is "$(admin_stat 'd["requests"]')" 0 "... and sent nothing"
 is "$(sql "select count(*) from outcome where run = 1 and state = 'sending'")" \
     0 "... and marked nothing as sending"
 
 # Other users change accounts between check and submit.
-adm POST "/_admin/accounts/$(g 5)" '{"city": "Kirkland"}'
-is "$(jq_ "$TMP/adm" 'd["profile"]["defaultAddress"]["city"]')" Kirkland \
+admin POST "/_admin/accounts/$(g 5)" '{"city": "Kirkland"}' >"$TMP/adm"
+is "$(json_eval "$TMP/adm" 'd["profile"]["defaultAddress"]["city"]')" Kirkland \
     "another user moves customer 5 to Kirkland (a field the row changes)"
-adm POST "/_admin/accounts/$(g 6)" '{"company_name": "Company 6 Renamed"}'
-is "$(jq_ "$TMP/adm" 'd["profile"]["companyName"]')" "Company 6 Renamed" \
+admin POST "/_admin/accounts/$(g 6)" '{"company_name": "Company 6 Renamed"}' >"$TMP/adm"
+is "$(json_eval "$TMP/adm" 'd["profile"]["companyName"]')" "Company 6 Renamed" \
     "another user renames customer 6 (a field the row does not change)"
 
 run -v -v --json submit 1 --yes --endpoint "$BASE"
 is "$rc" 1 "submit --yes: exit 1 (failed, conflict, invalid, flagged)"
 printf '%s' "$out" >"$TMP/s1.json"
-is "$(jq_ "$TMP/s1.json" '[d[k] for k in ("run","rows","valid","invalid","duplicate","changes","unchanged","not_found","applied","failed","conflicts","pending")]')" \
+is "$(json_eval "$TMP/s1.json" '[d[k] for k in ("run","rows","valid","invalid","duplicate","changes","unchanged","not_found","applied","failed","conflicts","pending")]')" \
     '[1, 10, 8, 1, 1, 7, 1, 0, 4, 1, 1, 1]' \
     "--json: run, rows, valid, invalid, duplicate, changes, unchanged, not_found, applied, failed, conflicts, pending"
-is "$(jq_ "$TMP/s1.json" 'sorted(k for k in ("sent","throttled","merged","recovered","correlation_id") if k in d)')" \
+is "$(json_eval "$TMP/s1.json" 'sorted(k for k in ("sent","throttled","merged","recovered","correlation_id") if k in d)')" \
     '["correlation_id", "merged", "recovered", "sent", "throttled"]' \
     "--json: sent, throttled, merged, recovered, correlation_id"
 like "$(json_get correlation_id)" '^[0-9a-f]{8}-[0-9a-f]{4}-4' \
@@ -228,51 +129,51 @@ is "$(sql "select count(*) from outcome where run = 1 and state = 'sending'")" \
     0 "no row left 'sending'"
 
 # What the service holds now.
-is "$(acc 1 '[d["profile"]["defaultAddress"][k] for k in ("city","postalCode")]')" \
+is "$(admin_account 1 '[d["profile"]["defaultAddress"][k] for k in ("city","postalCode")]')" \
     '["Bellevue", "98004"]' "customer 1: the planned city and ZIP"
-is "$(acc 1 '[d["profile"].get("companyName"), d["profile"].get("email"), d["profile"].get("firstName"), d["profile"].get("lastName"), d["profile"].get("culture"), d["profile"].get("language")] + [d["profile"]["defaultAddress"].get(k) for k in ("addressLine1","state","country","phoneNumber","firstName","lastName")] + [d["puts"]]')" \
+is "$(admin_account 1 '[d["profile"].get("companyName"), d["profile"].get("email"), d["profile"].get("firstName"), d["profile"].get("lastName"), d["profile"].get("culture"), d["profile"].get("language")] + [d["profile"]["defaultAddress"].get(k) for k in ("addressLine1","state","country","phoneNumber","firstName","lastName")] + [d["puts"]]')" \
     '["Company 1", "billing1@example.com", "First1", "Last1", "en-US", "en", "1 Main St", "WA", "US", "4255550100", "First1", "Last1", 1]' \
     "... every other field kept, written once"
-is "$(acc 2 '[d["profile"]["culture"], d["puts"]]')" '["en-US", 0]' \
+is "$(admin_account 2 '[d["profile"]["culture"], d["puts"]]')" '["en-US", 0]' \
     "customer 2: the refused culture was not stored"
-is "$(acc 5 '[d["profile"]["defaultAddress"]["city"], d["puts"]]')" \
+is "$(admin_account 5 '[d["profile"]["defaultAddress"]["city"], d["puts"]]')" \
     '["Kirkland", 0]' "customer 5: the other user's city is not overwritten"
-is "$(acc 6 '[d["profile"]["companyName"], d["profile"]["defaultAddress"]["city"], d["puts"]]')" \
+is "$(admin_account 6 '[d["profile"]["companyName"], d["profile"]["defaultAddress"]["city"], d["puts"]]')" \
     '["Company 6 Renamed", "Tacoma", 1]' \
     "customer 6: our city on top of the other user's new name (merge)"
-is "$(acc 8 '[d["profile"]["lastName"], d["profile"]["defaultAddress"]["lastName"], d["profile"]["firstName"], d["puts"]]')" \
+is "$(admin_account 8 '[d["profile"]["lastName"], d["profile"]["defaultAddress"]["lastName"], d["profile"]["firstName"], d["puts"]]')" \
     '["Smith-Jones", "Smith-Jones", "First8", 1]' \
     "customer 8: the last name in the profile and its address"
-is "$(acc 9 '[d["profile"]["companyName"], d["puts"]]')" \
+is "$(admin_account 9 '[d["profile"]["companyName"], d["puts"]]')" \
     '["Company 9 Inc", 1]' "customer 9: the new company name"
-is "$(acc 4 '[d["profile"]["email"], d["puts"]]')" \
+is "$(admin_account 4 '[d["profile"]["email"], d["puts"]]')" \
     '["billing4@example.com", 0]' "customer 4 (flagged): not written"
-is "$(acc 7 'd["puts"]')" 0 "customer 7 (invalid): not written"
-is "$(acc 3 'd["puts"]')" 0 "customer 3 (unchanged): not written"
+is "$(admin_account 7 'd["puts"]')" 0 "customer 7 (invalid): not written"
+is "$(admin_account 3 'd["puts"]')" 0 "customer 3 (unchanged): not written"
 unlike "$(cat "$TMP/main.err")" "/v1/customers/($(g 4)|$(g 7)|$(g 3))" \
     "no request at all for the flagged, invalid and unchanged rows"
-is "$(stat_ 'd["putsApplied"]')" 4 "the service applied exactly 4 writes"
+is "$(admin_stat 'd["putsApplied"]')" 4 "the service applied exactly 4 writes"
 puts1=4
-reqs1=$(stat_ 'd["requests"]')
+reqs1=$(admin_stat 'd["requests"]')
 
 # Re-running sends nothing new.
 submit 1 --yes
 is "$rc" 1 "submit again: exit 1 (as the counts stand)"
 is "$(json_get applied) $(json_get pending)" "4 1" "... the same counts"
-is "$(stat_ 'd["requests"]')" "$reqs1" "... not one request sent"
-is "$(stat_ 'd["putsApplied"]')" "$puts1" "... nothing written"
+is "$(admin_stat 'd["requests"]')" "$reqs1" "... not one request sent"
+is "$(admin_stat 'd["putsApplied"]')" "$puts1" "... nothing written"
 
 # --allow-flagged sends the flagged row.
 submit 1 --yes --allow-flagged
 is "$rc" 1 "submit --allow-flagged: exit 1 (the failed, conflict, ... rows)"
 is "$(outc 1 6 o.state)" applied "line 6 (flagged): applied with --allow-flagged"
-is "$(acc 4 '[d["profile"]["email"], d["profile"]["defaultAddress"]["city"], d["puts"]]')" \
+is "$(admin_account 4 '[d["profile"]["email"], d["profile"]["defaultAddress"]["city"], d["puts"]]')" \
     '["new4@example.com", "Seattle", 1]' "... email and city written, once"
 is "$(json_get pending)" 0 "... nothing pending any more"
-is "$(stat_ 'd["putsApplied"]')" 5 "... one write more"
-reqs1=$(stat_ 'd["requests"]')
+is "$(admin_stat 'd["putsApplied"]')" 5 "... one write more"
+reqs1=$(admin_stat 'd["requests"]')
 submit 1 --yes --allow-flagged
-is "$(stat_ 'd["requests"]') $(stat_ 'd["putsApplied"]')" "$reqs1 5" \
+is "$(admin_stat 'd["requests"]') $(admin_stat 'd["putsApplied"]')" "$reqs1 5" \
     "a completed run submitted again: nothing sent (idempotent)"
 run --json submit 1 --dry-run --endpoint "$BASE"
 is "$(json_get would_send)" 0 "... --dry-run would send nothing"
@@ -287,11 +188,11 @@ run check 2 --snapshot "$TMP/snapshot.csv"
 is "$rc" 0 "run 2: checked"
 row10=$(sql "select id from run_row where run = 2 and line = 2")
 sqlite3 "$IMPORTER_DB" "update plan_change set new = 'Evil City' where row = $row10"
-reqs=$(stat_ 'd["requests"]')
+reqs=$(admin_stat 'd["requests"]')
 submit 2 --yes
 is "$rc" 65 "a plan changed after check (plan_change): 65"
 like "$err" 'plan' "... saying the plan is not the one check saved"
-is "$(stat_ 'd["requests"]')" "$reqs" "... nothing sent"
+is "$(admin_stat 'd["requests"]')" "$reqs" "... nothing sent"
 is "$(outc 2 2 o.state)" pending "... the row still pending"
 
 run check 2 --snapshot "$TMP/snapshot.csv"
@@ -301,7 +202,7 @@ is "$rc" 0 "checked again: a fresh plan"
 sqlite3 "$IMPORTER_DB" "update run_row set city = 'Evil City' where id = $row10"
 submit 2 --yes
 src=$rc
-city10=$(acc 10 'd["profile"]["defaultAddress"]["city"]')
+city10=$(admin_account 10 'd["profile"]["defaultAddress"]["city"]')
 ok "$([ "$src" = 65 ] || [ "$city10" = Olympia ]; echo $?)" \
     "a staged value changed after check: refused (65) or the planned value sent (rc $src, city $city10)"
 unlike "$city10" 'Evil' "... the tampered value never reaches the service"
@@ -318,13 +219,13 @@ printf '[submit]\nmax_change_percent = 50\n' >"$TMP/pct.ini"
 run --profile "$TMP/limit.ini" stage "$TMP/update3.csv"
 run --profile "$TMP/limit.ini" check 3 --snapshot "$TMP/snapshot.csv"
 is "$rc" 0 "run 3: 2 changes, 1 unchanged"
-reqs=$(stat_ 'd["requests"]')
+reqs=$(admin_stat 'd["requests"]')
 run --profile "$TMP/limit.ini" --json submit 3 --yes --endpoint "$BASE"
 is "$rc" 64 "2 changes over max_changes = 1: 64"
 like "$err" 'allow-over-limit' "... naming --allow-over-limit"
 run --profile "$TMP/pct.ini" --json submit 3 --yes --endpoint "$BASE"
 is "$rc" 64 "2 of 3 rows (67%) over max_change_percent = 50: 64"
-is "$(stat_ 'd["requests"]')" "$reqs" "... nothing sent"
+is "$(admin_stat 'd["requests"]')" "$reqs" "... nothing sent"
 run --profile "$TMP/limit.ini" --json submit 3 --yes --allow-over-limit \
     --endpoint "$BASE"
 is "$rc" 0 "--allow-over-limit: sent, exit 0"
@@ -348,7 +249,7 @@ is "$(sql "select group_concat(state) from (select o.state from outcome o where 
 submit 4 --yes
 is "$rc" 0 "the service back: the same submit continues, exit 0"
 is "$(json_get applied) $(json_get pending)" "3 0" "... all 3 applied"
-is "$(acc 15 '[d["profile"]["companyName"], d["puts"]]')" \
+is "$(admin_account 15 '[d["profile"]["companyName"], d["puts"]]')" \
     '["Company 15 LLC", 1]' "... written once"
 
 # --- a refused token, then the right one -----------------------------------------
@@ -366,7 +267,7 @@ is "$rc" 77 "a token the service refuses (401): 77"
 like "$err" '401' "... saying so"
 is "$(sql "select group_concat(state) from (select o.state from outcome o where o.run = 5 order by o.row)")" \
     "pending,pending" "... the rows stay pending"
-is "$(acc 17 'd["puts"]')" 0 "... nothing written"
+is "$(admin_account 17 'd["puts"]')" 0 "... nothing written"
 unset IMPORTER_TOKEN
 run -v --json submit 5 --yes --token-file "$TMP/secret/token" \
     --endpoint "$BASE"
@@ -395,10 +296,10 @@ like "$(cat "$TMP/main.err")" "GET /v1/customers/$(g 99)/profiles/billing 404" \
     "the unknown customer was looked up (404)"
 unlike "$(cat "$TMP/main.err")" "PUT /v1/customers/$(g 99)/" \
     "... and nothing was written for it"
-reqs=$(stat_ 'd["requests"]')
+reqs=$(admin_stat 'd["requests"]')
 submit "$R" --yes
 is "$rc" 1 "the run submitted again: exit 1 as the counts stand (not a tampered plan)"
-is "$(stat_ 'd["requests"]')" "$reqs" "... nothing sent"
+is "$(admin_stat 'd["requests"]')" "$reqs" "... nothing sent"
 
 # --- an online check (when check --endpoint exists): stale etags --------------------
 if $VALGRIND "$IMPORTER" help check 2>&1 | grep -q -- '--endpoint'; then
@@ -413,24 +314,24 @@ if $VALGRIND "$IMPORTER" help check 2>&1 | grep -q -- '--endpoint'; then
 	is "$rc" 0 "run $R: check --endpoint"
 	like "$(sql "select etag from account a join run_row r on r.id = a.row where r.run = $R and r.line = 2")" \
 	    '.' "... keeps the etag read"
-	adm POST "/_admin/accounts/$(g 19)" '{"city": "Bothell"}'
-	adm POST "/_admin/accounts/$(g 20)" '{"company_name": "Company 20 Renamed"}'
+	admin POST "/_admin/accounts/$(g 19)" '{"city": "Bothell"}' >"$TMP/adm"
+	admin POST "/_admin/accounts/$(g 20)" '{"company_name": "Company 20 Renamed"}' >"$TMP/adm"
 	submit "$R" --yes
 	is "$rc" 1 "submit over two stale etags: exit 1 (a conflict)"
 	is "$(outc "$R" 2 o.state)" conflict "line 2 (city changed since check): conflict"
 	is "$(sql "select c.at_check || '|' || c.now || '|' || c.wanted from conflict c join run_row r on r.id = c.row where r.run = $R and r.line = 2")" \
 	    "Redmond|Bothell|Everett" "... at check, now, wanted"
-	is "$(acc 19 '[d["profile"]["defaultAddress"]["city"], d["puts"]]')" \
+	is "$(admin_account 19 '[d["profile"]["defaultAddress"]["city"], d["puts"]]')" \
 	    '["Bothell", 0]' "... the other user's city kept"
 	is "$(outc "$R" 3 o.state)" applied "line 3 (company changed since check): applied"
 	is "$(json_get merged)" 1 "... re-applied on top (merged 1)"
-	is "$(acc 20 '[d["profile"]["companyName"], d["profile"]["defaultAddress"]["city"], d["puts"]]')" \
+	is "$(admin_account 20 '[d["profile"]["companyName"], d["profile"]["defaultAddress"]["city"], d["puts"]]')" \
 	    '["Company 20 Renamed", "Everett", 1]' "... both changes survive"
 else
 	ok 0 "# SKIP check --endpoint not available yet"
 fi
 
-stop
+sandbox_stop
 # Every request for an account the sandbox holds must have reached it (a
 # 404 or 405 for one would be the sandbox misrouting a request).
 mis=$(grep -a -E "importer sandbox: (GET|PUT) /v1/customers/33333333-[^ ]*/profiles/billing (404|405) " \
