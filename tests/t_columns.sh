@@ -9,32 +9,9 @@ TESTS_SRCDIR=${TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$TESTS_SRCDIR/lib.sh"
 
-command -v python3 >/dev/null 2>&1 || skip_all "python3 is not installed"
-command -v curl >/dev/null 2>&1 || skip_all "curl is not installed"
+require python3 curl
 
-TOKEN="tk-columns-$$"
-export IMPORTER_TOKEN="$TOKEN"
-pid=
-
-# start_sandbox NAME ARGS...: a sandbox on a free port; sets $BASE.
-start_sandbox() {
-	rm -f "$TMP/$1.port"
-	name=$1
-	shift
-	# shellcheck disable=SC2086
-	$VALGRIND "$IMPORTER" sandbox --port 0 --port-file "$TMP/$name.port" \
-	    --token "$TOKEN" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
-	pid=$!
-	i=0
-	while [ ! -s "$TMP/$name.port" ] && [ $i -lt 300 ]; do
-		kill -0 "$pid" 2>/dev/null || return 1
-		sleep 0.1
-		i=$((i + 1))
-	done
-	[ -s "$TMP/$name.port" ] || return 1
-	BASE="http://127.0.0.1:$(cat "$TMP/$name.port")"
-}
-trap '[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null; rm -rf "$TMP"' EXIT
+token_set columns
 
 run --json help columns
 is "$rc" 0 "help --json columns exits 0"
@@ -109,8 +86,8 @@ while read -r line id col max prop; do
 done <"$TMP/over.want"
 
 # At the limit: valid, planned, applied, and held by the service as sent.
-start_sandbox sb --accounts "$TMP/accounts.csv"
-ok $? "the sandbox starts" 
+sandbox_start sandbox --token "$TOKEN" --accounts "$TMP/accounts.csv" ||
+    bail_out "the sandbox did not start"
 run stage "$TMP/max.csv"
 is "$rc" 0 "values at their maximum length: stage exits 0"
 run check --endpoint "$BASE"
@@ -130,5 +107,6 @@ for k in sys.argv[2].split("."):
 print(len(v))' "$TMP/got.json" "$prop")
 	is "$len" "$max" "$col: the service holds all $max characters of $prop"
 done <"$TMP/max.want"
+sandbox_stop
 
 done_testing

@@ -7,13 +7,10 @@
 TESTS_SRCDIR=${TESTS_SRCDIR:-$(dirname "$0")}
 . "$TESTS_SRCDIR/lib.sh"
 
-command -v python3 >/dev/null || skip_all "no python3"
+require python3
 cd "$TMP" || exit 1
 unset IMPORTER_ENDPOINT IMPORTER_TOKEN_URL
-TOKEN=tok-$$-options
-export IMPORTER_TOKEN=$TOKEN
-sandbox_pid=
-trap '[ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null; rm -rf "$TMP"' EXIT
+token_set options
 
 # one_json DESCRIPTION: stdout ($out) is exactly one JSON value (two
 # objects one after the other do not parse).
@@ -103,13 +100,9 @@ is "$(py '" ".join(k for k in ("stage","check","submit","report") if k in d)')" 
 is "$(py 'd["submit"]["would_send"], d["pending"]')" "(2, 2)" \
     "run --dry-run --json: the submit part says what would be sent"
 
-$VALGRIND $IMPORTER sandbox --port 0 --port-file "$TMP/port" --token "$TOKEN" \
-    --accounts accounts.csv >"$TMP/sandbox.log" 2>&1 &
-sandbox_pid=$!
-i=0
-while [ ! -s "$TMP/port" ] && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -s "$TMP/port" ] || skip_all "the sandbox did not start"
-URL=http://127.0.0.1:$(cat "$TMP/port")
+sandbox_start sandbox --token "$TOKEN" --accounts accounts.csv ||
+    bail_out "the sandbox did not start"
+URL=$BASE
 
 run --json run --force update.csv --yes --endpoint "$URL"
 is "$rc" 0 "run --json against the sandbox: exit 0"
@@ -202,5 +195,7 @@ like "$out" "service.endpoint +\\(none\\) +default \\(check and submit need" \
     "config: no endpoint, and what to do"
 like "$out" "submit.rate +\\(none\\) +default \\(no limit: not a real cloud\\)" \
     "config: no pace for a sandbox"
+
+sandbox_stop
 
 done_testing
