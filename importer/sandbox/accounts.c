@@ -21,6 +21,7 @@
 #include "colmap.h"
 #include "column.h"
 #include "csvin.h"
+#include "fault.h"
 #include "xmalloc.h"
 
 #define ACCOUNTS_APP_ID	0x53424f58	/* "SBOX" */
@@ -92,15 +93,6 @@ hash_str(const char *s, uint64_t h)
 	return h;
 }
 
-static uint64_t
-mix64(uint64_t z)
-{
-	z += 0x9e3779b97f4a7c15ULL;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 /* An etag like the service's: a signed 64-bit integer as a string. */
 static void
 make_etag(const struct accounts *a, const char *cid, long long version,
@@ -108,8 +100,8 @@ make_etag(const struct accounts *a, const char *cid, long long version,
 {
 	uint64_t	h;
 
-	h = mix64(hash_str(cid, 0xcbf29ce484222325ULL) ^ a->seed ^
-	    mix64((uint64_t)version));
+	h = fault_mix64(hash_str(cid, 0xcbf29ce484222325ULL) ^ a->seed ^
+	    fault_mix64((uint64_t)version));
 	snprintf(buf, size, "%lld", (long long)h);
 }
 
@@ -119,8 +111,8 @@ make_profile_id(const char *cid, char *buf, size_t size)
 {
 	uint64_t	h1, h2;
 
-	h1 = mix64(hash_str(cid, 0xcbf29ce484222325ULL));
-	h2 = mix64(h1 ^ 0x5a5a5a5a5a5a5a5aULL);
+	h1 = fault_mix64(hash_str(cid, 0xcbf29ce484222325ULL));
+	h2 = fault_mix64(h1 ^ 0x5a5a5a5a5a5a5a5aULL);
 	snprintf(buf, size, "%08x-%04x-4%03x-%04x-%012llx",
 	    (unsigned)(h1 >> 32), (unsigned)(h1 >> 16) & 0xffff,
 	    (unsigned)h1 & 0xfff, (unsigned)(0x8000 | ((h2 >> 48) & 0x3fff)),

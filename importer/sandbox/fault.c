@@ -20,15 +20,22 @@ struct fault {
 	double			 last;		/* monotonic seconds */
 };
 
-static uint64_t
-splitmix64(uint64_t *s)
+uint64_t
+fault_mix64(uint64_t z)
 {
-	uint64_t	z;
-
-	z = (*s += 0x9e3779b97f4a7c15ULL);
+	z += 0x9e3779b97f4a7c15ULL;
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
+}
+
+static uint64_t
+splitmix64(uint64_t *s)
+{
+	uint64_t	z = *s;
+
+	*s += 0x9e3779b97f4a7c15ULL;
+	return fault_mix64(z);
 }
 
 /* A uniform double in [0, 1). */

@@ -28,5 +28,7 @@ struct fault	*fault_new(const struct fault_opts *opts);
 void		 fault_free(struct fault *f);
 /* Decides the faults of the next request; thread-safe. */
 void		 fault_draw(struct fault *f, struct fault_decision *d);
+/* splitmix64's step: a well-mixed 64 bits of z (etags, ids, draws). */
+uint64_t	 fault_mix64(uint64_t z);
 
 #endif

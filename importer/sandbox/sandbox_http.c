@@ -37,15 +37,6 @@ const char *const sandbox_methods[3] = { "GET", "PUT", "POST" };
 
 /* --- helpers --------------------------------------------------------- */
 
-static uint64_t
-mix64(uint64_t z)
-{
-	z += 0x9e3779b97f4a7c15ULL;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 /* A fresh GUID-shaped id for responses that did not bring one. */
 static void
 new_guid(struct sandbox *sb, char *buf, size_t size)
@@ -53,8 +44,8 @@ new_guid(struct sandbox *sb, char *buf, size_t size)
 	uint64_t	n, h1, h2;
 
 	n = __atomic_add_fetch(&sb->ids, 1, __ATOMIC_RELAXED);
-	h1 = mix64(sb->nonce ^ n);
-	h2 = mix64(h1);
+	h1 = fault_mix64(sb->nonce ^ n);
+	h2 = fault_mix64(h1);
 	snprintf(buf, size, "%08x-%04x-4%03x-%04x-%012llx",
 	    (unsigned)(h1 >> 32), (unsigned)(h1 >> 16) & 0xffff,
 	    (unsigned)h1 & 0xfff, (unsigned)(0x8000 | ((h2 >> 48) & 0x3fff)),
@@ -459,7 +450,7 @@ sandbox_open(const struct sandbox_opts *opts, struct imp_err *err)
 	sb = xcalloc(1, sizeof *sb);
 	sb->o = *opts;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	sb->nonce = mix64((uint64_t)ts.tv_sec * 1000000007ULL ^
+	sb->nonce = fault_mix64((uint64_t)ts.tv_sec * 1000000007ULL ^
 	    (uint64_t)ts.tv_nsec ^ (uint64_t)getpid());
 	pthread_mutex_init(&sb->lock, NULL);
 	pthread_condattr_init(&ca);
