@@ -46,8 +46,10 @@ billing_clear(struct billing_profile *bp)
 		return;
 	free(bp->id);
 	free(bp->etag);
-	for (i = 0; i < COL_COUNT; i++)
+	for (i = 0; i < COL_COUNT; i++) {
 		free(bp->field[i]);
+		free(bp->contact[i]);
+	}
 	billing_init(bp);
 }
 
@@ -65,8 +67,10 @@ billing_copy(struct billing_profile *dst, const struct billing_profile *src)
 	billing_clear(dst);
 	dst->id = dup_or_null(src->id);
 	dst->etag = dup_or_null(src->etag);
-	for (i = 0; i < COL_COUNT; i++)
+	for (i = 0; i < COL_COUNT; i++) {
 		dst->field[i] = dup_or_null(src->field[i]);
+		dst->contact[i] = dup_or_null(src->contact[i]);
+	}
 }
 
 void
@@ -222,6 +226,8 @@ billing_from_json(const json_t *obj, struct billing_profile *bp,
 		if (read_prop(addr, "defaultAddress.", ci->property,
 		    &inaddr[col], err) == -1)
 			goto out;
+		if (ci->place == COLUMN_CONTACT)
+			bp->contact[col] = dup_or_null(inaddr[col]);
 		/* The address's own names only fill in missing top ones. */
 		if (bp->field[col] == NULL) {
 			bp->field[col] = inaddr[col];

@@ -180,9 +180,9 @@ checking_store_row(struct store *st, int64_t run, int64_t row,
 		    col, cur[col], want[col], err) == -1)
 			return -1;
 	return store_plan_outcome(st, run, row, rp->changed ? OUTCOME_PENDING :
-	    OUTCOME_UNCHANGED, rp->review, rp->normalized, rp->review ? "needs "
-	    "review: changes both the billing email and the address" : NULL,
-	    err);
+	    OUTCOME_UNCHANGED, rp->review, rp->normalized, 0, rp->review ?
+	    "needs review: changes both the billing email and the address" :
+	    NULL, err);
 }
 
 int
@@ -257,8 +257,8 @@ plan_fetched(struct online *on, struct fetch *f)
 		json_decref(o);
 		billing_clear(&bp);
 		return store_plan_outcome(on->ck.st, on->ck.ri->id, f->row,
-		    OUTCOME_FAILED, 0, 0, "the service's reply is not a "
-		    "billing profile", &on->err);
+		    OUTCOME_FAILED, 0, 0, 200, "the service's reply is not a "
+		    "billing profile; check again", &on->err);
 	}
 	json_decref(o);
 	if (store_row_get(on->ck.st, f->row, &r) == -1) {
@@ -299,7 +299,12 @@ fetched(struct client_req *q, void *arg)
 	case CLIENT_AUTH:
 		on->stop_code = IMP_EXIT_NOPERM;
 		snprintf(on->why, sizeof on->why, "the service refused the "
-		    "token (HTTP 401), also after getting a new one");
+		    "token (HTTP 401); %.200s", q->error);
+		client_stop(on->cl);
+		break;
+	case CLIENT_WAIT:
+		on->stop_code = IMP_EXIT_UNAVAILABLE;
+		client_wait_text(q, on->why, sizeof on->why);
 		client_stop(on->cl);
 		break;
 	case CLIENT_UNREACHABLE:
@@ -315,17 +320,21 @@ fetched(struct client_req *q, void *arg)
 			rc = plan_fetched(on, f);
 		else if (q->status == 404)
 			rc = store_plan_outcome(on->ck.st, on->ck.ri->id,
-			    f->row, OUTCOME_NOT_FOUND, 0, 0, "no such customer "
-			    "(HTTP 404)", &on->err);
+			    f->row, OUTCOME_NOT_FOUND, 0, 0, 404, "no such "
+			    "customer (HTTP 404)", &on->err);
 		else {
+			/* Nothing was sent: check may run again. */
 			if (q->status == 0)
 				snprintf(msg, sizeof msg, "reading the account "
-				    "failed: %.250s", q->error);
+				    "failed: %.200s; nothing was sent: check "
+				    "again", q->error);
 			else
 				snprintf(msg, sizeof msg, "reading the account "
-				    "failed: HTTP %ld", q->status);
+				    "failed: HTTP %ld; nothing was sent: check "
+				    "again", q->status);
 			rc = store_plan_outcome(on->ck.st, on->ck.ri->id,
-			    f->row, OUTCOME_FAILED, 0, 0, msg, &on->err);
+			    f->row, OUTCOME_FAILED, 0, 0, q->status, msg,
+			    &on->err);
 		}
 		break;
 	}

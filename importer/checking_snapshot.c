@@ -489,7 +489,7 @@ store_batch(struct check *ck, const struct batch *b, struct imp_err *err)
 		pr = &b->rows[i];
 		if (!pr->found) {
 			if (store_plan_outcome(ck->st, ck->ri->id, pr->id,
-			    OUTCOME_NOT_FOUND, 0, 0, "no such customer in the "
+			    OUTCOME_NOT_FOUND, 0, 0, 0, "no such customer in the "
 			    "snapshot", err) == -1)
 				return -1;
 			continue;

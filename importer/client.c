@@ -30,7 +30,6 @@
 
 #define CLIENT_MAX_BODY		(8 * 1024 * 1024)
 #define CLIENT_MAX_THROTTLES	12	/* 429/503 replies per request */
-#define CLIENT_MAX_RETRY_AFTER	300.0	/* seconds */
 
 struct pending {
 	struct client_req	*req;
@@ -46,6 +45,8 @@ struct pending {
 	int			 retries;
 	int			 throttles;
 	int			 reauthed;
+	size_t			 sent;		/* of a PUT's body, this send */
+	int			 resent;	/* libcurl sent a PUT again */
 	char			 errbuf[CURL_ERROR_SIZE];
 	struct pending		*next;
 };
@@ -303,6 +304,7 @@ client_add(struct client *cl, struct client_req *req, client_done_fn done,
 	req->attempts = 0;
 	req->error[0] = '\0';
 	req->etag[0] = '\0';
+	req->retry_after = 0;
 	client_req_clear(req);
 	if (req->request_id[0] == '\0')
 		guid_random(req->request_id);
@@ -331,6 +333,19 @@ client_stop(struct client *cl)
 }
 
 void
+client_wait_text(const struct client_req *req, char *buf, size_t size)
+{
+	time_t		until = time(NULL) + (time_t)req->retry_after;
+	struct tm	tm;
+
+	gmtime_r(&until, &tm);
+	snprintf(buf, size, "the service asked to wait %.0f s before more "
+	    "requests (Retry-After), longer than the profile's [submit] "
+	    "max_wait; nothing more was sent: resume after %02d:%02d UTC",
+	    req->retry_after, tm.tm_hour, tm.tm_min);
+}
+
+void
 client_stats(const struct client *cl, struct client_stats *s)
 {
 	*s = cl->st;
@@ -355,7 +370,10 @@ on_body(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-/* Copies a header's value (trimmed, quotes and W/ removed for ETag). */
+/*
+ * Copies a header's value (trimmed, quotes and W/ removed for ETag). A
+ * value longer than outsize - 1 is not cut: out is left empty.
+ */
 static int
 header_value(const char *line, size_t len, const char *name, char *out,
     size_t outsize)
@@ -372,9 +390,14 @@ header_value(const char *line, size_t len, const char *name, char *out,
 		i += 2;
 	if (i < len && line[i] == '"')
 		i++;
-	while (i < len && o + 1 < outsize && line[i] != '\r' &&
-	    line[i] != '\n' && line[i] != '"')
+	while (i < len && line[i] != '\r' && line[i] != '\n' &&
+	    line[i] != '"') {
+		if (o + 1 >= outsize) {
+			o = 0;		/* too long: none rather than a part */
+			break;
+		}
 		out[o++] = line[i++];
+	}
 	out[o] = '\0';
 	return 1;
 }
@@ -396,10 +419,40 @@ on_header(char *data, size_t size, size_t nmemb, void *arg)
 			p->retry_after = difftime(t, time(NULL));
 		if (p->retry_after < 0)
 			p->retry_after = 0;
-		if (p->retry_after > CLIENT_MAX_RETRY_AFTER)
-			p->retry_after = CLIENT_MAX_RETRY_AFTER;
 	}
 	return n;
+}
+
+/* A PUT's body, to libcurl. */
+static size_t
+on_read(char *buf, size_t size, size_t nitems, void *arg)
+{
+	struct pending	*p = arg;
+	size_t		 len = strlen(p->req->body), n = size * nitems;
+
+	if (n > len - p->sent)
+		n = len - p->sent;
+	memcpy(buf, p->req->body + p->sent, n);
+	p->sent += n;
+	return n;
+}
+
+/*
+ * libcurl rewinds a PUT's body to send it again: a reused connection that
+ * the server closed as the request went out. The first sending may have
+ * reached the service; whatever answers the second cannot say it did not.
+ */
+static int
+on_seek(void *arg, curl_off_t offset, int origin)
+{
+	struct pending	*p = arg;
+
+	if (origin != SEEK_SET || offset < 0 ||
+	    (size_t)offset > strlen(p->req->body))
+		return CURL_SEEKFUNC_FAIL;
+	p->sent = (size_t)offset;
+	p->resent = 1;
+	return CURL_SEEKFUNC_OK;
 }
 
 static int
@@ -407,7 +460,7 @@ start(struct client *cl, struct pending *p)
 {
 	struct client_req	*req = p->req;
 	const char		*auth;
-	char			 h[256];
+	char			 h[CLIENT_ETAG_MAX + 64];
 	CURL			*e;
 
 	auth = auth_header(cl->auth, &cl->ferr);
@@ -452,10 +505,16 @@ start(struct client *cl, struct pending *p)
 			    req->if_match);
 			p->hdrs = curl_slist_append(p->hdrs, h);
 		}
+		/* From a read callback, so that a send again shows. */
+		p->sent = 0;
 		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "PUT");
-		curl_easy_setopt(e, CURLOPT_POSTFIELDS, req->body);
-		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE,
-		    (long)strlen(req->body));
+		curl_easy_setopt(e, CURLOPT_POST, 1L);
+		curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read);
+		curl_easy_setopt(e, CURLOPT_READDATA, p);
+		curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, on_seek);
+		curl_easy_setopt(e, CURLOPT_SEEKDATA, p);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)strlen(req->body));
 	} else {
 		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, NULL);
 		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
@@ -580,6 +639,7 @@ static void
 finish(struct client *cl, struct pending *p, CURLcode cc, int early)
 {
 	struct client_req	*req = p->req;
+	struct imp_err		 e;
 	double			 now = now_s();
 	long			 status = 0;
 
@@ -634,18 +694,38 @@ finish(struct client *cl, struct pending *p, CURLcode cc, int early)
 		deliver(cl, p, CLIENT_UNREACHABLE);
 		return;
 	}
+	/* A PUT libcurl sent twice: its first sending may have landed,
+	 * whatever answered the second (a 412 our own write caused, a
+	 * 503): the caller must look. */
+	if (req->method == CLIENT_PUT && p->resent &&
+	    (status < 200 || status >= 300)) {
+		deliver(cl, p, CLIENT_UNKNOWN);
+		return;
+	}
 	if (status == 401) {
-		if (!p->reauthed && auth_refresh(cl->auth, &cl->ferr) == 0) {
+		if (p->reauthed) {
+			snprintf(req->error, sizeof req->error, "a new token "
+			    "was refused too");
+		} else if (auth_refresh(cl->auth, &e) == 0) {
 			p->reauthed = 1;
 			guid_random(req->request_id);
 			push_front(cl, p);
 			return;
-		}
+		} else
+			snprintf(req->error, sizeof req->error, "no new token "
+			    "could be had: %.200s", e.msg);
 		deliver(cl, p, CLIENT_AUTH);
 		return;
 	}
 	if (status == 429 || status == 503) {
 		cl->st.throttled++;
+		if (p->retry_after > (cl->opts.max_wait > 0 ?
+		    cl->opts.max_wait : CLIENT_MAX_WAIT)) {
+			/* Longer than we wait: stop, say when to resume. */
+			req->retry_after = p->retry_after;
+			deliver(cl, p, CLIENT_WAIT);
+			return;
+		}
 		if (p->throttles++ < CLIENT_MAX_THROTTLES) {
 			double	wait = p->retry_after > 0 ? p->retry_after :
 			    backoff(cl, p->throttles);

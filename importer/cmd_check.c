@@ -89,6 +89,7 @@ cmd_check_exec(int argc, char **argv)
 
 	if (profile_load(&pf, imp_opts.profile, &err) == -1 ||
 	    (st = store_open(imp_opts.db, &err)) == NULL ||
+	    store_lock(st, &err) == -1 ||
 	    store_run_info(st, run, &ri, &err) == -1) {
 		rc = cmd_fail(&err);
 		goto out;

@@ -99,7 +99,8 @@ cmd_run_exec(int argc, char **argv)
 
 	if (profile_load(&pf, imp_opts.profile, &err) == -1 ||
 	    (iso = isodata_load(NULL, &err)) == NULL ||
-	    (st = store_open(imp_opts.db, &err)) == NULL) {
+	    (st = store_open(imp_opts.db, &err)) == NULL ||
+	    store_lock(st, &err) == -1) {
 		rc = cmd_fail(&err);
 		goto out;
 	}

@@ -216,6 +216,7 @@ cmd_submit_main(const struct cmd_entry *ce, int argc, char **argv,
 		return rc;
 	if (profile_load(&pf, imp_opts.profile, &err) == -1 ||
 	    (st = store_open(imp_opts.db, &err)) == NULL ||
+	    (!opts.submit.dry_run && store_lock(st, &err) == -1) ||
 	    store_run_info(st, run, &ri, &err) == -1) {
 		rc = cmd_fail(&err);
 		goto out;

@@ -29,10 +29,3 @@ column_mask(unsigned flags)
 			m |= 1u << i;
 	return m;
 }
-
-int
-column_has(int col, unsigned flags)
-{
-	return col >= 0 && col < COL_COUNT &&
-	    (column_info[col].flags & flags) != 0;
-}

@@ -184,6 +184,12 @@ submit_key(struct profile_ctx *ctx, const char *name, const char *value)
 		pf->timeout = (int)v;
 		return 1;
 	}
+	if (strcmp(name, "max_wait") == 0) {
+		if (!set_number(ctx, name, value, 1, 86400, &v))
+			return 0;
+		pf->max_wait = (int)v;
+		return 1;
+	}
 	if (strcmp(name, "max_changes") == 0) {
 		if (!set_number(ctx, name, value, 0, 1e12, &v))
 			return 0;
@@ -194,7 +200,7 @@ submit_key(struct profile_ctx *ctx, const char *name, const char *value)
 		return set_number(ctx, name, value, 0, 100,
 		    &pf->max_change_percent);
 	snprintf(why, sizeof why, "unknown key '%s' in [submit] (known: "
-	    "concurrency, rate, retries, timeout, max_changes, "
+	    "concurrency, rate, retries, timeout, max_wait, max_changes, "
 	    "max_change_percent)", name);
 	return refuse(ctx, why);
 }

@@ -239,6 +239,9 @@ service_settings(struct service_settings *ss, const struct service_args *args,
 	add_number(ss, pf, "submit.timeout", "--timeout", args->timeout > 0,
 	    args->timeout, pf->timeout, SERVICE_TIMEOUT, &v);
 	ss->client.timeout_ms = 1000L * (long)v;
+	add_number(ss, pf, "submit.max_wait", NULL, 0, 0, pf->max_wait,
+	    SERVICE_MAX_WAIT, &v);
+	ss->client.max_wait = (int)v;
 }
 
 void

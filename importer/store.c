@@ -10,6 +10,7 @@
 
 #include "store.h"
 
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -135,6 +136,23 @@ static const char *const store_migrations[] = {
 	"UPDATE outcome SET retryable = 1 WHERE state = 'failed'"
 	" AND (http_status IS NULL OR http_status IN (408, 429)"
 	"  OR http_status >= 500 OR message LIKE '%kept changing%');",
+
+	/*
+	 * 4: the evidence of a row's writes. put_in_flight: a PUT of the row
+	 * was handed to the client and its answer is not recorded, so it may
+	 * have landed; put_landed: an answer said one landed or may have (a
+	 * 2xx, a 5xx, no answer). A 412 proves a PUT did not land. A row
+	 * that failed at check was never taken up by submit and has no plan:
+	 * not retryable, check reads it again.
+	 */
+	"ALTER TABLE outcome ADD COLUMN put_in_flight INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE outcome ADD COLUMN put_landed INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"UPDATE outcome SET put_in_flight = 1 WHERE state = 'sending'"
+	" AND coalesce(request_id, '') <> '';"
+	"UPDATE outcome SET retryable = 0 WHERE state = 'failed'"
+	" AND attempts = 0;",
 };
 
 int
@@ -249,6 +267,7 @@ store_open(const char *path, struct imp_err *err)
 		return NULL;
 	st = xcalloc(1, sizeof *st);
 	st->path = xstrdup(path);
+	st->lock_fd = -1;
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		store_db_err(st, err, "open");
@@ -280,8 +299,35 @@ store_close(struct store *st)
 		sqlite3_finalize(st->stmt[k]);
 	store_plan_clear(st);
 	sqlite3_close(st->db);
+	/* After SQLite's close: closing a descriptor of the file drops the
+	 * process's POSIX locks on it, SQLite's included. */
+	if (st->lock_fd != -1)
+		close(st->lock_fd);
 	free(st->path);
 	free(st);
+}
+
+int
+store_lock(struct store *st, struct imp_err *err)
+{
+	if (st->lock_fd != -1)
+		return 0;
+	/* flock(2), not fcntl: SQLite's own locks are fcntl's, and the two
+	 * do not meet on Linux. Released by the kernel when the process
+	 * ends, kill -9 included. */
+	st->lock_fd = open(st->path, O_RDONLY | O_CLOEXEC);
+	if (st->lock_fd == -1)
+		return imp_errf(err, IMP_EXIT_SOFTWARE, "%s: %s", st->path,
+		    strerror(errno));
+	if (flock(st->lock_fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	if (errno == EWOULDBLOCK)
+		return imp_errf(err, IMP_EXIT_TEMPFAIL, "%s: another importer "
+		    "process is working on this database (check, submit, "
+		    "retry or run); nothing was done: try again when it has "
+		    "finished", st->path);
+	return imp_errf(err, IMP_EXIT_SOFTWARE, "%s: lock: %s", st->path,
+	    strerror(errno));
 }
 
 sqlite3_stmt *

@@ -51,12 +51,14 @@ enum store_stmt {
 	STORE_SUBMIT_PLAN,
 	STORE_SUBMIT_MARK,
 	STORE_SUBMIT_RESULT,
+	STORE_SUBMIT_ANSWERED,
 	STORE_NSTMT
 };
 
 struct store {
 	sqlite3		*db;
 	char		*path;
+	int		 lock_fd;	/* store_lock's, or -1 */
 	sqlite3_stmt	*stmt[STORE_NSTMT];
 	int		 in_tx;
 	int		 bulk;		/* in DELETE mode for a bulk load */
@@ -65,6 +67,7 @@ struct store {
 	char		 now[32];	/* the plan's time, UTC */
 	struct hasher	*hash_changes;	/* a plan hashed as it is written */
 	struct hasher	*hash_outcomes;
+	struct hasher	*hash_accounts;
 	struct outcome_counts plan_counts;	/* of the plan being written */
 	int		 plan_changed;	/* the row has changes so far */
 };

@@ -24,7 +24,8 @@ static void		 hasher_free(struct hasher *);
 static void		 hash_add(struct hasher *, const void *, size_t);
 static void		 hash_value(struct hasher *, const char *, int);
 static void		 hash_int(struct hasher *, int64_t);
-static void		 hash_final(struct hasher *, struct hasher *, char [65]);
+static void		 hash_final(struct hasher *, struct hasher *,
+			    struct hasher *, char [65]);
 
 /*
  * The run's figures as staging left them; pending counts the valid rows
@@ -204,8 +205,7 @@ store_sent_count(struct store *st, const struct store_runinfo *ri,
 
 	*n = 0;
 	if (store_prepare(st, "SELECT count(*) FROM outcome"
-	    " WHERE row BETWEEN ? AND ? AND state NOT IN ('pending',"
-	    " 'unchanged', 'not_found')", &stmt, err) == -1)
+	    " WHERE row BETWEEN ? AND ? AND attempts > 0", &stmt, err) == -1)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, ri->row_first);
 	sqlite3_bind_int64(stmt, 2, ri->row_last);
@@ -231,6 +231,7 @@ store_plan_begin(struct store *st, const struct store_runinfo *ri,
 	if (ordered) {
 		st->hash_changes = hasher_new();
 		st->hash_outcomes = hasher_new();
+		st->hash_accounts = hasher_new();
 	}
 	memset(&st->plan_counts, 0, sizeof st->plan_counts);
 	st->plan_changed = 0;
@@ -248,7 +249,8 @@ store_plan_clear(struct store *st)
 {
 	hasher_free(st->hash_changes);
 	hasher_free(st->hash_outcomes);
-	st->hash_changes = st->hash_outcomes = NULL;
+	hasher_free(st->hash_accounts);
+	st->hash_changes = st->hash_outcomes = st->hash_accounts = NULL;
 }
 
 int
@@ -259,9 +261,11 @@ store_plan_finish(struct store *st, const struct store_runinfo *ri,
 	int64_t	seen = 0;
 	int	o;
 
-	if (st->hash_changes != NULL && st->hash_outcomes != NULL) {
+	if (st->hash_changes != NULL && st->hash_outcomes != NULL &&
+	    st->hash_accounts != NULL) {
 		/* Written in row order: hashed on the way. */
-		hash_final(st->hash_changes, st->hash_outcomes, hash);
+		hash_final(st->hash_changes, st->hash_outcomes,
+		    st->hash_accounts, hash);
 		store_plan_clear(st);
 	} else if (store_plan_hash(st, ri, hash, err) == -1)
 		goto fail;
@@ -294,6 +298,16 @@ store_plan_account(struct store *st, int64_t run, int64_t row,
 	    STORE_PROFILE_PARAMS ")", err);
 	if (s == NULL)
 		return -1;
+	if (st->hash_accounts != NULL) {
+		/* What a PUT is built from and sent to (store_plan_hash). */
+		hash_int(st->hash_accounts, row);
+		hash_value(st->hash_accounts, a->customer_id, 0);
+		hash_value(st->hash_accounts, a->etag, a->etag == NULL ||
+		    *a->etag == '\0');
+		hash_value(st->hash_accounts, a->body, a->body == NULL ||
+		    *a->body == '\0');
+		hash_add(st->hash_accounts, "\x1e", 1);
+	}
 	sqlite3_bind_int64(s, 1, row);
 	sqlite3_bind_int64(s, 2, run);
 	sqlite3_bind_text(s, 3, a->customer_id, -1, SQLITE_STATIC);
@@ -342,15 +356,15 @@ store_plan_change(struct store *st, int64_t row, int col, const char *old,
 
 int
 store_plan_outcome(struct store *st, int64_t run, int64_t row,
-    enum outcome state, int review, uint32_t normalized, const char *message,
-    struct imp_err *err)
+    enum outcome state, int review, uint32_t normalized, long http_status,
+    const char *message, struct imp_err *err)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
 
 	s = store_cached(st, STORE_PLAN_OUTCOME, "INSERT INTO outcome"
 	    " (row, run, state, review, normalized, message, updated_at,"
-	    " retryable) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", err);
+	    " http_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", err);
 	if (s == NULL)
 		return -1;
 	if (st->hash_outcomes != NULL) {
@@ -368,7 +382,10 @@ store_plan_outcome(struct store *st, int64_t run, int64_t row,
 	sqlite3_bind_int64(s, 5, normalized);
 	store_bind_opt(s, 6, message);
 	sqlite3_bind_text(s, 7, st->now, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 8, state == OUTCOME_FAILED);
+	if (http_status > 0)
+		sqlite3_bind_int64(s, 8, http_status);
+	else
+		sqlite3_bind_null(s, 8);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
@@ -511,13 +528,16 @@ sha256_new(void)
 
 /*
  * The plan's hash: SHA-256 of the SHA-256 of its changes (row, col, old,
- * new in row and column order) and the SHA-256 of its outcomes as check
+ * new in row and column order), the SHA-256 of its outcomes as check
  * decided them (row, 'planned' for a row with changes or its state, the
- * review flag, in row order). Two streams, so a check writing in row order
- * can hash as it writes.
+ * review flag, in row order) and the SHA-256 of what each PUT is built
+ * from and where it goes (row, the row's customer ID, the account's etag
+ * and body as read, in row order): every byte submit sends. Three streams,
+ * so a check writing in row order can hash as it writes.
  */
 static void
-hash_final(struct hasher *changes, struct hasher *outcomes, char hash[65])
+hash_final(struct hasher *changes, struct hasher *outcomes,
+    struct hasher *accounts, char hash[65])
 {
 	EVP_MD_CTX	*md = sha256_new();
 	unsigned char	 d[EVP_MAX_MD_SIZE];
@@ -526,6 +546,8 @@ hash_final(struct hasher *changes, struct hasher *outcomes, char hash[65])
 	hasher_digest(changes, d, &dl);
 	EVP_DigestUpdate(md, d, dl);
 	hasher_digest(outcomes, d, &dl);
+	EVP_DigestUpdate(md, d, dl);
+	hasher_digest(accounts, d, &dl);
 	EVP_DigestUpdate(md, d, dl);
 	EVP_DigestFinal_ex(md, d, &dl);
 	for (i = 0; i < dl && i < 32; i++)
@@ -538,12 +560,13 @@ store_plan_hash(struct store *st, const struct store_runinfo *ri,
     char hash[65], struct imp_err *err)
 {
 	sqlite3_stmt	*stmt = NULL;
-	struct hasher	*mc, *mo;
+	struct hasher	*mc, *mo, *ma;
 	int		 rc = -1;
 
 	mc = hasher_new();
 	mo = hasher_new();
-	if (mc == NULL || mo == NULL) {
+	ma = hasher_new();
+	if (mc == NULL || mo == NULL || ma == NULL) {
 		imp_errf(err, IMP_EXIT_SOFTWARE, "SHA-256 unavailable");
 		goto out;
 	}
@@ -573,12 +596,25 @@ store_plan_hash(struct store *st, const struct store_runinfo *ri,
 		store_db_err(st, err, "plan hash");
 		goto out;
 	}
-	hash_final(mc, mo, hash);
+	sqlite3_finalize(stmt);
+	/* The URL's customer ID is the row's, the body the account's. */
+	if (store_prepare(st, "SELECT a.row, r.customer_id, a.etag, a.body"
+	    " FROM account a JOIN run_row r ON r.id = a.row"
+	    " WHERE a.row BETWEEN ? AND ? ORDER BY a.row", &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_int64(stmt, 1, ri->row_first);
+	sqlite3_bind_int64(stmt, 2, ri->row_last);
+	if (hash_rows(stmt, ma) == -1) {
+		store_db_err(st, err, "plan hash");
+		goto out;
+	}
+	hash_final(mc, mo, ma, hash);
 	rc = 0;
 out:
 	sqlite3_finalize(stmt);
 	hasher_free(mc);
 	hasher_free(mo);
+	hasher_free(ma);
 	return rc;
 }
 

@@ -90,7 +90,8 @@ store_submit_load(struct store *st, int64_t row, struct store_submit_row *r,
 	memset(r, 0, sizeof *r);
 	r->row = row;
 	s = store_cached(st, STORE_SUBMIT_LOAD, "SELECT r.line" STORE_R_COLUMNS
-	    ", a.body, a.etag, o.state, o.request_id, o.attempts FROM run_row r"
+	    ", a.body, a.etag, o.state, o.request_id, o.attempts,"
+	    " o.put_in_flight OR o.put_landed FROM run_row r"
 	    " JOIN outcome o ON o.row = r.id"
 	    " LEFT JOIN account a ON a.row = r.id WHERE r.id = ?", err);
 	if (s == NULL)
@@ -114,6 +115,7 @@ store_submit_load(struct store *st, int64_t row, struct store_submit_row *r,
 	r->etag = dup_col(s, 2 + COL_COUNT);
 	r->request_id = dup_col(s, 4 + COL_COUNT);
 	r->attempts = sqlite3_column_int(s, 5 + COL_COUNT);
+	r->maybe_written = sqlite3_column_int(s, 6 + COL_COUNT);
 	sqlite3_reset(s);
 
 	/* The values sent are the plan's (hashed at check), not run_row's. */
@@ -149,10 +151,11 @@ store_submit_mark(struct store *st, int64_t row, const char *request_id,
 	int		 rc;
 
 	s = store_cached(st, STORE_SUBMIT_MARK, "UPDATE outcome SET"
-	    " state = 'sending', request_id = ?, attempts = attempts + 1,"
+	    " state = 'sending', request_id = ?1, attempts = attempts + 1,"
+	    " put_in_flight = ?1 <> '',"
 	    " sent_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),"
 	    " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
-	    " WHERE row = ?", err);
+	    " WHERE row = ?2", err);
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_text(s, 1, request_id, -1, SQLITE_STATIC);
@@ -161,6 +164,27 @@ store_submit_mark(struct store *st, int64_t row, const char *request_id,
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
 		return store_db_err(st, err, "mark sending");
+	return 0;
+}
+
+int
+store_submit_answered(struct store *st, int64_t row, int landed,
+    struct imp_err *err)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	s = store_cached(st, STORE_SUBMIT_ANSWERED, "UPDATE outcome SET"
+	    " put_in_flight = 0, put_landed = put_landed OR ? WHERE row = ?",
+	    err);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int(s, 1, landed != 0);
+	sqlite3_bind_int64(s, 2, row);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_db_err(st, err, "answer of a write");
 	return 0;
 }
 
@@ -255,7 +279,8 @@ store_retryable(struct store *st, const struct store_runinfo *ri, int reopen,
     struct imp_err *err)
 {
 	static const char	 where[] = " WHERE row BETWEEN ? AND ?"
-	    " AND state = 'failed' AND retryable";
+	    " AND state = 'failed' AND retryable AND EXISTS (SELECT 1"
+	    " FROM plan_change c WHERE c.row = outcome.row)";
 	sqlite3_stmt		*s;
 	char			 sql[512];
 	int64_t			 n = 0;

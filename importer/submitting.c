@@ -8,11 +8,16 @@
  * A row whose fate is unknown (reply lost, 5xx, left 'sending' by a
  * crash) and a row whose etag went stale are re-read before anything is
  * sent again, and compared three ways: the value at check, the value now,
- * the value wanted. Wanted already there: nothing is sent, and the row is
- * applied (unchanged only when no write of it ever left). A field
- * this row changes was changed by someone else: conflict, nothing sent.
+ * the value wanted, for every property a PUT writes (a contact name in the
+ * profile and in its defaultAddress). Wanted already there: nothing is
+ * sent; the row is applied when a write of ours may have landed, else
+ * unchanged (someone else made the same change). What may have landed is
+ * evidence kept with the row (store_submit_answered): a PUT in flight, a
+ * 2xx, a 5xx or no answer may have; a 412 proves it did not. A field this
+ * row changes was changed by someone else: conflict, nothing sent.
  * Otherwise the row's fields are put on top of the account as it is now,
- * so that changes to other fields survive.
+ * so that changes to other fields survive. No PUT leaves without the
+ * account's etag in If-Match.
  */
 #include "config.h"
 
@@ -43,6 +48,8 @@ struct job {
 	struct client_req	 req;
 	enum job_phase		 phase;
 	int			 merges;
+	int			 merged;	/* counted in res->merged */
+	int			 no_etag;	/* reads that gave no etag */
 	int			 maybe_written;	/* a PUT may have landed */
 	struct submitting	*sb;
 };
@@ -101,11 +108,36 @@ job_free(struct job *j)
 }
 
 static void	on_done(struct client_req *, void *);
+static void	send_read(struct submitting *, struct job *, enum job_phase);
+static void	settle(struct submitting *, struct job *, enum outcome, int,
+		    const char *, const char *, const char *);
 
+/*
+ * The PUT of the row's planned values on top of body, conditional on etag.
+ * Without an etag nothing is sent: the account is read again for one (a
+ * PUT without If-Match could write over someone else's change), and the
+ * row fails if the service gives none twice.
+ */
 static void
 send_put(struct submitting *sb, struct job *j, const char *body,
     const char *etag, int new_id)
 {
+	if (etag == NULL || *etag == '\0') {
+		if (j->no_etag++ < 2) {
+			send_read(sb, j, JOB_REREAD);
+			return;
+		}
+		settle(sb, j, OUTCOME_FAILED, 1, NULL, "the service gave no "
+		    "etag for the account, so it could not be written safely "
+		    "(If-Match); nothing was sent", NULL);
+		return;
+	}
+	if (strlen(etag) >= sizeof j->req.if_match) {
+		settle(sb, j, OUTCOME_FAILED, 0, NULL, "the service's etag for "
+		    "the account is too long to send back whole (If-Match); "
+		    "nothing was sent", NULL);
+		return;
+	}
 	free(j->req.body);
 	j->req.body = billing_put_body(body, (const char *const *)j->r.want,
 	    j->r.planned, etag, &sb->err);
@@ -155,19 +187,51 @@ settle(struct submitting *sb, struct job *j, enum outcome state,
 	job_free(j);
 }
 
-/* Nonzero if the account holds every planned value of the row. */
+/*
+ * Nonzero if the account holds every planned value of the row, wherever a
+ * PUT writes it (a contact name in defaultAddress too, where it has one).
+ */
 static int
 holds_wanted(const struct store_submit_row *r,
     const struct billing_profile *now)
 {
 	int	col;
 
-	for (col = 1; col < COL_COUNT; col++)
-		if ((r->planned & (1u << col)) &&
-		    plan_compare(col, r->want[col], now->field[col]) ==
+	for (col = 1; col < COL_COUNT; col++) {
+		if (!(r->planned & (1u << col)))
+			continue;
+		if (plan_compare(col, r->want[col], now->field[col]) ==
 		    PLAN_CHANGE)
 			return 0;
+		if (now->contact[col] != NULL && plan_compare(col,
+		    r->want[col], now->contact[col]) == PLAN_CHANGE)
+			return 0;
+	}
 	return 1;
+}
+
+/*
+ * Nonzero if someone else changed col since check: its value at check
+ * against its value now, in each place a PUT writes it. at_check is the
+ * account as check read it (NULL: a snapshot, which has one value a
+ * column, the plan's old one).
+ */
+static int
+changed_since(const struct job *j, const struct billing_profile *at_check,
+    const struct billing_profile *now, int col)
+{
+	const char	*then = j->r.at_check[col] != NULL ?
+	    j->r.at_check[col] : "";
+	const char	*then_addr;
+
+	if (plan_compare(col, then, now->field[col]) == PLAN_CHANGE)
+		return 1;
+	if (column_info[col].place != COLUMN_CONTACT)
+		return 0;
+	then_addr = at_check != NULL && at_check->contact[col] != NULL ?
+	    at_check->contact[col] : then;
+	return plan_compare(col, then_addr, now->contact[col] != NULL ?
+	    now->contact[col] : "") == PLAN_CHANGE;
 }
 
 /* "the service stored X for F (wanted Y)", for a read-back mismatch. */
@@ -194,13 +258,19 @@ stored_message(const struct job *j, const struct billing_profile *now,
 static void
 decide(struct submitting *sb, struct job *j)
 {
-	struct billing_profile	 now;
+	struct billing_profile	 now, then;
 	struct imp_err		 e;
-	json_t			*o;
+	json_t			*o, *c;
 	char			 msg[256];
-	int			 col, conflict = 0;
+	int			 col, conflict = 0, have_then = 0;
 
 	billing_init(&now);
+	billing_init(&then);
+	if (j->r.body != NULL) {
+		c = billing_json_load(j->r.body, strlen(j->r.body), &e);
+		have_then = c != NULL && billing_from_json(c, &then, &e) == 0;
+		json_decref(c);
+	}
 	o = billing_json_load(j->req.resp != NULL ? j->req.resp : "",
 	    j->req.resplen, &e);
 	if (o == NULL || billing_from_json(o, &now, &e) == -1) {
@@ -211,24 +281,25 @@ decide(struct submitting *sb, struct job *j)
 		return;
 	}
 	if (holds_wanted(&j->r, &now)) {
-		/* Ours, if a write of ours may have landed; else someone
-		 * else's (or the snapshot was old): nothing to do. */
 		/*
-		 * Only an account read before any write of this row can be
-		 * unchanged: once a PUT has left, a stale etag may be our own
-		 * write landing (a reply lost and the request resent by the
-		 * transport), so the values count as applied.
+		 * Ours if a write of ours may have landed (a reply lost, a
+		 * 5xx, a 2xx without a body, a PUT in flight at a crash);
+		 * else someone else made the same change, or the snapshot
+		 * was old: nothing of ours was written. A 412 is proof that
+		 * a PUT did not land.
 		 */
-		if (j->phase != JOB_FETCH || j->maybe_written)
+		if (j->maybe_written)
 			settle(sb, j, OUTCOME_APPLIED, 0, NULL, j->phase ==
 			    JOB_CONFIRM ? NULL : "confirmed by reading the "
 			    "account back", now.etag != NULL ? now.etag :
 			    j->req.etag);
 		else {
 			sb->res->already++;
-			settle(sb, j, OUTCOME_UNCHANGED, 0, NULL, "the account "
-			    "already held the wanted values when submit read "
-			    "it", NULL);
+			settle(sb, j, OUTCOME_UNCHANGED, 0, NULL, j->phase ==
+			    JOB_FETCH ? "the account already held the wanted "
+			    "values when submit read it" : "someone else made "
+			    "the same change; nothing of ours was written",
+			    NULL);
 		}
 		goto out;
 	}
@@ -239,10 +310,8 @@ decide(struct submitting *sb, struct job *j)
 	}
 	/* Someone else changed a field this row changes: theirs stays. */
 	for (col = 1; col < COL_COUNT; col++) {
-		if (!(j->r.planned & (1u << col)))
-			continue;
-		if (plan_compare(col, j->r.at_check[col] != NULL ?
-		    j->r.at_check[col] : "", now.field[col]) != PLAN_CHANGE)
+		if (!(j->r.planned & (1u << col)) ||
+		    !changed_since(j, have_then ? &then : NULL, &now, col))
 			continue;
 		conflict = 1;
 		if (store_submit_conflict(sb->st, j->r.row, col,
@@ -266,22 +335,43 @@ decide(struct submitting *sb, struct job *j)
 		goto out;
 	}
 	/* Only other fields changed: ours on top of the account now. */
-	if (j->phase == JOB_REREAD && !j->maybe_written)
-		sb->res->merged++;
+	if (j->phase == JOB_REREAD && !j->maybe_written && !j->merged) {
+		sb->res->merged++;	/* rows, not attempts */
+		j->merged = 1;
+	}
 	{
 		char	*body = j->req.resp;
-		char	 etag[160];
-
-		snprintf(etag, sizeof etag, "%s", now.etag != NULL ? now.etag :
+		char	*etag = xstrdup(now.etag != NULL ? now.etag :
 		    j->req.etag);
+
 		j->req.resp = NULL;
 		j->req.resplen = 0;
 		send_put(sb, j, body, etag, 1);
 		free(body);
+		free(etag);
 	}
 out:
 	json_decref(o);
 	billing_clear(&now);
+	billing_clear(&then);
+}
+
+/*
+ * Records that a PUT's answer is in (landed: it did or may have), with
+ * the row, in the open transaction. Returns -1 after failing the run.
+ */
+static int
+answered(struct submitting *sb, struct job *j, int landed)
+{
+	if (landed)
+		j->maybe_written = 1;
+	if (tx(sb) == -1 || store_submit_answered(sb->st, j->r.row, landed,
+	    &sb->err) == -1) {
+		fail_run(sb);
+		job_free(j);
+		return -1;
+	}
+	return 0;
 }
 
 /* A PUT's answer. */
@@ -305,8 +395,14 @@ put_done(struct submitting *sb, struct job *j)
 	    (q->status == 400 && strcmp(f.code, "2055") == 0))
 		stale = 1;
 
-	if (q->status == 200 || q->status == 201) {
-		/* Read back: the reply is the profile as stored. */
+	/* A 2xx landed; a refusal (4xx) proves this PUT did not. */
+	if (answered(sb, j, q->status >= 200 && q->status < 300) == -1) {
+		json_decref(o);
+		return;
+	}
+	if (q->status >= 200 && q->status < 300) {
+		/* Read back: a reply with a body is the profile as stored;
+		 * without one (204, 202, an empty 200), look. */
 		billing_init(&now);
 		if (o != NULL && billing_from_json(o, &now, &e) == 0 &&
 		    now.field[COL_COMPANY_NAME] != NULL) {
@@ -371,6 +467,11 @@ on_done(struct client_req *q, void *arg)
 	 * may have landed (its fate is unknown); otherwise nothing of it
 	 * reached the service and it is pending again.
 	 */
+	/* A PUT stopped, refused (401), told to wait or never connected
+	 * did not land. */
+	if (j->phase == JOB_PUT && q->fate != CLIENT_DONE &&
+	    answered(sb, j, q->fate == CLIENT_UNKNOWN) == -1)
+		return;
 	switch (q->fate) {
 	case CLIENT_STOPPED:
 		settle(sb, j, j->maybe_written ? OUTCOME_SENDING :
@@ -379,8 +480,7 @@ on_done(struct client_req *q, void *arg)
 	case CLIENT_AUTH:
 		sb->res->stopped = IMP_EXIT_NOPERM;
 		snprintf(sb->res->why, sizeof sb->res->why, "the service "
-		    "refused the token (HTTP 401), also after getting a new "
-		    "one");
+		    "refused the token (HTTP 401); %.200s", q->error);
 		client_stop(sb->cl);
 		settle(sb, j, j->maybe_written ? OUTCOME_SENDING :
 		    OUTCOME_PENDING, 0, NULL, NULL, NULL);
@@ -393,9 +493,15 @@ on_done(struct client_req *q, void *arg)
 		settle(sb, j, j->maybe_written ? OUTCOME_SENDING :
 		    OUTCOME_PENDING, 0, NULL, NULL, NULL);
 		return;
+	case CLIENT_WAIT:
+		sb->res->stopped = IMP_EXIT_UNAVAILABLE;
+		client_wait_text(q, sb->res->why, sizeof sb->res->why);
+		client_stop(sb->cl);
+		settle(sb, j, j->maybe_written ? OUTCOME_SENDING :
+		    OUTCOME_PENDING, 0, NULL, NULL, NULL);
+		return;
 	case CLIENT_UNKNOWN:
 		/* The write may have happened: look before anything else. */
-		j->maybe_written = 1;
 		send_read(sb, j, JOB_REREAD);
 		return;
 	case CLIENT_DONE:
@@ -422,10 +528,11 @@ start_row(struct submitting *sb, int64_t row)
 	snprintf(j->req.path, sizeof j->req.path,
 	    "/v1/customers/%s/profiles/billing", j->r.customer_id);
 	sb->res->rows++;
+	/* What the database says of earlier writes: in flight, landed. */
+	j->maybe_written = j->r.maybe_written;
 	if (j->r.state == OUTCOME_SENDING) {
 		/* Left 'sending' by an interrupted submit: look first. */
 		sb->res->recovered++;
-		j->maybe_written = 1;
 		send_read(sb, j, JOB_REREAD);
 	} else if (j->r.body != NULL && j->r.etag != NULL) {
 		send_put(sb, j, j->r.body, j->r.etag, 1);

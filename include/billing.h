@@ -27,6 +27,9 @@ struct billing_profile {
 	char	*id;			/* the profile's own id (a GUID) */
 	char	*etag;			/* attributes.etag */
 	char	*field[COL_COUNT];
+	/* defaultAddress's own copy of a contact column (COLUMN_CONTACT),
+	 * as read; field[] holds the top level's, or else this one. */
+	char	*contact[COL_COUNT];
 };
 
 /* An error body: an ApiFault, or the 429 throttling body. */

@@ -16,6 +16,11 @@
 #include "auth.h"
 #include "importer.h"
 
+/* The longest etag kept whole: a longer one is refused, never cut. */
+#define CLIENT_ETAG_MAX		1024
+/* The longest Retry-After waited out unless opts.max_wait says more. */
+#define CLIENT_MAX_WAIT		300
+
 struct client_opts {
 	const char	*base;		/* API base URL, no trailing '/' */
 	const char	*cacert;	/* NULL: the system's CAs */
@@ -24,6 +29,9 @@ struct client_opts {
 	double		 rate;		/* requests a second (0: no limit) */
 	int		 retries;	/* per request (default 4) */
 	long		 timeout_ms;	/* per request (default 60000) */
+	int		 max_wait;	/* seconds of Retry-After waited out
+					 * (0: CLIENT_MAX_WAIT); more: the
+					 * request ends CLIENT_WAIT */
 	const char	*correlation_id;	/* MS-CorrelationId, or NULL */
 	int		 verbose;	/* log requests on stderr */
 };
@@ -37,8 +45,10 @@ enum client_fate {
 	CLIENT_DONE,		/* a reply: status and body */
 	CLIENT_UNKNOWN,		/* a write whose reply was lost or a 5xx */
 	CLIENT_UNREACHABLE,	/* no connection after the retries */
-	CLIENT_AUTH,		/* 401 after a new token */
-	CLIENT_STOPPED		/* never sent: the run was stopped */
+	CLIENT_AUTH,		/* 401 after a new token (error: why) */
+	CLIENT_STOPPED,		/* never sent: the run was stopped */
+	CLIENT_WAIT		/* the service asked for a longer wait than
+				 * max_wait (retry_after): not sent */
 };
 
 /* One request. The caller owns it, and must keep it alive until done. */
@@ -47,7 +57,8 @@ struct client_req {
 	enum client_method	 method;
 	char			 path[192];	/* "/v1/customers/.../..." */
 	char			*body;		/* PUT: JSON; caller's */
-	char			 if_match[160];	/* etag, unquoted; "" none */
+	char			 if_match[CLIENT_ETAG_MAX + 1];	/* unquoted;
+							 * "" none */
 	char			 request_id[40];	/* "": a new GUID */
 	void			*arg;
 	/* out */
@@ -55,8 +66,11 @@ struct client_req {
 	long			 status;	/* HTTP status, 0 if none */
 	char			*resp;		/* body (NUL-ended) or NULL */
 	size_t			 resplen;
-	char			 etag[160];	/* ETag reply header, unquoted */
+	char			 etag[CLIENT_ETAG_MAX + 1];	/* ETag reply
+							 * header, unquoted;
+							 * "" none or longer */
 	char			 error[256];	/* transport error text */
+	double			 retry_after;	/* CLIENT_WAIT: seconds */
 	int			 attempts;
 	/* the client's */
 	void			*priv;
@@ -98,6 +112,10 @@ int		 client_run(struct client *cl, struct imp_err *err);
 /* Starts nothing more: the queued requests end CLIENT_STOPPED. */
 void		 client_stop(struct client *cl);
 void		 client_stats(const struct client *cl, struct client_stats *s);
+/* "the service asked to wait N s (until HH:MM UTC), longer than M s"
+ * for a CLIENT_WAIT request, into buf. */
+void		 client_wait_text(const struct client_req *req, char *buf,
+		    size_t size);
 /* Frees a finished request's reply. */
 void		 client_req_clear(struct client_req *req);
 

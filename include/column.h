@@ -112,7 +112,14 @@ extern const struct column_info column_info[COL_COUNT];
 
 /* The mask (1 << col) of the columns with any of flags. */
 uint32_t	column_mask(unsigned flags);
-/* Nonzero if col is a column and has any of flags. */
-int		column_has(int col, unsigned flags);
+
+/* Nonzero if col is a column and has any of flags (inline: the rules ask
+ * it of every cell). */
+static inline int
+column_has(int col, unsigned flags)
+{
+	return col >= 0 && col < COL_COUNT &&
+	    (column_info[col].flags & flags) != 0;
+}
 
 #endif

@@ -16,6 +16,8 @@ enum imp_exit {
 	IMP_EXIT_NOINPUT = 66,		/* EX_NOINPUT */
 	IMP_EXIT_UNAVAILABLE = 69,	/* EX_UNAVAILABLE: service unreachable */
 	IMP_EXIT_SOFTWARE = 70,		/* EX_SOFTWARE: internal error */
+	IMP_EXIT_TEMPFAIL = 75,		/* EX_TEMPFAIL: another importer is
+					 * working on the database */
 	IMP_EXIT_NOPERM = 77		/* EX_NOPERM: authentication refused */
 };
 

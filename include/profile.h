@@ -43,6 +43,7 @@ struct profile {
 	double			 rate;		/* requests per second */
 	int			 retries;
 	int			 timeout;	/* seconds per request */
+	int			 max_wait;	/* seconds of Retry-After */
 	long			 max_changes;	/* -1: no limit */
 	double			 max_change_percent;	/* -1: no limit */
 

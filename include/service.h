@@ -24,6 +24,7 @@
 #define SERVICE_CONCURRENCY	8	/* requests at once */
 #define SERVICE_RETRIES		4	/* retries of one request */
 #define SERVICE_TIMEOUT		60	/* seconds one request may take */
+#define SERVICE_MAX_WAIT	300	/* seconds of Retry-After waited out */
 #define SERVICE_TEXT(n)		SERVICE_TEXT_(n)
 #define SERVICE_TEXT_(n)	#n
 
@@ -58,7 +59,7 @@ struct service_setting {
 	const char		*note;		/* or NULL */
 };
 
-#define SERVICE_NSETTINGS	14
+#define SERVICE_NSETTINGS	15
 
 /*
  * Every setting of the service and of the pace, resolved: the values the

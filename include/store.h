@@ -13,7 +13,7 @@
 #include "importer.h"
 #include "outcome.h"
 
-#define STORE_SCHEMA_VERSION	3
+#define STORE_SCHEMA_VERSION	4
 
 struct store;
 
@@ -75,6 +75,12 @@ struct store_run {
  */
 struct store	*store_open(const char *path, struct imp_err *err);
 void		 store_close(struct store *st);
+/*
+ * Takes the database for this process alone until store_close (the steps
+ * that talk to the service: check, submit, retry, run). Returns 0, or -1
+ * with err: 75 while another importer process holds it.
+ */
+int		 store_lock(struct store *st, struct imp_err *err);
 int		 store_begin(struct store *st, struct imp_err *err);
 /*
  * Many small commits ahead (submit): no WAL checkpoint until close, so
@@ -175,8 +181,8 @@ int	store_ids_each(struct store *st, const struct store_runinfo *ri,
 /* Forgets a run's earlier check: accounts, changes, outcomes. */
 int	store_check_reset(struct store *st, const struct store_runinfo *ri,
 	    struct imp_err *err);
-/* The number of rows of the run sent or being sent (their outcome is past
- * pending) in *n. */
+/* The number of rows of the run submit has taken up (a request of theirs
+ * may have left) in *n. A row check could not read was never sent. */
 int	store_sent_count(struct store *st, const struct store_runinfo *ri,
 	    int64_t *n, struct imp_err *err);
 
@@ -212,7 +218,7 @@ int	store_plan_change(struct store *st, int64_t row, int col,
  */
 int	store_plan_outcome(struct store *st, int64_t run, int64_t row,
 	    enum outcome state, int review, uint32_t normalized,
-	    const char *message, struct imp_err *err);
+	    long http_status, const char *message, struct imp_err *err);
 int	store_plan_finish(struct store *st, const struct store_runinfo *ri,
 	    const char *source, const char *snapshot_mtime, char hash[65],
 	    struct outcome_counts *counts, struct imp_err *err);
@@ -405,6 +411,7 @@ struct store_submit_row {
 	enum outcome	 state;
 	char		*request_id;
 	int		 attempts;
+	int		 maybe_written;		/* a PUT of it may have landed */
 };
 
 /*
@@ -418,8 +425,19 @@ int	store_submit_list(struct store *st, const struct store_runinfo *ri,
 int	store_submit_load(struct store *st, int64_t row,
 	    struct store_submit_row *r, struct imp_err *err);
 void	store_submit_row_free(struct store_submit_row *r);
-/* 'sending', with the request id and one more attempt. */
+/*
+ * 'sending', with one more attempt. request_id: a PUT's, which may land
+ * once this is committed (in flight until its answer is recorded); "" for
+ * a read, which writes nothing.
+ */
 int	store_submit_mark(struct store *st, int64_t row, const char *request_id,
+	    struct imp_err *err);
+/*
+ * A PUT's answer is in: no longer in flight; landed when the answer says
+ * it landed or may have (a 2xx, a 5xx, no answer), not for a refusal (a
+ * 412 proves it did not). Evidence that stays with the row.
+ */
+int	store_submit_answered(struct store *st, int64_t row, int landed,
 	    struct imp_err *err);
 /*
  * A row's outcome after an answer (or back to pending). retryable: a
@@ -436,11 +454,11 @@ int	store_run_submitting(struct store *st, int64_t run, char id[37],
 	    struct imp_err *err);
 
 /*
- * Rows that failed for a reason that may pass (recorded as retryable when
- * they failed: no reply, 408, 429, 5xx, an account that kept changing, an
- * account check could not read). With reopen, they go back to 'sending',
- * so that submit re-reads each before writing. Returns their number, or
- * -1.
+ * Rows with a plan that failed for a reason that may pass (recorded as
+ * retryable when they failed: no reply, 408, 429, 5xx, an account that
+ * kept changing). With reopen, they go back to 'sending', so that submit
+ * re-reads each before writing. A row check could not read has no plan:
+ * check reads it again. Returns their number, or -1.
  */
 int64_t	store_retryable(struct store *st, const struct store_runinfo *ri,
 	    int reopen, struct imp_err *err);

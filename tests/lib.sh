@@ -27,7 +27,7 @@ cleanup() {
 	for p in $pids; do
 		kill -KILL "$p" 2>/dev/null
 	done
-	rm -rf "$TMP"
+	[ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP

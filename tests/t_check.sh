@@ -520,7 +520,7 @@ is "$(jv run)/$(jv review)" "2/0" "plan --json run 2: run 2, no review"
 
 # --- rows sent already: check refuses ------------------------------------------------
 row4=$(sql "select id from run_row where run = 2 and line = 3")
-sql "update outcome set state = 'applied' where row = $row4"
+sql "update outcome set state = 'applied', attempts = 1 where row = $row4"
 run check --snapshot "$snap"
 is "$rc" 64 "a run with an applied row: check exits 64"
 like "$err" 'sent' "a run with an applied row: the message says rows were sent"
@@ -539,6 +539,10 @@ for st in failed conflict sending; do
 	run check --snapshot "$snap"
 	is "$rc" 64 "a run with a '$st' row: check exits 64"
 done
+sql "update outcome set state = 'failed', attempts = 0 where row = $row4"
+run check --snapshot "$snap"
+is "$rc" 0 "a row check could not read (failed, never sent): check again works (exit 0)"
+is "$(outc 2 3 o.state)" pending "... and plans the row again"
 sql "update outcome set state = 'pending' where row = $row4"
 run check --snapshot "$snap"
 is "$rc" 0 "all rows pending again: check works (exit 0)"

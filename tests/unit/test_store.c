@@ -613,7 +613,7 @@ test_plan_counts(void)
 			store_plan_change(st, id[i], COL_CITY, NULL, "Oslo",
 			    &err);
 		}
-		store_plan_outcome(st, run, id[i], states[i], i == 0, 0,
+		store_plan_outcome(st, run, id[i], states[i], i == 0, 0, 0,
 		    NULL, &err);
 	}
 	/* id[7]: valid, left without an outcome (pending); id[8]: invalid. */
@@ -634,8 +634,12 @@ test_plan_counts(void)
 	ok(store_plan_hash(st, &info, h2, &err) == 0, "hash recomputed");
 	is_str(h1, h2, "the hash written on the way is the hash of the tables");
 
+	ok(store_sent_count(st, &info, &sent, &err) == 0 && sent == 0,
+	    "rows sent: none (check's failed read sent nothing)");
+	exec_sql(path, "UPDATE outcome SET attempts = 1 WHERE state ="
+	    " 'failed'");
 	ok(store_sent_count(st, &info, &sent, &err) == 0 && sent == 1,
-	    "rows sent: the failed one");
+	    "rows sent: the one submit took up");
 	/*
 	 * 2026-12-06: a query error in the count of rows sent read as 0, so
 	 * check would plan a run again over rows already sent.
@@ -652,10 +656,12 @@ out:
 }
 
 /*
- * A database of schema version 2 migrates to 3: its failed rows are made
+ * A database of schema version 2 migrates to 4: its failed rows are made
  * retryable once by the rule retry applied to version 2 (no status, 408,
- * 429, 5xx, a message saying the account kept changing); after that,
- * retry reads the column, not the message.
+ * 429, 5xx, a message saying the account kept changing) but for a row
+ * check could not read (never taken up by submit: no plan, check reads it
+ * again); after that, retry reads the column, not the message. A row left
+ * 'sending' with a request id may have been written (put_in_flight).
  */
 static void
 test_migrate_retryable(void)
@@ -672,40 +678,58 @@ test_migrate_retryable(void)
 	store_close(st);
 	/* Back to version 2, as an earlier importer left it. */
 	ok(exec_sql(path, "ALTER TABLE outcome DROP COLUMN retryable;"
+	    "ALTER TABLE outcome DROP COLUMN put_in_flight;"
+	    "ALTER TABLE outcome DROP COLUMN put_landed;"
 	    "PRAGMA user_version = 2;"
-	    "INSERT INTO outcome (row, run, state, http_status, message)"
-	    " VALUES (1, 1, 'failed', NULL, 'reading the account failed'),"
-	    " (2, 1, 'failed', 503, 'HTTP 503'),"
-	    " (3, 1, 'failed', 400, 'HTTP 400 2000: bad postal code'),"
+	    "INSERT INTO outcome (row, run, state, http_status, message,"
+	    " attempts, request_id)"
+	    " VALUES (1, 1, 'failed', NULL, 'reading the account failed', 0,"
+	    "  NULL),"
+	    " (2, 1, 'failed', 503, 'HTTP 503', 1, 'r2'),"
+	    " (3, 1, 'failed', 400, 'HTTP 400 2000: bad postal code', 1,"
+	    "  'r3'),"
 	    " (4, 1, 'failed', 200, 'the account kept changing while we"
-	    "  wrote to it; retry later'),"
-	    " (5, 1, 'failed', 408, 'HTTP 408'),"
-	    " (6, 1, 'failed', 429, 'HTTP 429'),"
-	    " (7, 1, 'applied', 200, NULL),"
-	    " (8, 1, 'failed', 200, 'the service stored other values'),"
-	    " (9, 1, 'pending', NULL, NULL)") == 0,
-	    "a version 2 database with nine outcomes");
+	    "  wrote to it; retry later', 2, 'r4'),"
+	    " (5, 1, 'failed', 408, 'HTTP 408', 1, 'r5'),"
+	    " (6, 1, 'failed', 429, 'HTTP 429', 1, 'r6'),"
+	    " (7, 1, 'applied', 200, NULL, 1, 'r7'),"
+	    " (8, 1, 'failed', 200, 'the service stored other values', 1,"
+	    "  'r8'),"
+	    " (9, 1, 'pending', NULL, NULL, 0, NULL),"
+	    " (10, 1, 'sending', NULL, NULL, 1, 'r10');"
+	    "INSERT INTO plan_change (row, col, old, new) VALUES"
+	    " (2, 9, 'a', 'b'), (3, 9, 'a', 'b'), (4, 9, 'a', 'b'),"
+	    " (5, 9, 'a', 'b'), (6, 9, 'a', 'b'), (7, 9, 'a', 'b'),"
+	    " (8, 9, 'a', 'b'), (9, 9, 'a', 'b'), (10, 9, 'a', 'b')") == 0,
+	    "a version 2 database with ten outcomes");
 
 	memset(&err, 0, sizeof err);
 	st = store_open(path, &err);
 	if (!ok(st != NULL, "it opens and migrates: %s", err.msg))
 		return;
-	is_int(query_int(path, "PRAGMA user_version"), 3, "now version 3");
+	is_int(query_int(path, "PRAGMA user_version"), STORE_SCHEMA_VERSION,
+	    "now the current version");
 	is_int(query_int(path, "SELECT sum(row) FROM outcome WHERE retryable"),
-	    1 + 2 + 4 + 5 + 6, "retryable: no status, 503, kept changing, "
-	    "408, 429");
+	    2 + 4 + 5 + 6, "retryable: 503, kept changing, 408, 429 (not "
+	    "the row check could not read)");
+	is_int(query_int(path, "SELECT sum(row) FROM outcome"
+	    " WHERE put_in_flight"), 10, "the row left sending with a request "
+	    "id may have been written");
 	memset(&ri, 0, sizeof ri);
 	ri.id = 1;
 	ri.row_first = 1;
-	ri.row_last = 9;
-	is_int(store_retryable(st, &ri, 0, &err), 5, "retry counts them");
+	ri.row_last = 10;
+	is_int(store_retryable(st, &ri, 0, &err), 4, "retry counts them");
 	exec_sql(path, "UPDATE outcome SET message = 'kept changing'"
 	    " WHERE row = 3");
-	is_int(store_retryable(st, &ri, 0, &err), 5,
+	is_int(store_retryable(st, &ri, 0, &err), 4,
 	    "a message no longer makes a row retryable");
-	is_int(store_retryable(st, &ri, 1, &err), 5, "retry reopens them");
+	exec_sql(path, "UPDATE outcome SET retryable = 1 WHERE row = 1");
+	is_int(store_retryable(st, &ri, 0, &err), 4,
+	    "a row without a plan is never retried");
+	is_int(store_retryable(st, &ri, 1, &err), 4, "retry reopens them");
 	is_int(query_int(path, "SELECT sum(row) FROM outcome"
-	    " WHERE state = 'sending'"), 1 + 2 + 4 + 5 + 6,
+	    " WHERE state = 'sending'"), 2 + 4 + 5 + 6 + 10,
 	    "and they are sending again");
 	store_close(st);
 }
