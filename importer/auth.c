@@ -253,9 +253,10 @@ int
 auth_refresh(struct auth *a, struct imp_err *err)
 {
 	if (!a->renewable)
-		return imp_errf(err, IMP_EXIT_NOPERM, "the service refused "
-		    "the token (HTTP 401): it has expired or lacks the "
-		    "permission; get a new one");
+		return imp_errf(err, IMP_EXIT_NOPERM, "the token was given "
+		    "as it is (IMPORTER_TOKEN or --token-file), so none can "
+		    "be asked for: it has expired or lacks the permission; "
+		    "get a new one");
 	return obtain(a, err);
 }
 

@@ -29,7 +29,7 @@ const struct cmd_entry cmd_retry_entry = {
 /* Reopens the retryable rows (counts them, with --dry-run) and says so. */
 static int
 reopen(struct store *st, const struct store_runinfo *ri,
-    const struct submit_args *a)
+    struct submit_args *a)
 {
 	struct imp_err	err;
 	int64_t		n;
@@ -38,6 +38,8 @@ reopen(struct store *st, const struct store_runinfo *ri,
 	n = store_retryable(st, ri, !a->dry_run, &err);
 	if (n < 0)
 		return cmd_fail(&err);
+	if (a->dry_run)
+		a->reopen = n;
 	if (!imp_opts.quiet && !imp_opts.json)
 		printf("run %lld: %lld row%s to retry\n", (long long)ri->id,
 		    (long long)n, n == 1 ? "" : "s");

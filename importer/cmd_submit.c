@@ -97,9 +97,10 @@ cmd_submit_run(struct store *st, struct store_runinfo *ri,
 		return IMP_EXIT_USAGE;
 	}
 	if (a->dry_run) {
+		/* Rows retry would reopen are sent again, re-read first. */
 		out->done = CMD_SUBMIT_DRY_RUN;
-		out->nrows = nrows;
-		out->nsending = nsending;
+		out->nrows = nrows + (size_t)a->reopen;
+		out->nsending = nsending + (size_t)a->reopen;
 		return cmd_counts_exit(c);
 	}
 	if (nrows > 0 && !a->yes) {
@@ -172,9 +173,9 @@ cmd_submit_print(const struct cmd_submitted *s)
 
 	/* The answer to --dry-run is what was asked for, even with -q. */
 	if (s->done == CMD_SUBMIT_DRY_RUN) {
-		printf("run %lld: would send %zu row%s (%zu to re-read after "
-		    "an interruption); nothing sent\n", (long long)s->run,
-		    s->nrows, s->nrows == 1 ? "" : "s", s->nsending);
+		printf("run %lld: would send %zu row%s (%zu to re-read "
+		    "first); nothing sent\n", (long long)s->run, s->nrows,
+		    s->nrows == 1 ? "" : "s", s->nsending);
 		return;
 	}
 	if (imp_opts.quiet)
@@ -195,7 +196,7 @@ cmd_submit_print(const struct cmd_submitted *s)
 int
 cmd_submit_main(const struct cmd_entry *ce, int argc, char **argv,
     int (*prepare)(struct store *, const struct store_runinfo *,
-    const struct submit_args *))
+    struct submit_args *))
 {
 	struct cmd_opts		 opts;
 	struct cmd_submitted	 sub;

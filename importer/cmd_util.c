@@ -64,6 +64,7 @@ cmd_counts_json(json_t *o, const struct outcome_counts *c)
 	json_object_set_new(o, "conflicts", json_integer(n[OUTCOME_CONFLICT]));
 	json_object_set_new(o, "pending", json_integer(n[OUTCOME_PENDING]));
 	json_object_set_new(o, "review", json_integer(c->review));
+	json_object_set_new(o, "unread", json_integer(c->unread));
 }
 
 void
@@ -76,11 +77,18 @@ cmd_counts_print(const struct outcome_counts *c)
 	    (long long)n[OUTCOME_INVALID], (long long)n[OUTCOME_DUPLICATE],
 	    (long long)n[OUTCOME_UNCHANGED], (long long)n[OUTCOME_NOT_FOUND],
 	    (long long)c->changes);
-	if (n[OUTCOME_APPLIED] + n[OUTCOME_FAILED] + n[OUTCOME_CONFLICT] > 0)
+	/* A row check could not read is no change: said apart. */
+	if (n[OUTCOME_APPLIED] + n[OUTCOME_FAILED] - c->unread +
+	    n[OUTCOME_CONFLICT] > 0)
 		printf(" (%lld applied, %lld failed, %lld conflicts)",
-		    (long long)n[OUTCOME_APPLIED], (long long)n[OUTCOME_FAILED],
+		    (long long)n[OUTCOME_APPLIED],
+		    (long long)(n[OUTCOME_FAILED] - c->unread),
 		    (long long)n[OUTCOME_CONFLICT]);
-	printf(", %lld pending\n", (long long)n[OUTCOME_PENDING]);
+	printf(", %lld pending", (long long)n[OUTCOME_PENDING]);
+	if (c->unread > 0)
+		printf(", %lld could not be read (nothing sent: check again)",
+		    (long long)c->unread);
+	putchar('\n');
 	if (c->review > 0)
 		printf("  %lld row%s change both the billing email and the "
 		    "address: they need review and are sent only with "

@@ -75,14 +75,19 @@ store_counts(struct store *st, const struct store_runinfo *ri,
 	if (rc != SQLITE_DONE)
 		return store_db_err(st, err, "counts");
 	counts_finish(c, ri, seen);
-	if (store_prepare(st, "SELECT count(DISTINCT row) FROM plan_change"
-	    " WHERE row BETWEEN ? AND ?", &stmt, err) == -1)
+	/* Rows check could not read failed with no plan and no attempt. */
+	if (store_prepare(st, "SELECT (SELECT count(DISTINCT row)"
+	    " FROM plan_change WHERE row BETWEEN ?1 AND ?2),"
+	    " (SELECT count(*) FROM outcome WHERE row BETWEEN ?1 AND ?2"
+	    " AND state = 'failed' AND attempts = 0)", &stmt, err) == -1)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, ri->row_first);
 	sqlite3_bind_int64(stmt, 2, ri->row_last);
 	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
+	if (rc == SQLITE_ROW) {
 		c->changes = sqlite3_column_int64(stmt, 0);
+		c->unread = sqlite3_column_int64(stmt, 1);
+	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_ROW)
 		return store_db_err(st, err, "counts");
@@ -391,6 +396,8 @@ store_plan_outcome(struct store *st, int64_t run, int64_t row,
 	if (rc != SQLITE_DONE)
 		return store_db_err(st, err, "outcome");
 	st->plan_counts.n[state]++;
+	if (state == OUTCOME_FAILED)
+		st->plan_counts.unread++;
 	if (state == OUTCOME_PENDING)
 		st->plan_counts.review += review;
 	st->plan_counts.changes += st->plan_changed;

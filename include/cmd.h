@@ -113,6 +113,8 @@ json_t	*cmd_check_json(int64_t run, const struct checking_result *res,
 struct submit_args {
 	int			yes, dry_run, allow_flagged, over_limit;
 	int			batch;
+	int64_t			reopen;	/* retry --dry-run: rows it would
+					 * send again, not reopened */
 	struct service_args	sa;
 };
 /* Rows committed as 'sending' at a time, without --batch-size. */
@@ -154,12 +156,12 @@ struct cmd_submitted {
 };
 /*
  * The whole of submit and retry: options, RUN, profile, store, then
- * prepare (if not NULL; returns 0 or an exit code), the submit, and its
- * printing.
+ * prepare (if not NULL; returns 0 or an exit code; may count rows into
+ * reopen), the submit, and its printing.
  */
 int	cmd_submit_main(const struct cmd_entry *ce, int argc, char **argv,
 	    int (*prepare)(struct store *, const struct store_runinfo *,
-	    const struct submit_args *));
+	    struct submit_args *));
 /*
  * Sends a checked run's pending rows (or counts them, with --dry-run)
  * into *out, printing only refusals and errors; returns the exit code.

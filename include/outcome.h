@@ -36,6 +36,8 @@ struct outcome_counts {
 	int64_t	valid;		/* rows neither invalid nor duplicate */
 	int64_t	changes;	/* rows the plan changes */
 	int64_t	review;		/* pending rows that need review */
+	int64_t	unread;		/* failed at check: the account could not
+				 * be read, nothing sent (of n[FAILED]) */
 	int64_t	n[OUTCOME_COUNT];
 };
 

@@ -162,6 +162,9 @@ class Schedule:
 class Proxy(http.server.ThreadingHTTPServer):
     daemon_threads = True
 
+    def handle_error(self, request, client_address):
+        pass	# the importer killed mid-reply: expected
+
 
 def make_handler(state):
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -169,6 +172,13 @@ def make_handler(state):
 
         def log_message(self, *args):
             pass
+
+        def setup(self):
+            super().setup()
+            # Headers and body go out in two writes: without this, the
+            # second waits for a delayed ACK (40 ms a request).
+            self.connection.setsockopt(socket.IPPROTO_TCP,
+                                       socket.TCP_NODELAY, 1)
 
         def forward(self, method, body):
             c = http.client.HTTPConnection("127.0.0.1", state["port"],
@@ -237,13 +247,16 @@ def make_handler(state):
             if fault == "429":
                 b = json.dumps({"statusCode": 429, "message": "Rate limit "
                                 "is exceeded. Try again in 1 seconds."})
-                return self.reply(429, [("Retry-After", "1"),
+                # Short waits keep a schedule short; the client reads
+                # fractions as it reads whole seconds.
+                return self.reply(429, [("Retry-After", "0.1"),
                                         ("Content-Type", "application/json")],
                                   b.encode())
             if fault == "503":
                 b = json.dumps({"code": "503", "description": "busy",
                                 "data": [], "source": "model"})
-                return self.reply(503, [("Content-Type",
+                return self.reply(503, [("Retry-After", "0.05"),
+                                        ("Content-Type",
                                          "application/json")], b.encode())
             if fault == "drop_before":
                 return self.drop()
