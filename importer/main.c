@@ -71,7 +71,8 @@ print_help(FILE *fp)
 	fputs(main_options, fp);
 	fputs("\nexit codes: 0 all rows ended well, 1 some rows did not, "
 	    "64 usage, 65 input\nunusable, 66 input missing, 69 service "
-	    "unreachable, 70 internal error,\n77 permission refused\n", fp);
+	    "unreachable, 70 internal error,\n75 another importer is "
+	    "working on the database, 77 permission refused\n", fp);
 }
 
 static int

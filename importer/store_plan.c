@@ -562,11 +562,29 @@ hash_final(struct hasher *changes, struct hasher *outcomes,
 	EVP_MD_CTX_free(md);
 }
 
+/* Feeds the rows sql selects over the run's range (?1, ?2) into h. */
+static int
+hash_query(struct store *st, const struct store_runinfo *ri, const char *sql,
+    struct hasher *h, struct imp_err *err)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	if (store_prepare(st, sql, &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, ri->row_first);
+	sqlite3_bind_int64(stmt, 2, ri->row_last);
+	rc = hash_rows(stmt, h);
+	sqlite3_finalize(stmt);
+	if (rc == -1)
+		return store_db_err(st, err, "plan hash");
+	return 0;
+}
+
 int
 store_plan_hash(struct store *st, const struct store_runinfo *ri,
     char hash[65], struct imp_err *err)
 {
-	sqlite3_stmt	*stmt = NULL;
 	struct hasher	*mc, *mo, *ma;
 	int		 rc = -1;
 
@@ -577,48 +595,26 @@ store_plan_hash(struct store *st, const struct store_runinfo *ri,
 		imp_errf(err, IMP_EXIT_SOFTWARE, "SHA-256 unavailable");
 		goto out;
 	}
-	if (store_prepare(st, "SELECT row, col, old, new FROM plan_change"
-	    " WHERE row BETWEEN ? AND ? ORDER BY row, col", &stmt, err) == -1)
-		goto out;
-	sqlite3_bind_int64(stmt, 1, ri->row_first);
-	sqlite3_bind_int64(stmt, 2, ri->row_last);
-	if (hash_rows(stmt, mc) == -1) {
-		store_db_err(st, err, "plan hash");
-		goto out;
-	}
-	sqlite3_finalize(stmt);
 	/*
-	 * Outcomes as check decided them: a row with changes is 'planned'
-	 * whatever submit has made of it since (applied, not_found, ...);
-	 * the others keep the state check gave them.
+	 * The changes; the outcomes as check decided them (a row with
+	 * changes is 'planned' whatever submit has made of it since, the
+	 * others keep the state check gave them); what each PUT is built
+	 * from and where it goes (the URL's customer ID is the row's, the
+	 * body and etag the account's).
 	 */
-	if (store_prepare(st, "SELECT o.row, CASE WHEN EXISTS (SELECT 1"
+	if (hash_query(st, ri, "SELECT row, col, old, new FROM plan_change"
+	    " WHERE row BETWEEN ?1 AND ?2 ORDER BY row, col", mc, err) == -1 ||
+	    hash_query(st, ri, "SELECT o.row, CASE WHEN EXISTS (SELECT 1"
 	    " FROM plan_change c WHERE c.row = o.row) THEN 'planned' ELSE"
-	    " o.state END, o.review FROM outcome o WHERE o.row BETWEEN ? AND ?"
-	    " ORDER BY o.row", &stmt, err) == -1)
-		goto out;
-	sqlite3_bind_int64(stmt, 1, ri->row_first);
-	sqlite3_bind_int64(stmt, 2, ri->row_last);
-	if (hash_rows(stmt, mo) == -1) {
-		store_db_err(st, err, "plan hash");
-		goto out;
-	}
-	sqlite3_finalize(stmt);
-	/* The URL's customer ID is the row's, the body the account's. */
-	if (store_prepare(st, "SELECT a.row, r.customer_id, a.etag, a.body"
+	    " o.state END, o.review FROM outcome o"
+	    " WHERE o.row BETWEEN ?1 AND ?2 ORDER BY o.row", mo, err) == -1 ||
+	    hash_query(st, ri, "SELECT a.row, r.customer_id, a.etag, a.body"
 	    " FROM account a JOIN run_row r ON r.id = a.row"
-	    " WHERE a.row BETWEEN ? AND ? ORDER BY a.row", &stmt, err) == -1)
+	    " WHERE a.row BETWEEN ?1 AND ?2 ORDER BY a.row", ma, err) == -1)
 		goto out;
-	sqlite3_bind_int64(stmt, 1, ri->row_first);
-	sqlite3_bind_int64(stmt, 2, ri->row_last);
-	if (hash_rows(stmt, ma) == -1) {
-		store_db_err(st, err, "plan hash");
-		goto out;
-	}
 	hash_final(mc, mo, ma, hash);
 	rc = 0;
 out:
-	sqlite3_finalize(stmt);
 	hasher_free(mc);
 	hasher_free(mo);
 	hasher_free(ma);

@@ -159,6 +159,18 @@ acct() {
 	    "$(g "$1")" "$1" "$1" "$1" "$1" "$1"
 }
 
+# accounts_file FILE N: a current-accounts CSV of customers 1 to N.
+accounts_file() {
+	{
+		echo "$ACCOUNTS_HEAD"
+		i=1
+		while [ "$i" -le "$2" ]; do
+			acct "$i"
+			i=$((i + 1))
+		done
+	} >"$1"
+}
+
 # token_set NAME: a new random $TOKEN, exported as IMPORTER_TOKEN; it is
 # distinctive, so that a test can look for it in every file written.
 token_set() {

@@ -16,12 +16,7 @@ require python3 sqlite3 curl
 token_set exactly
 GUID_PREFIX=12121212-3434-4555-8666
 
-{
-	echo "$ACCOUNTS_HEAD"
-	for n in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-		acct $n
-	done
-} >"$TMP/accounts.csv"
+accounts_file "$TMP/accounts.csv" 20
 sandbox_start sandbox --token "$TOKEN" --accounts "$TMP/accounts.csv" ||
     bail_out "the sandbox did not start"
 SANDBOX=$BASE
@@ -209,6 +204,10 @@ is "$(logged 'd["method"] == "PUT" and not d["if_match"]')" 0 \
 fresh six-wait "13,Kirkland"
 run check --endpoint "$SANDBOX"
 printf '[submit]\nmax_wait = 60\n' >"$TMP/wait.ini"
+run config
+like "$out" "submit.max_wait +300 +default" "6: config: max_wait 300 by default"
+run --profile "$TMP/wait.ini" config
+like "$out" "submit.max_wait +60 +.*wait.ini:2" "6: config: the profile's max_wait, from its line"
 proxy '[{"method": "PUT", "action": "retry:429:3600"}]'
 run --profile "$TMP/wait.ini" submit --yes --endpoint "$P"
 is "$rc" 69 "6: Retry-After 3600 s over max_wait 60: the run stops (69)"

@@ -21,12 +21,7 @@ mkdir -p "$TMP/secret"
 printf '%s\n' "$TOKEN" >"$TMP/secret/token"
 
 GUID_PREFIX=33333333-0000-4000-8000
-{
-	echo "$ACCOUNTS_HEAD"
-	for n in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-		acct $n
-	done
-} >"$TMP/accounts.csv"
+accounts_file "$TMP/accounts.csv" 20
 # The snapshot knows one customer more than the service: not_found.
 {
 	cat "$TMP/accounts.csv"
