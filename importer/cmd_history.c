@@ -57,22 +57,11 @@ add_json(const struct store_run *r, void *arg)
 	json_object_set_new(o, "sha256", json_string(r->sha256));
 	json_object_set_new(o, "encoding", json_string(r->encoding));
 	json_object_set_new(o, "delimiter", json_string(r->delimiter));
-	json_object_set_new(o, "rows", json_integer(r->rows));
-	json_object_set_new(o, "valid", json_integer(r->valid));
-	json_object_set_new(o, "invalid", json_integer(r->invalid));
-	json_object_set_new(o, "duplicate", json_integer(r->duplicate));
 	json_array_append_new(h->list, o);
 	if (store_run_counts(h->st, r->id, &oc, h->err) == -1)
 		return -1;
-	json_object_set_new(o, "unchanged",
-	    json_integer(oc.n[OUTCOME_UNCHANGED]));
-	json_object_set_new(o, "not_found",
-	    json_integer(oc.n[OUTCOME_NOT_FOUND]));
-	json_object_set_new(o, "applied", json_integer(oc.n[OUTCOME_APPLIED]));
-	json_object_set_new(o, "failed", json_integer(oc.n[OUTCOME_FAILED]));
-	json_object_set_new(o, "conflicts",
-	    json_integer(oc.n[OUTCOME_CONFLICT]));
-	json_object_set_new(o, "pending", json_integer(oc.n[OUTCOME_PENDING]));
+	/* The counts as every other command's --json has them. */
+	cmd_counts_json(o, &oc);
 	return 0;
 }
 
