@@ -46,6 +46,7 @@ struct pending {
 	int			 throttles;
 	int			 reauthed;
 	size_t			 sent;		/* of a PUT's body, this send */
+	size_t			 bodylen;
 	int			 resent;	/* libcurl sent a PUT again */
 	char			 errbuf[CURL_ERROR_SIZE];
 	struct pending		*next;
@@ -428,10 +429,10 @@ static size_t
 on_read(char *buf, size_t size, size_t nitems, void *arg)
 {
 	struct pending	*p = arg;
-	size_t		 len = strlen(p->req->body), n = size * nitems;
+	size_t		 n = size * nitems;
 
-	if (n > len - p->sent)
-		n = len - p->sent;
+	if (n > p->bodylen - p->sent)
+		n = p->bodylen - p->sent;
 	memcpy(buf, p->req->body + p->sent, n);
 	p->sent += n;
 	return n;
@@ -447,8 +448,7 @@ on_seek(void *arg, curl_off_t offset, int origin)
 {
 	struct pending	*p = arg;
 
-	if (origin != SEEK_SET || offset < 0 ||
-	    (size_t)offset > strlen(p->req->body))
+	if (origin != SEEK_SET || offset < 0 || (size_t)offset > p->bodylen)
 		return CURL_SEEKFUNC_FAIL;
 	p->sent = (size_t)offset;
 	p->resent = 1;
@@ -507,6 +507,7 @@ start(struct client *cl, struct pending *p)
 		}
 		/* From a read callback, so that a send again shows. */
 		p->sent = 0;
+		p->bodylen = strlen(req->body);
 		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "PUT");
 		curl_easy_setopt(e, CURLOPT_POST, 1L);
 		curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read);
@@ -514,7 +515,7 @@ start(struct client *cl, struct pending *p)
 		curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, on_seek);
 		curl_easy_setopt(e, CURLOPT_SEEKDATA, p);
 		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
-		    (curl_off_t)strlen(req->body));
+		    (curl_off_t)p->bodylen);
 	} else {
 		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, NULL);
 		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);

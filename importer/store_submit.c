@@ -190,7 +190,7 @@ store_submit_answered(struct store *st, int64_t row, int landed,
 
 int
 store_submit_result(struct store *st, int64_t row, enum outcome state,
-    int retryable, long http_status, const char *error_code,
+    int retryable, int landed, long http_status, const char *error_code,
     const char *message, const char *etag, struct imp_err *err)
 {
 	sqlite3_stmt	*s;
@@ -198,7 +198,8 @@ store_submit_result(struct store *st, int64_t row, enum outcome state,
 
 	s = store_cached(st, STORE_SUBMIT_RESULT, "UPDATE outcome SET"
 	    " state = ?, http_status = ?, error_code = ?, message = ?,"
-	    " etag = coalesce(?, etag), retryable = ?,"
+	    " etag = coalesce(?, etag), retryable = ?, put_in_flight = 0,"
+	    " put_landed = put_landed OR ?,"
 	    " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 	    " WHERE row = ?", err);
 	if (s == NULL)
@@ -212,7 +213,8 @@ store_submit_result(struct store *st, int64_t row, enum outcome state,
 	store_bind_opt(s, 4, message);
 	store_bind_opt(s, 5, etag);
 	sqlite3_bind_int(s, 6, retryable);
-	sqlite3_bind_int64(s, 7, row);
+	sqlite3_bind_int(s, 7, landed != 0);
+	sqlite3_bind_int64(s, 8, row);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)

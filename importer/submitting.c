@@ -176,7 +176,8 @@ settle(struct submitting *sb, struct job *j, enum outcome state,
     int retryable, const char *code, const char *message, const char *etag)
 {
 	if (tx(sb) == -1 || store_submit_result(sb->st, j->r.row, state,
-	    retryable, j->req.status, code, message, etag, &sb->err) == -1) {
+	    retryable, j->maybe_written, j->req.status, code, message, etag,
+	    &sb->err) == -1) {
 		fail_run(sb);
 		job_free(j);
 		return;
@@ -395,14 +396,15 @@ put_done(struct submitting *sb, struct job *j)
 	    (q->status == 400 && strcmp(f.code, "2055") == 0))
 		stale = 1;
 
-	/* A 2xx landed; a refusal (4xx) proves this PUT did not. */
-	if (answered(sb, j, q->status >= 200 && q->status < 300) == -1) {
-		json_decref(o);
-		return;
-	}
+	/*
+	 * A 2xx landed; a refusal (4xx) proves this PUT did not. A row
+	 * settled now records it with its outcome; one that goes on to a
+	 * read records it first.
+	 */
 	if (q->status >= 200 && q->status < 300) {
 		/* Read back: a reply with a body is the profile as stored;
 		 * without one (204, 202, an empty 200), look. */
+		j->maybe_written = 1;
 		billing_init(&now);
 		if (o != NULL && billing_from_json(o, &now, &e) == 0 &&
 		    now.field[COL_COMPANY_NAME] != NULL) {
@@ -414,11 +416,12 @@ put_done(struct submitting *sb, struct job *j)
 				settle(sb, j, OUTCOME_FAILED, 0, NULL, msg,
 				    NULL);
 			}
-		} else
+		} else if (answered(sb, j, 1) == 0)
 			send_read(sb, j, JOB_CONFIRM);	/* no body: look */
 		billing_clear(&now);
 	} else if (stale) {
-		send_read(sb, j, JOB_REREAD);
+		if (answered(sb, j, 0) == 0)
+			send_read(sb, j, JOB_REREAD);
 	} else if (q->status == 404) {
 		settle(sb, j, OUTCOME_NOT_FOUND, 0, f.code, f.description[0] ?
 		    f.description : "no such customer", NULL);
@@ -467,11 +470,8 @@ on_done(struct client_req *q, void *arg)
 	 * may have landed (its fate is unknown); otherwise nothing of it
 	 * reached the service and it is pending again.
 	 */
-	/* A PUT stopped, refused (401), told to wait or never connected
-	 * did not land. */
-	if (j->phase == JOB_PUT && q->fate != CLIENT_DONE &&
-	    answered(sb, j, q->fate == CLIENT_UNKNOWN) == -1)
-		return;
+	/* A PUT stopped, refused (401), told to wait or never connected did
+	 * not land: its row is settled, which records that. */
 	switch (q->fate) {
 	case CLIENT_STOPPED:
 		settle(sb, j, j->maybe_written ? OUTCOME_SENDING :
@@ -502,7 +502,8 @@ on_done(struct client_req *q, void *arg)
 		return;
 	case CLIENT_UNKNOWN:
 		/* The write may have happened: look before anything else. */
-		send_read(sb, j, JOB_REREAD);
+		if (answered(sb, j, 1) == 0)
+			send_read(sb, j, JOB_REREAD);
 		return;
 	case CLIENT_DONE:
 		break;

@@ -440,12 +440,14 @@ int	store_submit_mark(struct store *st, int64_t row, const char *request_id,
 int	store_submit_answered(struct store *st, int64_t row, int landed,
 	    struct imp_err *err);
 /*
- * A row's outcome after an answer (or back to pending). retryable: a
- * failure that may pass, which retry sends again.
+ * A row's outcome after an answer (or back to pending): no PUT of it is in
+ * flight any more. retryable: a failure that may pass, which retry sends
+ * again; landed: a write of it may have landed (kept with the row).
  */
 int	store_submit_result(struct store *st, int64_t row, enum outcome state,
-	    int retryable, long http_status, const char *error_code,
-	    const char *message, const char *etag, struct imp_err *err);
+	    int retryable, int landed, long http_status,
+	    const char *error_code, const char *message, const char *etag,
+	    struct imp_err *err);
 int	store_submit_conflict(struct store *st, int64_t row, int col,
 	    const char *at_check, const char *now, const char *wanted,
 	    struct imp_err *err);
