@@ -582,11 +582,20 @@ check_state(const struct rules *r, struct rules_row *row, const char *cc)
 	message(row, "not a %s state code", cc);
 }
 
+/*
+ * Nonzero if s is a spreadsheet's error value: Excel's (#N/A, #VALUE!, ...,
+ * LibreOffice writes the same) or LibreOffice's own numbered ones
+ * (Err:502, Err:504, ...).
+ */
 static int
 excel_error(const char *s, size_t n)
 {
 	size_t	i;
 
+	if (n == 7 && strncmp(s, "Err:", 4) == 0 &&
+	    isdigit((unsigned char)s[4]) && isdigit((unsigned char)s[5]) &&
+	    isdigit((unsigned char)s[6]))
+		return 1;
 	if (n < 3 || s[0] != '#')
 		return 0;
 	for (i = 0; i < sizeof rules_excel_errors / sizeof rules_excel_errors[0];
@@ -669,7 +678,8 @@ rules_check(const struct rules *r, struct rules_row *row)
 	for (i = 0; i < row->ncells; i++) {
 		col = r->map[i];
 		if (row->lens[i] > 0 && row->lens[i] < 24 &&
-		    memchr(row->cells[i], '#', row->lens[i]) != NULL &&
+		    (memchr(row->cells[i], '#', row->lens[i]) != NULL ||
+		    memchr(row->cells[i], ':', row->lens[i]) != NULL) &&
 		    (v = norm_text(row->cells[i], row->lens[i], &row->tmp,
 		    &n, &f)) != NULL && excel_error(v, n)) {
 			if (col >= 0)
@@ -677,8 +687,8 @@ rules_check(const struct rules *r, struct rules_row *row)
 			rules_add(row, i, col >= 0 ? col : -1, "excel-error",
 			    "fix the formula in the workbook, or paste the "
 			    "column as values, before saving as CSV",
-			    "'%.20s' is an Excel error, not data",
-			    row->cells[i]);
+			    "'%.20s' is %s error, not data", row->cells[i],
+			    *v == '#' ? "an Excel" : "a LibreOffice");
 			continue;
 		}
 		if (col < 0)

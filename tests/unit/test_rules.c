@@ -390,6 +390,19 @@ test_excel(void)
 	check();
 	ok(only("excel-error", COL_EMAIL), "'#n/a' in email: excel-error");
 
+	/* LibreOffice's own error values (issue 13). */
+	reset();
+	set(COL_REGION, "Err:502");
+	check();
+	ok(only("excel-error", COL_REGION), "'Err:502' in region: excel-error");
+	reset();
+	set(COL_CITY, " Err:504 ");
+	check();
+	ok(only("excel-error", COL_CITY), "' Err:504 ' in city: excel-error");
+	reset();
+	set(COL_ADDRESS_LINE2, "Err:50 Suite");
+	ok(check() == 0 && clean(), "'Err:50 Suite' is data, not an error");
+
 	reset();
 	set(COL_ADDRESS_LINE1, "#12 Main St");
 	ok(check() == 0 && clean(), "'#12 Main St' is an address, not an "
