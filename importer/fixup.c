@@ -32,6 +32,9 @@ struct fixup {
 	size_t			 ncols;		/* header cells */
 	int			*map;		/* per header: column or
 						 * COLMAP_EXTRA/IGNORE */
+	char			*own;		/* per header: the error column
+						 * of an earlier fix-up (dropped:
+						 * a new one is written) */
 	char			 clear[64];
 	struct fixup_buf	 line, err;
 	const char		**cells;
@@ -242,6 +245,7 @@ fixup_open(const char *path, const struct store_report_run *rr,
 	}
 	fx->ncols = cellpack_unpack_count(rr->header, rr->headerlen);
 	fx->map = xcalloc(fx->ncols + 1, sizeof *fx->map);
+	fx->own = xcalloc(fx->ncols + 1, 1);
 	map = json_loads(rr->mapping, 0, NULL);
 	for (i = 0; i < fx->ncols; i++) {
 		name = json_string_value(json_array_get(map, i));
@@ -266,6 +270,13 @@ fixup_open(const char *path, const struct store_report_run *rr,
 		if (cellpack_unpack(rr->header, rr->headerlen, i, &cell,
 		    &len) == -1)
 			break;
+		/* A fix-up of a fix-up: one error column, the new one. */
+		if (fx->map[i] == COLMAP_IGNORE && len == strlen(
+		    FIXUP_ERROR_COLUMN) && strncasecmp(cell,
+		    FIXUP_ERROR_COLUMN, len) == 0) {
+			fx->own[i] = 1;
+			continue;
+		}
 		fixup_field(&fx->line, cell, len, fx->delim);
 		buf_ch(&fx->line, fx->delim);
 	}
@@ -372,6 +383,8 @@ fixup_add_row(struct fixup *fx, const struct store_report_row *r,
 	}
 	/* A short record gets empty cells, so `error` stays in its column. */
 	for (i = 0; i < n || i < fx->ncols; i++) {
+		if (i < fx->ncols && fx->own[i])
+			continue;
 		if (i < n)
 			fixup_field(&fx->line, fx->cells[i], fx->lens[i],
 			    fx->delim);
@@ -400,6 +413,7 @@ fixup_free(struct fixup *fx)
 	free(fx->cells);
 	free(fx->lens);
 	free(fx->map);
+	free(fx->own);
 	free(fx->path);
 	free(fx->tmp);
 	free(fx);

@@ -71,6 +71,9 @@ struct staging {
 	size_t				 rawcap, extracap;
 	const char			**xcells;
 	size_t				*xlens;
+	const char			**rcells;	/* a record's, less */
+	size_t				*rlens;		/* the formula guard */
+	size_t				 rcap;
 	size_t				 nextra;
 	size_t				 nignored;	/* profile 'ignore's */
 	struct pipe			 pipe;
@@ -211,7 +214,21 @@ add_row(struct staging *sg, const struct csvin_record *rec,
 	 * (the fix-up CSV must give that column back too). */
 	if (rr->fixed != 0 || rr->nerrors > 0 || sg->nignored > 0 ||
 	    rec->nfields != colmap_ninput(sg->cm)) {
-		len = cellpack_pack(rec->fields, rec->lens, rec->nfields,
+		/* As written, less the fix-up CSV's formula guard (it is
+		 * added again on the way out, once). */
+		if (rec->nfields > sg->rcap) {
+			sg->rcap = rec->nfields + 16;
+			sg->rcells = xreallocarray(sg->rcells, sg->rcap,
+			    sizeof *sg->rcells);
+			sg->rlens = xreallocarray(sg->rlens, sg->rcap,
+			    sizeof *sg->rlens);
+		}
+		for (i = 0; i < rec->nfields; i++) {
+			skip = norm_guard(rec->fields[i], rec->lens[i]);
+			sg->rcells[i] = rec->fields[i] + skip;
+			sg->rlens[i] = rec->lens[i] - skip;
+		}
+		len = cellpack_pack(sg->rcells, sg->rlens, rec->nfields,
 		    &sg->raw, &sg->rawcap);
 		br->raw = arena_put(b, (char *)sg->raw, len);
 		br->rawlen = len;
@@ -611,6 +628,8 @@ out:
 	free(sg.extra);
 	free(sg.xcells);
 	free(sg.xlens);
+	free(sg.rcells);
+	free(sg.rlens);
 	for (i = 0; i < BATCH_COUNT; i++) {
 		free(sg.batches[i].arena);
 		free(sg.batches[i].probs);

@@ -342,4 +342,23 @@ IMPORTER_DB=$IGN/i.db $IMPORTER -q report -o "$IGN/r.xlsx" --errors-csv "$IGN/f.
 like "$(cat "$IGN/f.csv")" "0000000002,b@x.example,and me,US," \
     "an ignored column comes back in the fix-up CSV of a not-found row"
 
+# A fix-up of a fix-up of a fix-up (issue 13, item 6): one error column and
+# one formula guard each round, however many rounds.
+FX=$TMP/rounds
+mkdir -p "$FX"
+printf 'Customer ID,Company Name,Email Address\n11111111-2222-4333-8444-000000000001,@Comptabilite,not-an-email\n' >"$FX/f0.csv"
+for k in 1 2 3; do
+	IMPORTER_DB=$FX/r.db $IMPORTER -q stage --force "$FX/f$((k - 1)).csv"
+	IMPORTER_DB=$FX/r.db $IMPORTER -q report -o "$FX/r$k.xlsx" \
+	    --errors-csv "$FX/f$k.csv"
+done
+is "$(head -n 1 "$FX/f3.csv" | tr -d '\r')" \
+    "Customer ID,Company Name,Email Address,error" \
+    "the third fix-up's header: the input's columns and one error column"
+like "$(sed -n 2p "$FX/f3.csv")" "^11111111-2222-4333-8444-000000000001,\"'@Comptabilite\",not-an-email,[^,]" \
+    "... its row: one formula guard, as in the first"
+IMPORTER_DB=$FX/r.db $IMPORTER -q stage --force "$FX/f3.csv"
+is "$(IMPORTER_DB=$FX/r.db sqlite3 "$FX/r.db" "select company_name from run_row where run = 4")" \
+    "@Comptabilite" "... and it stages back to the value as written, no apostrophe"
+
 done_testing
