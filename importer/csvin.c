@@ -688,13 +688,20 @@ csvin_read(struct csvin *in, csvin_fn fn, void *arg, struct imp_err *err)
 			if (charset_conv_feed(in->conv, (unsigned char *)data,
 			    len, last, &in->dec, &in->declen, &in->deccap,
 			    &bad) == -1) {
+				/* A guess that fails further on: say it was
+				 * one, and what else it may be. */
 				imp_errf(err, IMP_EXIT_DATAERR,
 				    "%s:%lu: bytes at offset %llu are not "
-				    "valid %s; is the file in another "
-				    "encoding?", in->path, in->line +
-				    count_lines(in->dec, in->declen),
-				    (unsigned long long)(in->offset +
-				    in->skip + bad), in->encoding);
+				    "valid %s%s; name the file's encoding "
+				    "with --encoding: GB18030 (Chinese), "
+				    "CP932 (Japanese), WINDOWS-1252 (Excel "
+				    "on Western Windows), UTF-8", in->path,
+				    in->line + count_lines(in->dec,
+				    in->declen), (unsigned long long)(
+				    in->offset + in->skip + bad),
+				    in->encoding, in->detected ? " (the "
+				    "encoding was a guess from the file's "
+				    "first bytes)" : "");
 				goto out;
 			}
 			data = in->dec;

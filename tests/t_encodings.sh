@@ -325,4 +325,19 @@ for c in utf8:北京云端科技 crlf:Contoso utf16:Emoji😀Co gb18030:北京�
 	    "chunk $name: every row valid"
 done
 
+# A guessed encoding that fails further on (issue 13, item 9): the first
+# 200 KiB read as EUC-JP, then bytes EUC-JP has no character for (GBK's).
+python3 -c 'import sys
+rows = ["customer_id,company_name,city"]
+for i in range(3000):
+    rows.append("11111111-0000-4000-8000-%012d,株式会社さくら商事%d,東京都千代田区" % (i, i))
+sys.stdout.buffer.write(("\n".join(rows) + "\n").encode("euc_jp") +
+    b"11111111-0000-4000-8000-999999999999,\xb0\x40\xb0\x41,x\n")' >"$TMP/guess.csv"
+IMPORTER_DB=$TMP/guess.db run stage "$TMP/guess.csv"
+is "$rc" 65 "a guess that fails on line 3002: exit 65, nothing staged"
+like "$err" "guess.csv:3002: .*not valid EUC-JP \\(the encoding was a guess" \
+    "... saying the encoding was a guess"
+like "$err" "--encoding: GB18030 \\(Chinese\\), CP932 \\(Japanese\\)" \
+    "... and which encodings to name"
+
 done_testing
