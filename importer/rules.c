@@ -26,6 +26,8 @@ struct rules {
 	unsigned		 required;
 	int			*map;		/* input -> column */
 	size_t			 ninput;
+	const char		*legacy;	/* a legacy encoding the file
+						 * was read in, or NULL */
 };
 
 /* Postal code shapes: 9 a digit, A a letter, anything else itself. */
@@ -81,6 +83,14 @@ rules_new(const struct isodata *iso, const struct colmap *cm,
 	for (i = 0; i < r->ninput; i++)
 		r->map[i] = colmap_column(cm, i);
 	return r;
+}
+
+void
+rules_set_encoding(struct rules *r, const char *encoding)
+{
+	r->legacy = encoding != NULL && strncasecmp(encoding, "UTF-", 4) !=
+	    0 && strcasecmp(encoding, "UTF8") != 0 &&
+	    strcasecmp(encoding, "ASCII") != 0 ? encoding : NULL;
 }
 
 void
@@ -748,6 +758,19 @@ rules_check(const struct rules *r, struct rules_row *row)
 			    column_info[col].field);
 			message(row, "%zu characters, at most %zu",
 			    norm_length(v, n), max);
+			row->norm[col] = NULL;
+			continue;
+		}
+		/* Saved in a legacy encoding, a character it cannot hold
+		 * becomes '?': never send what may not be what was meant. */
+		if (r->legacy != NULL && col != COL_CUSTOMER_ID &&
+		    col != COL_EMAIL && memchr(v, '?', n) != NULL) {
+			problem(r, row, col, "lost-character",
+			    "the file is in %s, which has no such character: "
+			    "save the workbook as CSV UTF-8 and stage that "
+			    "file", r->legacy);
+			message(row, "a '?' where a character may have been "
+			    "lost");
 			row->norm[col] = NULL;
 			continue;
 		}

@@ -101,6 +101,7 @@ start_run(struct staging *sg, const struct csvin_record *rec,
 	if (sg->cm == NULL)
 		return -1;
 	sg->rules = rules_new(sg->iso, sg->cm, pf->clear_token, pf->required);
+	rules_set_encoding(sg->rules, csvin_encoding(sg->in));
 
 	map = json_array();
 	for (i = 0; i < rec->nfields; i++) {

@@ -51,6 +51,12 @@ struct rules;
 struct rules	*rules_new(const struct isodata *iso, const struct colmap *cm,
 		    const char *clear_token, unsigned required);
 void		 rules_free(struct rules *r);
+/*
+ * The encoding the file was read in: in a legacy one (not UTF-8 or
+ * UTF-16), a '?' in a value is held (rule lost-character): it is what
+ * saving did to a character the encoding has not.
+ */
+void		 rules_set_encoding(struct rules *r, const char *encoding);
 /* Validates and normalizes row; returns row->nerrors. */
 size_t		 rules_check(const struct rules *r, struct rules_row *row);
 /* Frees a row's scratch buffers. */

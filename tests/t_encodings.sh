@@ -340,4 +340,17 @@ like "$err" "guess.csv:3002: .*not valid EUC-JP \\(the encoding was a guess" \
 like "$err" "--encoding: GB18030 \\(Chinese\\), CP932 \\(Japanese\\)" \
     "... and which encodings to name"
 
+# A '?' in a file saved in a legacy encoding stands for a character the
+# encoding could not hold (issue 13, item 1): held, never sent; in UTF-8 it
+# is a question mark.
+printf 'customer_id,first_name,city\r\n11111111-0000-4000-8000-000000000001,J\374rgen,M\374nchen\r\n11111111-0000-4000-8000-000000000002,J?rgen,Berlin\r\n' >"$TMP/lost.csv"
+IMPORTER_DB=$TMP/lost.db run stage --encoding WINDOWS-1252 "$TMP/lost.csv"
+is "$rc" 1 "WINDOWS-1252 with 'J?rgen': exit 1"
+is "$(sqlite3 "$TMP/lost.db" "select r.line || ' ' || p.rule || ' ' || p.col from row_problem p join run_row r on r.id = p.row")" \
+    "3 lost-character first_name" "... the '?' row is held (lost-character), the other is valid"
+like "$err" "save the workbook as CSV UTF-8" "... saying to save as UTF-8"
+printf 'customer_id,first_name\n11111111-0000-4000-8000-000000000002,Who?\n' >"$TMP/q.csv"
+IMPORTER_DB=$TMP/q.db run stage "$TMP/q.csv"
+is "$rc" 0 "a '?' in a UTF-8 file is a question mark: valid"
+
 done_testing
