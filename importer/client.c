@@ -720,8 +720,7 @@ finish(struct client *cl, struct pending *p, CURLcode cc, int early)
 	}
 	if (status == 429 || status == 503) {
 		cl->st.throttled++;
-		if (p->retry_after > (cl->opts.max_wait > 0 ?
-		    cl->opts.max_wait : CLIENT_MAX_WAIT)) {
+		if (p->retry_after > cl->opts.max_wait) {
 			/* Longer than we wait: stop, say when to resume. */
 			req->retry_after = p->retry_after;
 			deliver(cl, p, CLIENT_WAIT);

@@ -263,15 +263,10 @@ decide(struct submitting *sb, struct job *j)
 	struct imp_err		 e;
 	json_t			*o, *c;
 	char			 msg[256];
-	int			 col, conflict = 0, have_then = 0;
+	int			 col, conflict = 0, read_then = 0, have_then = 0;
 
 	billing_init(&now);
 	billing_init(&then);
-	if (j->r.body != NULL) {
-		c = billing_json_load(j->r.body, strlen(j->r.body), &e);
-		have_then = c != NULL && billing_from_json(c, &then, &e) == 0;
-		json_decref(c);
-	}
 	o = billing_json_load(j->req.resp != NULL ? j->req.resp : "",
 	    j->req.resplen, &e);
 	if (o == NULL || billing_from_json(o, &now, &e) == -1) {
@@ -311,8 +306,19 @@ decide(struct submitting *sb, struct job *j)
 	}
 	/* Someone else changed a field this row changes: theirs stays. */
 	for (col = 1; col < COL_COUNT; col++) {
-		if (!(j->r.planned & (1u << col)) ||
-		    !changed_since(j, have_then ? &then : NULL, &now, col))
+		if (!(j->r.planned & (1u << col)))
+			continue;
+		/* A contact name's address copy at check: in the account
+		 * as check read it, parsed once, when it is needed. */
+		if (column_info[col].place == COLUMN_CONTACT && !read_then &&
+		    j->r.body != NULL) {
+			read_then = 1;
+			c = billing_json_load(j->r.body, strlen(j->r.body), &e);
+			have_then = c != NULL &&
+			    billing_from_json(c, &then, &e) == 0;
+			json_decref(c);
+		}
+		if (!changed_since(j, have_then ? &then : NULL, &now, col))
 			continue;
 		conflict = 1;
 		if (store_submit_conflict(sb->st, j->r.row, col,
@@ -467,51 +473,42 @@ on_done(struct client_req *q, void *arg)
 
 	/*
 	 * A row that was stopped stays 'sending' only when a write of it
-	 * may have landed (its fate is unknown); otherwise nothing of it
-	 * reached the service and it is pending again.
+	 * may have landed; otherwise nothing of it reached the service and
+	 * it is pending again. A PUT stopped, refused (401), told to wait or
+	 * never connected did not land: settling the row records that.
 	 */
-	/* A PUT stopped, refused (401), told to wait or never connected did
-	 * not land: its row is settled, which records that. */
 	switch (q->fate) {
 	case CLIENT_STOPPED:
-		settle(sb, j, j->maybe_written ? OUTCOME_SENDING :
-		    OUTCOME_PENDING, 0, NULL, NULL, NULL);
-		return;
+		break;
 	case CLIENT_AUTH:
 		sb->res->stopped = IMP_EXIT_NOPERM;
 		snprintf(sb->res->why, sizeof sb->res->why, "the service "
 		    "refused the token (HTTP 401); %.200s", q->error);
-		client_stop(sb->cl);
-		settle(sb, j, j->maybe_written ? OUTCOME_SENDING :
-		    OUTCOME_PENDING, 0, NULL, NULL, NULL);
-		return;
+		break;
 	case CLIENT_UNREACHABLE:
 		sb->res->stopped = IMP_EXIT_UNAVAILABLE;
 		snprintf(sb->res->why, sizeof sb->res->why, "the service is "
 		    "unreachable: %.200s", q->error);
-		client_stop(sb->cl);
-		settle(sb, j, j->maybe_written ? OUTCOME_SENDING :
-		    OUTCOME_PENDING, 0, NULL, NULL, NULL);
-		return;
+		break;
 	case CLIENT_WAIT:
 		sb->res->stopped = IMP_EXIT_UNAVAILABLE;
 		client_wait_text(q, sb->res->why, sizeof sb->res->why);
-		client_stop(sb->cl);
-		settle(sb, j, j->maybe_written ? OUTCOME_SENDING :
-		    OUTCOME_PENDING, 0, NULL, NULL, NULL);
-		return;
+		break;
 	case CLIENT_UNKNOWN:
 		/* The write may have happened: look before anything else. */
 		if (answered(sb, j, 1) == 0)
 			send_read(sb, j, JOB_REREAD);
 		return;
 	case CLIENT_DONE:
-		break;
+		if (j->phase == JOB_PUT)
+			put_done(sb, j);
+		else
+			read_done(sb, j);
+		return;
 	}
-	if (j->phase == JOB_PUT)
-		put_done(sb, j);
-	else
-		read_done(sb, j);
+	client_stop(sb->cl);	/* (already, for CLIENT_STOPPED) */
+	settle(sb, j, j->maybe_written ? OUTCOME_SENDING : OUTCOME_PENDING, 0,
+	    NULL, NULL, NULL);
 }
 
 /* Starts one row: a PUT from the account read at check, else a read. */

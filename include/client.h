@@ -18,9 +18,6 @@
 
 /* The longest etag kept whole: a longer one is refused, never cut. */
 #define CLIENT_ETAG_MAX		1024
-/* The longest Retry-After waited out unless opts.max_wait says more. */
-#define CLIENT_MAX_WAIT		300
-
 struct client_opts {
 	const char	*base;		/* API base URL, no trailing '/' */
 	const char	*cacert;	/* NULL: the system's CAs */
@@ -29,9 +26,9 @@ struct client_opts {
 	double		 rate;		/* requests a second (0: no limit) */
 	int		 retries;	/* per request (default 4) */
 	long		 timeout_ms;	/* per request (default 60000) */
-	int		 max_wait;	/* seconds of Retry-After waited out
-					 * (0: CLIENT_MAX_WAIT); more: the
-					 * request ends CLIENT_WAIT */
+	int		 max_wait;	/* seconds of Retry-After waited out;
+					 * more: the request ends CLIENT_WAIT
+					 * (service_settings() gives it) */
 	const char	*correlation_id;	/* MS-CorrelationId, or NULL */
 	int		 verbose;	/* log requests on stderr */
 };
