@@ -30,7 +30,7 @@ const struct cmd_entry cmd_history_entry = {
 	"changes across all runs",
 	"  --customer ID   the audit trail of one customer (tenant ID): when, "
 	"run,\n"
-	"                  line, outcome, field, before -> after, request id\n",
+	"                  row, outcome, field, before -> after, request id\n",
 	0,
 	NULL,
 	cmd_history_options,
@@ -117,7 +117,7 @@ print_trail(const struct store_trail *t, void *arg)
 	}
 	if (h->n++ == 0)
 		printf("%-20s  %5s  %6s  %-9s  %-16s  %s\n", "when", "run",
-		    "line", "outcome", "field", "before -> after  [request id]");
+		    "row", "outcome", "field", "before -> after  [request id]");
 	printf("%-20s  %5lld  %6lu  %-9s  %-16s", t->when, (long long)t->run,
 	    t->line, outcome_name(t->state),
 	    t->col >= 0 ? colmap_name(t->col) : "-");

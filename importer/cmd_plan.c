@@ -70,7 +70,7 @@ print_change(const struct store_change *c, void *arg)
 		return 0;
 	}
 	if (c->row != pp->row) {
-		printf("\n%s  line %lu%s%s%s\n", c->customer_id, c->line,
+		printf("\n%s  row %lu%s%s%s\n", c->customer_id, c->line,
 		    c->company != NULL ? "  " : "",
 		    c->company != NULL ? c->company : "",
 		    c->review ? "  [needs review]" : "");

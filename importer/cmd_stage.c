@@ -38,7 +38,7 @@ static int
 print_rule(const struct store_rule_count *c, void *arg)
 {
 	(void)arg;
-	printf("  %-20s %6lld   line%s %s%s\n", c->rule, (long long)c->count,
+	printf("  %-20s %6lld   row%s %s%s\n", c->rule, (long long)c->count,
 	    strchr(c->lines, ',') != NULL ? "s" : "", c->lines,
 	    c->count > 5 ? ", ..." : "");
 	return 0;

@@ -437,7 +437,14 @@ print_problem(const struct store_problem_line *p, void *arg)
 	const char	*file = sh->file;
 
 	sh->n++;
-	fprintf(stderr, "importer: %s:%lu: ", file, p->line);
+	fprintf(stderr, "importer: %s: row %lu", file, p->line);
+	/* The customer, unless the problem's value is the ID itself. */
+	if (p->customer_id != NULL && *p->customer_id != '\0' &&
+	    (p->value == NULL || strcmp(p->value, p->customer_id) != 0)) {
+		fputs(", customer ", stderr);
+		print_value(p->customer_id, 40);
+	}
+	fputs(": ", stderr);
 	if (p->column != NULL)
 		fprintf(stderr, "column %s: ", p->column);
 	if (p->value != NULL) {

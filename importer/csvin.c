@@ -60,6 +60,8 @@ struct csvin {
 	int			 at_start;	/* no record open */
 	unsigned long		 rec_line;
 	unsigned long		 rec_index;
+	unsigned long		 unshown;	/* lines no row: sep=, breaks
+						   inside quoted cells */
 	char			*arena;
 	size_t			 arenalen, arenacap;
 	size_t			*offs, *lens;
@@ -501,7 +503,11 @@ on_record(int c, void *arg)
 	for (i = 0; i < in->nfields; i++)
 		in->fields[i] = in->arena + in->offs[i];
 	rec.line = in->rec_line;
+	rec.row = in->rec_line - in->unshown;
 	rec.index = in->rec_index++;
+	/* The record ends on the line being fed: the breaks in between were
+	 * inside its cells, which a spreadsheet shows as one row. */
+	in->unshown += in->line - in->rec_line;
 	rec.nfields = in->nfields;
 	rec.fields = in->fields;
 	rec.lens = in->lens;
@@ -719,6 +725,7 @@ csvin_read(struct csvin *in, csvin_fn fn, void *arg, struct imp_err *err)
 				data += skip;
 				len -= skip;
 				in->line++;
+				in->unshown++;	/* Excel shows no row for it */
 			}
 			if (in->delimiter == 0) {
 				in->delimiter = sniff_delimiter(data, len,

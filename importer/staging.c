@@ -200,7 +200,7 @@ add_row(struct staging *sg, const struct csvin_record *rec,
 		b->alen = b->nrows = b->nprobs = 0;
 	}
 	br = &b->rows[b->nrows++];
-	br->line = rec->line;
+	br->line = rec->row;
 	br->invalid = rr->nerrors > 0;
 	br->fixes = rr->fixes;
 	br->fixed = rr->fixed;
@@ -447,7 +447,7 @@ settle(struct staging *sg, struct staged *g, size_t n, struct imp_err *err)
 			o += snprintf(lines + o, sizeof lines - o, "%s%lu",
 			    o > 0 ? ", " : "", g[k].line);
 		}
-		snprintf(msg, sizeof msg, "the same customer is on line%s %s "
+		snprintf(msg, sizeof msg, "the same customer is on row%s %s "
 		    "with different values", n > 2 ? "s" : "", lines);
 		memset(&sp, 0, sizeof sp);
 		sp.row = g[i].id;

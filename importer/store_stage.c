@@ -289,7 +289,7 @@ store_problems(struct store *st, int64_t run, long limit,
 	int				 rc;
 
 	if (store_prepare(st, "SELECT r.line, p.col, p.rule, p.value,"
-	    " p.message, p.hint FROM row_problem p JOIN run_row r ON r.id = p.row"
+	    " p.message, p.hint, r.customer_id FROM row_problem p JOIN run_row r ON r.id = p.row"
 	    " WHERE r.run = ? ORDER BY r.line, p.id LIMIT ?", &stmt,
 	    err) == -1)
 		return -1;
@@ -302,6 +302,7 @@ store_problems(struct store *st, int64_t run, long limit,
 		p.value = (const char *)sqlite3_column_text(stmt, 3);
 		p.message = store_col_text(stmt, 4);
 		p.hint = (const char *)sqlite3_column_text(stmt, 5);
+		p.customer_id = (const char *)sqlite3_column_text(stmt, 6);
 		if (fn(&p, arg) == -1)
 			break;
 	}

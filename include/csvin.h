@@ -27,6 +27,10 @@ struct csvin_opts {
 /* One record. Everything is borrowed: valid during the callback only. */
 struct csvin_record {
 	unsigned long		 line;		/* physical line it starts on */
+	unsigned long		 row;		/* the row a spreadsheet shows:
+						   header 1, a blank line a row,
+						   a record one row however many
+						   line breaks its cells hold */
 	unsigned long		 index;		/* 0 for the header */
 	size_t			 nfields;
 	const char *const	*fields;	/* NUL-terminated UTF-8 */

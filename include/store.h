@@ -130,7 +130,8 @@ int	store_rule_counts(struct store *st, int64_t run,
 	    struct imp_err *err);
 /* The first limit problems of a run in line order (limit < 0: all). */
 struct store_problem_line {
-	unsigned long	 line;
+	unsigned long	 line;		/* the spreadsheet's row */
+	const char	*customer_id;	/* as staged; NULL when blank */
 	const char	*column;
 	const char	*rule;
 	const char	*value;

@@ -305,9 +305,9 @@ is "$(sql "select count(*) from account where customer_id like '%-%' and custome
 run plan
 is "$rc" 1 "plan: exit 1 (invalid and not-found rows)"
 like "$out" "^run 1: .*update\\.csv" "plan: names the run and its file"
-like "$out" "$G1  line 2  Contoso\$" "plan: customer heading with line and company"
+like "$out" "$G1  row 2  Contoso\$" "plan: customer heading with line and company"
 like "$out" 'email +old@contoso\.com -> new@contoso\.com' "plan: email old -> new"
-like "$out" "$G2  line 3  Fabrikam  \\[needs review\\]" \
+like "$out" "$G2  row 3  Fabrikam  \\[needs review\\]" \
     "plan: [needs review] on the email + address customer"
 like "$out" 'defaultAddress\.city +Portland -> Seattle' "plan: city old -> new"
 like "$out" 'defaultAddress\.addressLine2 +Suite 100 -> \(cleared\)' \
@@ -510,7 +510,7 @@ is "$(changes_of 2 3)" "9:'Redmond'>'Bellevue'" "run 2 line 3: city change"
 
 run plan
 is "$rc" 0 "plan run 2: exit 0"
-like "$out" "$G4  line 3  Four\$" "plan run 2: the customer, no review"
+like "$out" "$G4  row 3  Four\$" "plan run 2: the customer, no review"
 unlike "$out" 'needs review' "plan run 2: nothing needs review"
 like "$out" "plan $HASH2" "plan run 2: its hash"
 run --json plan; jsnap

@@ -27,7 +27,7 @@ problems_at() {
 # and in row_problem, and that row is invalid.
 rule_at() {
 	is "$(problems_at "$1")" "$2" "line $1: rule $2"
-	like "$err" "$(basename "$f" | sed 's/\./\\./g'):$1: column $3: '[^']*': $2: " \
+	like "$err" "$(basename "$f" | sed 's/\./\\./g'): row $1(, customer [^:]*)?: column $3: '[^']*': $2: " \
 	    "line $1: stderr names line $1, column $3 and rule $2"
 	is "$(sql "select state from run_row where run = (select max(id) from run) and line = $1")" \
 	    invalid "line $1: the row is invalid"
@@ -64,7 +64,7 @@ jsnap
 is "$rc" 1 "damage: exit 1"
 is "$(jv rows)/$(jv valid)/$(jv invalid)" 18/1/17 "damage: 18 rows, 1 valid, 17 invalid"
 rule_at 2 excel-error 'Company Name'
-like "$err" "damage\\.csv:2: column Company Name: '#N/A': excel-error: .*Excel error" \
+like "$err" "damage\\.csv: row 2(, customer [^:]*)?: column Company Name: '#N/A': excel-error: .*Excel error" \
     "line 2: the message says it is an Excel error"
 rule_at 3 excel-error Email
 rule_at 4 excel-error Phone
@@ -75,14 +75,14 @@ is "$(sql "select p.col || '|' || p.value from row_problem p join run_row r on r
     "Notes|#NULL!" "line 7: an Excel error in an unknown column is caught too"
 rule_at 8 excel-error 'Address Line 1'
 is "$(problems_at 9)" excel-error "line 9: #N/A in Customer ID is excel-error (only)"
-like "$err" "damage\\.csv:9: column Customer ID: '#N/A': excel-error: " \
+like "$err" "damage\\.csv: row 9(, customer [^:]*)?: column Customer ID: '#N/A': excel-error: " \
     "line 9: stderr names the Customer ID column"
 rule_at 18 excel-error Notes
 rule_at 10 excel-scientific Phone
 rule_at 11 excel-scientific ZIP
 rule_at 12 postal-leading-zero ZIP
 like "$(hint_at 12 postal-leading-zero)" '02134' "line 12: the hint proposes 02134"
-like "$err" "damage\\.csv:12: column ZIP: '2134': postal-leading-zero: .*\\(.*02134.*\\)" \
+like "$err" "damage\\.csv: row 12(, customer [^:]*)?: column ZIP: '2134': postal-leading-zero: .*\\(.*02134.*\\)" \
     "line 12: stderr shows the hint 02134"
 rule_at 13 excel-number ZIP
 like "$(hint_at 13 excel-number)" '98052([^.0-9]|$)' "line 13: the hint proposes 98052"
@@ -90,11 +90,11 @@ rule_at 14 excel-number Phone
 like "$(hint_at 14 excel-number)" '4255550100([^.0-9]|$)' "line 14: the hint proposes 4255550100"
 rule_at 15 country Country
 like "$(hint_at 15 country)" '(^|[^A-Z])GB([^A-Z]|$)' "line 15: UK gets the hint GB"
-like "$err" "damage\\.csv:15: column Country: 'UK': country: .*\\(.*GB.*\\)" \
+like "$err" "damage\\.csv: row 15(, customer [^:]*)?: column Country: 'UK': country: .*\\(.*GB.*\\)" \
     "line 15: stderr shows the hint GB"
 rule_at 16 clear-not-allowed 'Company Name'
 like "$(problems_at 17)" clear-not-allowed "line 17: the clear token in Customer ID is clear-not-allowed"
-like "$err" "damage\\.csv:17: column Customer ID: '<clear>': clear-not-allowed: " \
+like "$err" "damage\\.csv: row 17(, customer [^:]*)?: column Customer ID: '<clear>': clear-not-allowed: " \
     "line 17: stderr names Customer ID"
 is "$(sql "select state || '|' || postal_code from run_row where run = (select max(id) from run) and line = 19")" \
     "pending|02134" "line 19: 02134 kept as text is valid"
@@ -183,17 +183,17 @@ f="$TMP/rules.csv"
 	row 9 Fabrikam '' '<clear>' '' '' '' '' RU '' '' ''			# 9
 	printf ',Fabrikam,a@contoso.com,,,,,,,,,\r\n'				# 10
 	row 11 "$LONG" '' '' '' '' '' '' '' '' '' ''				# 11
-	printf '%s,Fabrikam,,,"One Way\r\nSecond line",,,,,,,\r\n' "$(g 12)"	# 12-13
-	row 14 "Acme$(printf '\001')Corp" '' '' '' '' '' '' '' '' '' ''		# 14
-	row 15 Fabrikam '' '' '' '' '' '' '' '' '' '' extra			# 15
-	row 16 Fabrikam '' '' '' '' Washington '' US '' '' ''			# 16
-	row 17 Fabrikam '' '' '' '' '<clear>' '' US '' '' ''			# 17
-	row 18 Fabrikam '' '' '' '' '' '' '' en-US en ''			# 18
+	printf '%s,Fabrikam,,,"One Way\r\nSecond line",,,,,,,\r\n' "$(g 12)"	# 12 (lines 12-13)
+	row 14 "Acme$(printf '\001')Corp" '' '' '' '' '' '' '' '' '' ''		# 13 (line 14)
+	row 15 Fabrikam '' '' '' '' '' '' '' '' '' '' extra			# 14 (line 15)
+	row 16 Fabrikam '' '' '' '' Washington '' US '' '' ''			# 15 (line 16)
+	row 17 Fabrikam '' '' '' '' '<clear>' '' US '' '' ''			# 16 (line 17)
+	row 18 Fabrikam '' '' '' '' '' '' '' en-US en ''			# 17 (line 18)
 } >"$f"
 run --json stage "$f"
 jsnap
 is "$rc" 1 "rules: exit 1"
-is "$(jv valid)" 1 "rules: only line 18 is valid"
+is "$(jv valid)" 1 "rules: only row 17 is valid"
 rule_at 2 guid 'Customer ID'
 rule_at 3 email Email
 rule_at 4 postal-code ZIP
@@ -207,13 +207,13 @@ rule_at 11 too-long 'Company Name'
 is "$(problems_at 12)" line-break "line 12: rule line-break"
 is "$(sql "select p.col from row_problem p join run_row r on r.id = p.row where r.run = (select max(id) from run) and r.line = 12")" \
     "Address Line 1" "line 12: line-break in Address Line 1, on the record's first line"
-rule_at 14 control-character 'Company Name'
-is "$(problems_at 15)" field-count "line 15: rule field-count"
-like "$err" 'rules\.csv:15: .*field-count: .*13 fields.*header has 12' \
-    "line 15: 13 fields, but the header has 12"
-rule_at 16 state State
-rule_at 17 clear-not-allowed State
-is "$(sql "select state from run_row where run = (select max(id) from run) and line = 18")" \
-    pending "line 18: a clean row is pending"
+rule_at 13 control-character 'Company Name'
+is "$(problems_at 14)" field-count "row 14 (line 15): rule field-count"
+like "$err" 'rules\.csv: row 14(, customer [^:]*)?: .*field-count: .*13 fields.*header has 12' \
+    "row 14: 13 fields, but the header has 12"
+rule_at 15 state State
+rule_at 16 clear-not-allowed State
+is "$(sql "select state from run_row where run = (select max(id) from run) and line = 17")" \
+    pending "row 17 (line 18): a clean row is pending"
 
 done_testing

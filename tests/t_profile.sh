@@ -46,7 +46,7 @@ is "$(val 2 "quote(region)")" NULL "columns: 'Region = ignore' overrides the bui
 is "$(val 2 "instr(extra, 'hello') > 0")" 1 "columns: the unknown column is kept in extra"
 is "$(val 2 "instr(extra, 'secret') > 0 or instr(extra, 'EMEA') > 0")" 0 \
     "columns: ignored columns are not kept in extra"
-like "$err" "erp\\.csv:4: column Firma: 'CLEAR': clear-not-allowed: " \
+like "$err" "erp\\.csv: row 4(, customer [^:]*)?: column Firma: 'CLEAR': clear-not-allowed: " \
     "clear_token: CLEAR on company_name is clear-not-allowed, reported under the file's header"
 is "$(sql "select clear_token from run where id = $R")" CLEAR "the run records its clear token"
 is "$(sql "select profile from run where id = $R")" "$P" "the run records its profile"
@@ -98,8 +98,8 @@ run --profile "$TMP/required.ini" --json stage "$f"
 is "$rc" 1 "required: exit 1"
 is "$(printf '%s' "$out" | python3 -c 'import json,sys; o=json.load(sys.stdin); print(o["valid"], o["invalid"], o["problems"])' 2>&1)" \
     "1 3 {'required': 4}" "required: 1 valid, 3 invalid, 4 required problems"
-like "$err" "req\\.csv:3: column Email: .*required: " "required: line 3, column Email"
-like "$err" "req\\.csv:4: column Country: .*required: " "required: line 4, column Country (blank)"
+like "$err" "req\\.csv: row 3(, customer [^:]*)?: column Email: .*required: " "required: line 3, column Email"
+like "$err" "req\\.csv: row 4(, customer [^:]*)?: column Country: .*required: " "required: line 4, column Country (blank)"
 is "$(sql "select group_concat(p.col, ',') from (select p.col from row_problem p join run_row r on r.id = p.row where r.run = $R and r.line = 5 and p.rule = 'required' order by p.col) p")" \
     "Country,Email" "required: line 5 has both problems"
 is "$(val 2 state)" pending "required: line 2 is pending"

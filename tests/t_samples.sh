@@ -17,18 +17,18 @@ is "$(json_get blank)" 1 "the blank record is skipped"
 is "$(json_get bom)" True "UTF-8 with BOM"
 is "$(json_get unknown_columns)" '["Account Manager"]' "Account Manager is unknown and kept"
 
-# rule:line pairs from samples/README.md
+# rule:row pairs from samples/README.md (rows as a spreadsheet shows them)
 for pair in postal-leading-zero:35 excel-scientific:52 language:60 guid:79 \
     excel-number:84 culture-country:110 conflicting-rows:145 \
-    conflicting-rows:261 excel-error:158 country:185 email:193 \
+    conflicting-rows:260 excel-error:158 country:185 email:193 \
     line-break:221; do
 	rule=${pair%:*}
 	line=${pair#*:}
-	like "$err" "accounts-2026-11.csv:$line: .*$rule:" "$rule on line $line"
+	like "$err" "accounts-2026-11.csv: row $line(, customer [^:]*)?: .*$rule:" "$rule on row $line"
 done
-is "$(sql "select state || ':' || dup_of from run_row where line = 254")" \
+is "$(sql "select state || ':' || dup_of from run_row where line = 253")" \
     "duplicate:$(sql "select id from run_row where line = 14")" \
-    "line 254 duplicates line 14"
+    "row 253 (physical line 254) duplicates row 14"
 is "$(sql "select fixes & 2 != 0, fixes & 4 != 0 from run_row where line in (19, 16) order by line")" \
     "$(printf '0|1\n1|0')" "zero-width (line 16) and nbsp (line 19) are normalizations"
 

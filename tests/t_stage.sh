@@ -118,7 +118,7 @@ is "$(jv encoding_detected)" False "json: encoding_detected false"
 is "$(jv unknown_columns)" '["Notes"]' "json: unknown_columns"
 is "$(jv problems)" '{"email": 1}' "json: problems counts by rule"
 is "$(jv normalized)" '{}' "json: nothing normalized"
-like "$err" 'json\.csv:3: column Email: .not-an-email.: email: ' \
+like "$err" 'json\.csv: row 3(, customer [^:]*)?: column Email: .not-an-email.: email: ' \
     "json: the problem is still reported on stderr as FILE:LINE: column: value: rule"
 
 # --- exit 0 vs 1, problem lines on stderr -----------------------------------------
@@ -133,10 +133,10 @@ run stage "$f"
 is "$rc" 1 "invalid rows: exit 1"
 like "$out" '3 rows: 1 valid, 2 invalid, 0 duplicate' "invalid rows: summary counts"
 like "$out" 'problems by rule' "invalid rows: summary lists problems by rule"
-like "$err" "^importer: [^ ]*bad\\.csv:3: column Email: 'not-an-email': email: [^(]+ \\(.+\\)\$" \
+like "$err" "^importer: [^ ]*bad\\.csv: row 3(, customer [^:]*)?: column Email: 'not-an-email': email: [^(]+ \\(.+\\)\$" \
     "invalid rows: 'importer: FILE:LINE: column NAME: 'VALUE': RULE: message (hint)'"
-like "$err" "bad\\.csv:3: column Country: 'XX': country: " "invalid rows: country problem on line 3"
-like "$err" "bad\\.csv:4: column Customer ID: 'not-a-guid': guid: " "invalid rows: guid problem on line 4"
+like "$err" "bad\\.csv: row 3(, customer [^:]*)?: column Country: 'XX': country: " "invalid rows: country problem on line 3"
+like "$err" "bad\\.csv: row 4(, customer [^:]*)?: column Customer ID: 'not-a-guid': guid: " "invalid rows: guid problem on line 4"
 is "$(sql "select group_concat(state) from (select state from run_row r join run on run.id = r.run where run.file like '%bad.csv' order by line)")" \
     "pending,invalid,invalid" "invalid rows: states pending, invalid, invalid"
 is "$(sql "select group_concat(rule) from (select p.rule from row_problem p join run_row r on r.id = p.row join run on run.id = r.run where run.file like '%bad.csv' and r.line = 3 order by p.rule)")" \
@@ -183,14 +183,14 @@ is "$(sql "select dup_of = (select id from run_row where run = $R and line = 6) 
 is "$(st 3)$(st 5)" invalidinvalid "dups: lines 3 and 5 disagree: both invalid"
 is "$(sql "select quote(dup_of) from run_row where run = $R and line = 5")" NULL \
     "dups: a conflicting row has no dup_of"
-like "$err" "dups\\.csv:3: column Customer ID: '$G2': conflicting-rows: .*line 5" \
+like "$err" "dups\\.csv: row 3(, customer [^:]*)?: column Customer ID: '$G2': conflicting-rows: .*row 5" \
     "dups: line 3's conflict names line 5"
-like "$err" "dups\\.csv:5: column Customer ID: '$G2': conflicting-rows: .*line 3" \
+like "$err" "dups\\.csv: row 5(, customer [^:]*)?: column Customer ID: '$G2': conflicting-rows: .*row 3" \
     "dups: line 5's conflict names line 3"
 is "$(st 9)$(st 10)$(st 11)" invalidinvalidinvalid "dups: three disagreeing rows all invalid"
-like "$err" "dups\\.csv:9: .*conflicting-rows: .*lines 10, 11" \
+like "$err" "dups\\.csv: row 9(, customer [^:]*)?: .*conflicting-rows: .*rows 10, 11" \
     "dups: line 9 names lines 10 and 11"
-like "$err" "dups\\.csv:11: .*conflicting-rows: .*lines 9, 10" \
+like "$err" "dups\\.csv: row 11(, customer [^:]*)?: .*conflicting-rows: .*rows 9, 10" \
     "dups: line 11 names lines 9 and 10"
 is "$(st 12)" pending "dups: an unrelated row is pending"
 is "$(jv problems)" '{"conflicting-rows": 5}' "dups: problems count conflicting-rows"
@@ -223,7 +223,7 @@ is "$(sql "select count(*) from run_row where run = (select id from run where fi
     3 "blank: blank records are not stored"
 is "$(sql "select group_concat(line) from (select line from run_row where run = (select id from run where file like '%blank.csv') order by line)")" \
     "2,6,8" "blank: later rows keep their physical line numbers"
-like "$err" "blank\\.csv:8: column Customer ID: 'not-a-guid': guid: " \
+like "$err" "blank\\.csv: row 8(, customer [^:]*)?: column Customer ID: 'not-a-guid': guid: " \
     "blank: the problem names physical line 8"
 run stage --force "$f"
 like "$out" 'blank records? skipped' "blank: the summary says blank records were skipped"
@@ -240,44 +240,46 @@ run --json stage "$f"; jsnap
 is "$rc" 1 "ragged: exit 1"
 is "$(jv invalid)" 2 "ragged: two invalid rows"
 is "$(jv valid)" 1 "ragged: one valid row"
-like "$err" 'ragged\.csv:2: .*field-count: .*2 fields.*header has 3' \
+like "$err" 'ragged\.csv: row 2(, customer [^:]*)?: .*field-count: .*2 fields.*header has 3' \
     "ragged: line 2 has 2 fields, header 3"
-like "$err" 'ragged\.csv:3: .*field-count: .*4 fields.*header has 3' \
+like "$err" 'ragged\.csv: row 3(, customer [^:]*)?: .*field-count: .*4 fields.*header has 3' \
     "ragged: line 3 has 4 fields, header 3"
 is "$(jv problems)" '{"field-count": 2}' "ragged: problems"
 is "$(sql "select count(*) from run_row where run = (select id from run where file like '%ragged.csv') and state = 'invalid' and raw is not null")" \
     2 "ragged: raw record kept for ragged rows"
 
-# --- physical line numbers after quoted multi-line cells ----------------------------------
+# --- rows as the spreadsheet shows them, after quoted multi-line cells ---------------------
 # As Excel writes them: records end in CRLF (or LF), a line break inside a
-# cell is a bare LF.
+# cell is a bare LF. A spreadsheet shows each record as one row, so every
+# message names the record's row (header = row 1), not its physical line.
 for eol in lf crlf; do
 	f="$TMP/multiline-$eol.csv"
 	if [ $eol = crlf ]; then E='\r\n'; else E='\n'; fi
 	{
-		printf "Customer ID,Company Name,Notes$E"			# 1
-		printf "%s,Contoso,\"line one\nline two\nline three\"$E" "$G1"	# 2-4
-		printf "%s,Fabrikam,plain$E" "$G2"				# 5
-		printf "%s,\"Bad \"\"Quote\"\" Inc\",x$E" "$G3"		# 6
-		printf "not-a-guid,Broken,\"a\n\nb\"$E"			# 7-9
-		printf "%s,\"Two\nLines\",y$E" "$G4"				# 10-11
-		printf "bad2,X,z$E"						# 12
+		printf "Customer ID,Company Name,Notes$E"			# row 1
+		printf "%s,Contoso,\"line one\nline two\nline three\"$E" "$G1"	# row 2, lines 2-4
+		printf "%s,Fabrikam,plain$E" "$G2"				# row 3, line 5
+		printf "%s,\"Bad \"\"Quote\"\" Inc\",x$E" "$G3"		# row 4, line 6
+		printf "not-a-guid,Broken,\"a\n\nb\"$E"			# row 5, lines 7-9
+		printf "$E"							# row 6, blank
+		printf "%s,\"Two\nLines\",y$E" "$G4"				# row 7, lines 11-12
+		printf "bad2,X,z$E"						# row 8, line 13
 	} >"$f"
 	run --json stage "$f"; jsnap
 	is "$rc" 1 "multiline $eol: exit 1"
 	is "$(jv rows)" 6 "multiline $eol: six records"
 	R="(select id from run where file like '%multiline-$eol.csv')"
 	is "$(sql "select group_concat(line) from (select line from run_row where run = $R order by line)")" \
-	    "2,5,6,7,10,12" "multiline $eol: records start on physical lines 2,5,6,7,10,12"
-	like "$err" "multiline-$eol\\.csv:7: column Customer ID: 'not-a-guid': guid: " \
-	    "multiline $eol: problem after a 3-line cell names line 7"
-	like "$err" "multiline-$eol\\.csv:12: column Customer ID: 'bad2': guid: " \
-	    "multiline $eol: problem after two multi-line cells names line 12"
+	    "2,3,4,5,7,8" "multiline $eol: records are rows 2,3,4,5,7,8 (a blank line is a row, a cell's line breaks are not)"
+	like "$err" "multiline-$eol\\.csv: row 5: column Customer ID: 'not-a-guid': guid: " \
+	    "multiline $eol: problem after a 3-line cell names row 5 (physical line 7)"
+	like "$err" "multiline-$eol\\.csv: row 8: column Customer ID: 'bad2': guid: " \
+	    "multiline $eol: problem after two multi-line cells and a blank line names row 8 (line 13)"
 	is "$(sql "select r.line || ' ' || p.col from row_problem p join run_row r on r.id = p.row where r.run = $R and p.rule = 'line-break'")" \
-	    "10 Company Name" "multiline $eol: a line break in a mapped cell is rule line-break, on the record's first line"
-	like "$err" "multiline-$eol\\.csv:10: column Company Name: .*line-break: " \
-	    "multiline $eol: the line-break problem is one line of stderr (the value's line break escaped)"
-	is "$(sql "select company_name from run_row where run = $R and line = 6")" \
+	    "7 Company Name" "multiline $eol: a line break in a mapped cell is rule line-break, on the record's row"
+	like "$err" "multiline-$eol\\.csv: row 7, customer $G4: column Company Name: .*line-break: " \
+	    "multiline $eol: the line-break problem is one line of stderr naming row and customer (the value's line break escaped)"
+	is "$(sql "select company_name from run_row where run = $R and line = 4")" \
 	    'Bad "Quote" Inc' "multiline $eol: doubled quotes undone"
 	is "$(sql "select instr(extra, 'line one' || char(10) || 'line two' || char(10) || 'line three') > 0 from run_row where run = $R and line = 2")" \
 	    1 "multiline $eol: the multi-line cell kept, its line breaks intact"
