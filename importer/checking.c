@@ -150,13 +150,18 @@ void
 checking_compare(const char *const *want, const char *const *cur,
     struct row_plan *rp)
 {
+	char	why[2];
 	int	col;
 
-	rp->changed = rp->normalized = 0;
+	rp->changed = rp->normalized = rp->lost = 0;
+	rp->review = 0;
 	for (col = 1; col < COL_COUNT; col++) {
 		switch (plan_compare(col, want[col], cur[col])) {
 		case PLAN_CHANGE:
 			rp->changed |= 1u << col;
+			if (!column_has(col, COLUMN_CODE) &&
+			    plan_lost_characters(want[col], cur[col]))
+				rp->lost |= 1u << col;
 			break;
 		case PLAN_SAME_NORMALIZED:
 			rp->normalized |= 1u << col;
@@ -165,7 +170,47 @@ checking_compare(const char *const *want, const char *const *cur,
 			break;
 		}
 	}
-	rp->review = plan_needs_review(rp->changed);
+	if (plan_needs_review(rp->changed))
+		rp->review |= CHECK_REVIEW_FRAUD;
+	if ((rp->changed & (1u << COL_PHONE_NUMBER)) &&
+	    plan_phone_mangled(want[COL_PHONE_NUMBER], cur[COL_PHONE_NUMBER],
+	    why, sizeof why))
+		rp->review |= CHECK_REVIEW_PHONE;
+}
+
+/* A value that lost characters the account holds is never sent. */
+static int
+store_lost(struct store *st, int64_t run, int64_t row,
+    const char *const *want, const char *const *cur, uint32_t lost,
+    struct imp_err *err)
+{
+	struct store_problem	sp;
+	char			msg[512], first[600];
+	int			col;
+
+	first[0] = '\0';
+	for (col = 1; col < COL_COUNT; col++) {
+		if (!(lost & (1u << col)))
+			continue;
+		snprintf(msg, sizeof msg, "'?' stands where the account holds "
+		    "'%.200s': characters were lost when the file was saved "
+		    "in an encoding that cannot hold them", cur[col]);
+		memset(&sp, 0, sizeof sp);
+		sp.rule = "lost-character";
+		sp.value = want[col];
+		sp.valuelen = strlen(want[col]);
+		sp.message = msg;
+		sp.hint = "save the file as \"CSV UTF-8\" (Excel) or with the "
+		    "character set Unicode (UTF-8) (LibreOffice), then stage "
+		    "it again";
+		if (store_check_problem(st, row, col, &sp, err) == -1)
+			return -1;
+		if (first[0] == '\0')
+			snprintf(first, sizeof first, "%s: %s",
+			    column_info[col].name, msg);
+	}
+	return store_plan_outcome(st, run, row, OUTCOME_INVALID, 0, 0, 0,
+	    first, err);
 }
 
 int
@@ -173,16 +218,31 @@ checking_store_row(struct store *st, int64_t run, int64_t row,
     const char *const *want, const char *const *cur,
     const struct row_plan *rp, struct imp_err *err)
 {
+	char	msg[512], why[256];
+	size_t	o = 0;
 	int	col;
 
+	if (rp->lost != 0)
+		return store_lost(st, run, row, want, cur, rp->lost, err);
 	for (col = 1; col < COL_COUNT; col++)
 		if ((rp->changed & (1u << col)) && store_plan_change(st, row,
 		    col, cur[col], want[col], err) == -1)
 			return -1;
+	msg[0] = '\0';
+	if (rp->review & CHECK_REVIEW_FRAUD)
+		o += snprintf(msg + o, sizeof msg - o, "needs review: changes "
+		    "both the billing email and the address");
+	if ((rp->review & CHECK_REVIEW_PHONE) && o < sizeof msg &&
+	    plan_phone_mangled(want[COL_PHONE_NUMBER],
+	    cur[COL_PHONE_NUMBER], why, sizeof why))
+		snprintf(msg + o, sizeof msg - o, "%s%s: a phone typed into a "
+		    "spreadsheet as a number loses its '+' and leading zeros "
+		    "(format the column as Text and enter it again, or send it "
+		    "as it is with --allow-flagged)", o > 0 ? "; " :
+		    "needs review: ", why);
 	return store_plan_outcome(st, run, row, rp->changed ? OUTCOME_PENDING :
-	    OUTCOME_UNCHANGED, rp->review, rp->normalized, 0, rp->review ?
-	    "needs review: changes both the billing email and the address" :
-	    NULL, err);
+	    OUTCOME_UNCHANGED, rp->review != 0, rp->normalized, 0,
+	    rp->review != 0 ? msg : NULL, err);
 }
 
 int

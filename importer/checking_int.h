@@ -35,8 +35,14 @@ int	checking_refuse_sent(struct store *st, const struct store_runinfo *ri,
 struct row_plan {
 	uint32_t	changed;	/* fields (1 << col) the row changes */
 	uint32_t	normalized;	/* equal once normalized */
-	int		review;		/* needs review before it is sent */
+	uint32_t	lost;		/* fields whose new value lost
+					   characters the account holds */
+	int		review;		/* CHECK_REVIEW_*: why it needs review
+					   before it is sent */
 };
+
+#define CHECK_REVIEW_FRAUD	0x1	/* email and address together */
+#define CHECK_REVIEW_PHONE	0x2	/* a phone a spreadsheet mangled */
 
 void	checking_compare(const char *const *want, const char *const *cur,
 	    struct row_plan *rp);

@@ -106,6 +106,8 @@ cmd_check_exec(int argc, char **argv)
 		goto out;
 	}
 	counts = res.counts;
+	if (counts.n[OUTCOME_INVALID] > ri.invalid)
+		cmd_print_check_problems(st, ri.id, ri.file);
 	if (res.duplicate_accounts > 0 && !imp_opts.quiet)
 		fprintf(stderr, "importer: %s: warning: %lld accounts appear "
 		    "more than once; the first line of each was used\n",

@@ -55,6 +55,9 @@ print_change(const struct store_change *c, void *arg)
 			    json_string(c->company) : json_null());
 			json_object_set_new(o, "review",
 			    json_boolean(c->review));
+			if (c->why != NULL)
+				json_object_set_new(o, "review_reason",
+				    json_string(c->why));
 			pp->fields = json_array();
 			json_object_set_new(o, "changes", pp->fields);
 			json_array_append_new(pp->list, o);
@@ -74,6 +77,8 @@ print_change(const struct store_change *c, void *arg)
 		    c->company != NULL ? "  " : "",
 		    c->company != NULL ? c->company : "",
 		    c->review ? "  [needs review]" : "");
+		if (c->why != NULL)
+			printf("    (%s)\n", c->why);
 		pp->row = c->row;
 	}
 	printf("    %-28s %s -> %s\n", plan_field_name(c->col), shown(c->old),

@@ -130,6 +130,8 @@ cmd_run_exec(int argc, char **argv)
 		rc = cmd_fail(&err);
 		goto out;
 	}
+	if (c.n[OUTCOME_INVALID] > ri.invalid)
+		cmd_print_check_problems(st, ri.id, file);
 	/* The plan's counts before the question. */
 	if (!imp_opts.quiet && !imp_opts.json) {
 		printf("checked against %s\n", snapshot != NULL ? snapshot :

@@ -90,10 +90,12 @@ cmd_counts_print(const struct outcome_counts *c)
 		    (long long)c->unread);
 	putchar('\n');
 	if (c->review > 0)
-		printf("  %lld row%s change both the billing email and the "
-		    "address: they need review and are sent only with "
+		printf("  %lld row%s need%s review (the plan says why: the "
+		    "billing email and the address change together, or a "
+		    "phone lost its '+' or leading 0) and %s sent only with "
 		    "--allow-flagged\n", (long long)c->review,
-		    c->review == 1 ? "" : "s");
+		    c->review == 1 ? "" : "s", c->review == 1 ? "s" : "",
+		    c->review == 1 ? "is" : "are");
 }
 
 int
@@ -300,9 +302,10 @@ static const struct cmd_group {
 	{ CMD_SUBMIT, submit_options,
 	  "  --yes            do not ask (needed without a terminal)\n"
 	  "  --dry-run        say what would be sent; send nothing\n"
-	  "  --allow-flagged  also send rows that change both the billing "
-	  "email and the\n"
-	  "                   address (they need review)\n"
+	  "  --allow-flagged  also send the rows flagged for review (the "
+	  "billing email\n"
+	  "                   and the address together; a phone that lost "
+	  "its '+' or 0)\n"
 	  "  --allow-over-limit  send more changes than the profile's "
 	  "max_changes or\n"
 	  "                   max_change_percent allow\n"
@@ -478,6 +481,22 @@ cmd_print_problems(struct store *st, int64_t run, const char *file,
 	shown.file = file;
 	shown.n = 0;
 	store_problems(st, run, imp_opts.verbose ? -1 : CMD_SHOWN,
+	    print_problem, &shown, NULL);
+	if (!imp_opts.verbose && shown.n == CMD_SHOWN)
+		fprintf(stderr, "importer: (only the first %d problems are "
+		    "shown; -v shows all)\n", CMD_SHOWN);
+}
+
+void
+cmd_print_check_problems(struct store *st, int64_t run, const char *file)
+{
+	struct shown	shown;
+
+	if (imp_opts.quiet)
+		return;
+	shown.file = file;
+	shown.n = 0;
+	store_check_problems(st, run, imp_opts.verbose ? -1 : CMD_SHOWN,
 	    print_problem, &shown, NULL);
 	if (!imp_opts.verbose && shown.n == CMD_SHOWN)
 		fprintf(stderr, "importer: (only the first %d problems are "

@@ -531,6 +531,8 @@ hint_pending(const struct store_report_row *r)
 	if (r->state == OUTCOME_SENDING)
 		return "sent, answer unknown: 'importer submit' re-reads the "
 		    "account before sending again";
+	if (r->review && r->message != NULL && *r->message != '\0')
+		return r->message;	/* check's reason, said once */
 	if (r->review)
 		return "changes both the billing email and the address: "
 		    "review, then submit with --allow-flagged";

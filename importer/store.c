@@ -153,6 +153,14 @@ static const char *const store_migrations[] = {
 	" AND coalesce(request_id, '') <> '';"
 	"UPDATE outcome SET retryable = 0 WHERE state = 'failed'"
 	" AND attempts = 0;",
+
+	/*
+	 * 5: problems found at check (a value check proves damaged against
+	 * the account): the row's outcome is 'invalid'; a new check clears
+	 * them with the rest of its plan.
+	 */
+	"ALTER TABLE row_problem ADD COLUMN at_check INTEGER NOT NULL"
+	" DEFAULT 0;",
 };
 
 int
@@ -303,6 +311,8 @@ store_close(struct store *st)
 	 * process's POSIX locks on it, SQLite's included. */
 	if (st->lock_fd != -1)
 		close(st->lock_fd);
+	for (k = 0; k < COL_COUNT; k++)
+		free(st->hdr[k]);
 	free(st->path);
 	free(st);
 }

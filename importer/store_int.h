@@ -47,6 +47,7 @@ enum store_stmt {
 	STORE_PLAN_ACCOUNT,	/* store_plan.c */
 	STORE_PLAN_CHANGE,
 	STORE_PLAN_OUTCOME,
+	STORE_CHECK_PROBLEM,
 	STORE_SUBMIT_LOAD,	/* store_submit.c */
 	STORE_SUBMIT_PLAN,
 	STORE_SUBMIT_MARK,
@@ -70,6 +71,8 @@ struct store {
 	struct hasher	*hash_accounts;
 	struct outcome_counts plan_counts;	/* of the plan being written */
 	int		 plan_changed;	/* the row has changes so far */
+	char		*hdr[COL_COUNT];	/* the run's header names, for
+						   problems found at check */
 };
 
 /* SHA-256 fed through a buffer: many small values, few digest calls. */

@@ -15,6 +15,10 @@
 #include <openssl/evp.h>
 #include <sqlite3.h>
 
+#include <jansson.h>
+
+#include "cellpack.h"
+#include "colmap.h"
 #include "store_int.h"
 #include "xmalloc.h"
 
@@ -37,7 +41,7 @@ counts_finish(struct outcome_counts *c, const struct store_runinfo *ri,
 {
 	c->rows = ri->rows;
 	c->valid = ri->valid;
-	c->n[OUTCOME_INVALID] = ri->invalid;
+	c->n[OUTCOME_INVALID] += ri->invalid;	/* staged + found at check */
 	c->n[OUTCOME_DUPLICATE] = ri->duplicate;
 	c->n[OUTCOME_PENDING] += ri->valid - seen + c->n[OUTCOME_SENDING];
 }
@@ -178,6 +182,8 @@ store_check_reset(struct store *st, const struct store_runinfo *ri,
 		"DELETE FROM account WHERE row BETWEEN ?2 AND ?3",
 		"DELETE FROM plan_change WHERE row BETWEEN ?2 AND ?3",
 		"DELETE FROM outcome WHERE row BETWEEN ?2 AND ?3",
+		"DELETE FROM row_problem WHERE at_check = 1"
+		" AND row BETWEEN ?2 AND ?3",
 		"UPDATE run SET checked_at = NULL, check_source = NULL,"
 		" snapshot_mtime = NULL, plan_hash = NULL WHERE id = ?1",
 	};
@@ -223,6 +229,46 @@ store_sent_count(struct store *st, const struct store_runinfo *ri,
 	return 0;
 }
 
+/* The run's header name of each mapped column, for check's problems. */
+static int
+run_headers(struct store *st, int64_t run, struct imp_err *err)
+{
+	sqlite3_stmt	*stmt;
+	json_t		*map;
+	const void	*hdr;
+	const char	*cell, *name;
+	size_t		 i, n, len, clen;
+	int		 col, rc;
+
+	for (col = 0; col < COL_COUNT; col++) {
+		free(st->hdr[col]);
+		st->hdr[col] = NULL;
+	}
+	if (store_prepare(st, "SELECT header, mapping FROM run WHERE id = ?",
+	    &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, run);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		hdr = sqlite3_column_blob(stmt, 0);
+		len = sqlite3_column_bytes(stmt, 0);
+		map = json_loads(store_col_text(stmt, 1), 0, NULL);
+		n = hdr != NULL ? cellpack_unpack_count(hdr, len) : 0;
+		for (i = 0; i < n && map != NULL; i++) {
+			name = json_string_value(json_array_get(map, i));
+			col = name != NULL ? colmap_lookup(name) : -1;
+			if (col < 0 || col >= COL_COUNT || st->hdr[col] != NULL ||
+			    cellpack_unpack(hdr, len, i, &cell, &clen) == -1)
+				continue;
+			st->hdr[col] = xstrndup(cell, clen);
+		}
+		json_decref(map);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_db_err(st, err, "run header");
+	return 0;
+}
+
 int
 store_plan_begin(struct store *st, const struct store_runinfo *ri,
     int ordered, struct imp_err *err)
@@ -240,6 +286,8 @@ store_plan_begin(struct store *st, const struct store_runinfo *ri,
 	}
 	memset(&st->plan_counts, 0, sizeof st->plan_counts);
 	st->plan_changed = 0;
+	if (run_headers(st, ri->id, err) == -1)
+		return -1;
 	if (store_begin_bulk(st, err) == -1)
 		return -1;
 	if (store_check_reset(st, ri, err) == -1) {
@@ -356,6 +404,35 @@ store_plan_change(struct store *st, int64_t row, int col, const char *old,
 	if (rc != SQLITE_DONE)
 		return store_db_err(st, err, "change");
 	st->plan_changed = 1;
+	return 0;
+}
+
+int
+store_check_problem(struct store *st, int64_t row, int col,
+    const struct store_problem *p, struct imp_err *err)
+{
+	sqlite3_stmt	*s;
+	const char	*name;
+	int		 rc;
+
+	name = col >= 0 && col < COL_COUNT ? (st->hdr[col] != NULL ?
+	    st->hdr[col] : column_info[col].name) : NULL;
+	s = store_cached(st, STORE_CHECK_PROBLEM, "INSERT INTO row_problem"
+	    " (row, col, rule, value, message, hint, at_check)"
+	    " VALUES (?, ?, ?, ?, ?, ?, 1)", err);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, row);
+	store_bind_opt(s, 2, name);
+	sqlite3_bind_text(s, 3, p->rule, -1, SQLITE_STATIC);
+	if (p->value != NULL)
+		sqlite3_bind_text(s, 4, p->value, p->valuelen, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, p->message, -1, SQLITE_STATIC);
+	store_bind_opt(s, 6, p->hint);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_db_err(st, err, "problem");
 	return 0;
 }
 
@@ -632,7 +709,8 @@ store_changes_each(struct store *st, const struct store_runinfo *ri,
 
 	if (store_prepare(st, "SELECT c.row, r.line, r.customer_id,"
 	    " coalesce(r.company_name, a.company_name), c.col, c.old, c.new,"
-	    " coalesce(o.review, 0) FROM plan_change c"
+	    " coalesce(o.review, 0), CASE WHEN o.review THEN o.message END"
+	    " FROM plan_change c"
 	    " JOIN run_row r ON r.id = c.row"
 	    " LEFT JOIN outcome o ON o.row = c.row"
 	    " LEFT JOIN account a ON a.row = c.row"
@@ -650,6 +728,7 @@ store_changes_each(struct store *st, const struct store_runinfo *ri,
 		c.old = (const char *)sqlite3_column_text(stmt, 5);
 		c.new = store_col_text(stmt, 6);
 		c.review = sqlite3_column_int(stmt, 7);
+		c.why = (const char *)sqlite3_column_text(stmt, 8);
 		if (fn(&c, arg) == -1)
 			break;
 	}

@@ -141,8 +141,8 @@ store_report_sizes(struct store *st, const struct store_report_run *rr,
 	/* An invalid row without a problem still gets a line. */
 	if (count_one(st, rr, "SELECT count(*) FROM run_row r"
 	    " LEFT JOIN row_problem p ON p.row = r.id"
-	    " WHERE r.id BETWEEN ?1 AND ?2 AND r.state = 'invalid'",
-	    &sz->problems, err) == -1)
+	    " WHERE r.id BETWEEN ?1 AND ?2 AND (r.state = 'invalid'"
+	    " OR p.at_check = 1)", &sz->problems, err) == -1)
 		return -1;
 	return count_one(st, rr, "SELECT count(*) FROM outcome o"
 	    " LEFT JOIN conflict c ON c.row = o.row"
@@ -339,7 +339,8 @@ store_report_rows(struct store *st, const struct store_report_run *rr,
 	    " FROM run_row r LEFT JOIN outcome o ON o.row = r.id"
 	    " WHERE r.id BETWEEN ?1 AND ?2%s ORDER BY r.id",
 	    only_fixup ? " AND (r.state = 'invalid' OR (r.state != 'duplicate'"
-	    " AND o.state IN ('failed', 'conflict', 'not_found')))" : "");
+	    " AND o.state IN ('failed', 'conflict', 'not_found',"
+	    " 'invalid')))" : "");
 	if (store_prepare(st, sql, &s, err) == -1)
 		goto out;
 	sqlite3_bind_int64(s, 1, rr->row_first);
@@ -425,8 +426,8 @@ store_report_reasons(struct store *st, const struct store_report_run *rr,
 		    "   ON r2.id = p2.row WHERE p2.row BETWEEN ?1 AND ?2"
 		    "   AND p2.rule = p.rule ORDER BY r2.line LIMIT 5))"
 		    " FROM row_problem p JOIN run_row r ON r.id = p.row"
-		    " WHERE p.row BETWEEN ?1 AND ?2 AND r.state = 'invalid'"
-		    " AND ?3 = ?3"
+		    " WHERE p.row BETWEEN ?1 AND ?2 AND (r.state = 'invalid'"
+		    " OR p.at_check = 1) AND ?3 = ?3"
 		    " GROUP BY p.rule ORDER BY n DESC, p.rule LIMIT ?4",
 		    &stmt, err);
 	else

@@ -279,8 +279,8 @@ store_rule_counts(struct store *st, int64_t run,
 	return 0;
 }
 
-int
-store_problems(struct store *st, int64_t run, long limit,
+static int
+problems(struct store *st, int64_t run, long limit, int at_check,
     int (*fn)(const struct store_problem_line *, void *), void *arg,
     struct imp_err *err)
 {
@@ -290,11 +290,12 @@ store_problems(struct store *st, int64_t run, long limit,
 
 	if (store_prepare(st, "SELECT r.line, p.col, p.rule, p.value,"
 	    " p.message, p.hint, r.customer_id FROM row_problem p JOIN run_row r ON r.id = p.row"
-	    " WHERE r.run = ? ORDER BY r.line, p.id LIMIT ?", &stmt,
-	    err) == -1)
+	    " WHERE r.run = ? AND p.at_check >= ? ORDER BY r.line, p.id"
+	    " LIMIT ?", &stmt, err) == -1)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, run);
-	sqlite3_bind_int64(stmt, 2, limit);
+	sqlite3_bind_int(stmt, 2, at_check);
+	sqlite3_bind_int64(stmt, 3, limit);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		p.line = sqlite3_column_int64(stmt, 0);
 		p.column = (const char *)sqlite3_column_text(stmt, 1);
@@ -310,4 +311,20 @@ store_problems(struct store *st, int64_t run, long limit,
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_db_err(st, err, "problems");
 	return 0;
+}
+
+int
+store_problems(struct store *st, int64_t run, long limit,
+    int (*fn)(const struct store_problem_line *, void *), void *arg,
+    struct imp_err *err)
+{
+	return problems(st, run, limit, 0, fn, arg, err);
+}
+
+int
+store_check_problems(struct store *st, int64_t run, long limit,
+    int (*fn)(const struct store_problem_line *, void *), void *arg,
+    struct imp_err *err)
+{
+	return problems(st, run, limit, 1, fn, arg, err);
 }

@@ -74,6 +74,9 @@ int	cmd_run_operand(const struct cmd_entry *ce, int argc, char **argv,
 	    int64_t *run);
 /* Prints the unknown columns and the first problems of a staged run (all
  * with -v) on stderr, one line each: FILE:LINE: column: 'value': rule. */
+/* The problems check found in the run's values, as stage prints its own. */
+void	cmd_print_check_problems(struct store *st, int64_t run,
+	    const char *file);
 void	cmd_print_problems(struct store *st, int64_t run, const char *file,
 	    char *const *unknown, size_t nunknown);
 /* The exit code the counts of a run call for (0 or 1). */

@@ -29,6 +29,20 @@ enum plan_cmp	plan_compare(int col, const char *want, const char *cur);
  * email and the address. Nonzero if mask (1 << col) touches both. */
 int		plan_needs_review(uint32_t mask);
 
+/*
+ * Nonzero if a new phone number looks like the current one after a
+ * spreadsheet took it for a number (its '+', leading 0 or calling code
+ * lost); why says how, for a person.
+ */
+int		plan_phone_mangled(const char *want, const char *cur,
+		    char *why, size_t whysize);
+
+/*
+ * Nonzero if want has '?' where cur holds characters outside ASCII: the
+ * value went through an encoding that could not hold them.
+ */
+int		plan_lost_characters(const char *want, const char *cur);
+
 /* The API's camelCase name of a column's field ("defaultAddress.city"). */
 const char	*plan_field_name(int col);
 

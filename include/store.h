@@ -13,7 +13,7 @@
 #include "importer.h"
 #include "outcome.h"
 
-#define STORE_SCHEMA_VERSION	4
+#define STORE_SCHEMA_VERSION	5
 
 struct store;
 
@@ -141,6 +141,10 @@ struct store_problem_line {
 int	store_problems(struct store *st, int64_t run, long limit,
 	    int (*fn)(const struct store_problem_line *, void *), void *arg,
 	    struct imp_err *err);
+/* Only those check found (store_check_problem). */
+int	store_check_problems(struct store *st, int64_t run, long limit,
+	    int (*fn)(const struct store_problem_line *, void *), void *arg,
+	    struct imp_err *err);
 
 
 /* What later steps need to know of a run. */
@@ -220,6 +224,13 @@ int	store_plan_change(struct store *st, int64_t row, int col,
 int	store_plan_outcome(struct store *st, int64_t run, int64_t row,
 	    enum outcome state, int review, uint32_t normalized,
 	    long http_status, const char *message, struct imp_err *err);
+/*
+ * A problem check found in the row's value of column col (p->column is
+ * not used: the run's header names it), listed with the staged ones
+ * until the next check. The row's outcome is then stored as 'invalid'.
+ */
+int	store_check_problem(struct store *st, int64_t row, int col,
+	    const struct store_problem *p, struct imp_err *err);
 int	store_plan_finish(struct store *st, const struct store_runinfo *ri,
 	    const char *source, const char *snapshot_mtime, char hash[65],
 	    struct outcome_counts *counts, struct imp_err *err);
@@ -241,6 +252,7 @@ struct store_change {
 	const char	*old;
 	const char	*new;
 	int		 review;
+	const char	*why;		/* of the review, or NULL */
 };
 int	store_changes_each(struct store *st, const struct store_runinfo *ri,
 	    int (*fn)(const struct store_change *, void *), void *arg,

@@ -325,7 +325,7 @@ unlike "$out" "$G11" "plan: codes in another case list nothing"
 like "$out" '21 rows: 1 invalid, 1 duplicate, 5 unchanged, 2 not found, 12 to change' \
     "plan: counts"
 like "$out" "plan $HASH" "plan: the full plan hash"
-like "$out" '2 rows change both the billing email and the address' \
+like "$out" '2 rows need review \(the plan says why' \
     "plan: the number of rows needing review"
 
 # --- plan --json ---------------------------------------------------------------------

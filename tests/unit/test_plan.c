@@ -298,9 +298,80 @@ test_field_names(void)
 	    n ? n : "(null)");
 }
 
+/* The legacy code pages' twin code points are the same character. */
+static void
+test_twins(void)
+{
+	CMP(COL_ADDRESS_LINE1, "3\xef\xbd\x9e" "5\xe9\x9a\x8e",
+	    "3\xe3\x80\x9c" "5\xe9\x9a\x8e", PLAN_SAME_NORMALIZED,
+	    "3\xef\xbd\x9e" "5 (U+FF5E) vs 3\xe3\x80\x9c" "5 (U+301C): same");
+	CMP(COL_ADDRESS_LINE1, "3\xe3\x80\x9c" "5", "3\xef\xbd\x9e" "5",
+	    PLAN_SAME_NORMALIZED, "either way round");
+	CMP(COL_COMPANY_NAME, "A\xe2\x88\x92" "B", "A\xef\xbc\x8d" "B",
+	    PLAN_SAME_NORMALIZED, "minus U+2212 vs fullwidth U+FF0D: same");
+	CMP(COL_COMPANY_NAME, "A\xe2\x80\x94" "B", "A\xe2\x80\x95" "B",
+	    PLAN_SAME_NORMALIZED, "em dash vs horizontal bar (share two "
+	    "bytes): same");
+	CMP(COL_COMPANY_NAME, "A\xe2\x80\x94" "C", "A\xe2\x80\x95" "B",
+	    PLAN_CHANGE, "a twin and another difference: a change");
+	CMP(COL_COMPANY_NAME, "A~B", "A\xe3\x80\x9c" "B", PLAN_CHANGE,
+	    "ASCII ~ is not a twin of the wave dash");
+	CMP(COL_COMPANY_NAME, "A\xe3\x80\x9c", "A\xe3\x80\x9c" "B",
+	    PLAN_CHANGE, "a twin-equal prefix of a longer value: a change");
+}
+
+static void
+test_lost_characters(void)
+{
+	ok(plan_lost_characters("J?rgen", "J\xc3\xbcrgen"), "J?rgen for "
+	    "J\xc3\xbcrgen: lost");
+	ok(plan_lost_characters("???", "\xe6\xa0\xaa\xe5\xbc\x8f\xe4\xbc\x9a"),
+	    "??? for three CJK characters: lost");
+	ok(plan_lost_characters("A?? Ltd", "A\xc3\xa9\xc3\xa9 Ltd"),
+	    "two in the middle: lost");
+	ok(!plan_lost_characters("Who?", "Who"), "a real '?' where the "
+	    "account has ASCII: not lost");
+	ok(!plan_lost_characters("Jurgen", "J\xc3\xbcrgen"), "no '?': not "
+	    "lost");
+	ok(!plan_lost_characters("Caf\xc3\xa9?", "Caf\xc3\xa9!"), "a '?' "
+	    "where the account has ASCII, non-ASCII outside the difference: "
+	    "not lost");
+	ok(!plan_lost_characters(NULL, "x"), "NULL want: not lost");
+	ok(!plan_lost_characters("?", NULL), "no account value: not lost");
+}
+
+static void
+test_phone_mangled(void)
+{
+	char	why[256];
+
+	ok(plan_phone_mangled("1614960557", "+44 161 496 0557", why,
+	    sizeof why), "+44 161 496 0557 -> 1614960557: mangled (%s)", why);
+	ok(plan_phone_mangled("441614960557", "+44 161 496 0557", why,
+	    sizeof why), "-> 441614960557 (only the '+' lost): mangled (%s)",
+	    why);
+	ok(plan_phone_mangled("450362063", "045-036-2063", why, sizeof why),
+	    "045-036-2063 -> 450362063: mangled (%s)", why);
+	ok(plan_phone_mangled("81450362063", "045-036-2063", why, sizeof why),
+	    "045-036-2063 -> 81450362063: mangled (%s)", why);
+	ok(!plan_phone_mangled("+44 161 496 0599", "+44 161 496 0557", why,
+	    sizeof why), "a new number: not mangled");
+	ok(!plan_phone_mangled("+441614960557", "+44 161 496 0557", why,
+	    sizeof why), "the '+' kept: not mangled");
+	ok(!plan_phone_mangled("4255550199", "4255550100", why, sizeof why),
+	    "same length, other digits: not mangled");
+	ok(!plan_phone_mangled("", "+44 161 496 0557", why, sizeof why),
+	    "cleared: not mangled");
+	ok(!plan_phone_mangled("55501", "+1 425 555 0100", why, sizeof why),
+	    "a suffix more than a calling code shorter: not mangled");
+}
+
 int
 main(void)
 {
+	test_twins();
+	test_lost_characters();
+	test_phone_mangled();
 	test_leave_unchanged();
 	test_clear();
 	test_text();

@@ -680,6 +680,7 @@ test_migrate_retryable(void)
 	ok(exec_sql(path, "ALTER TABLE outcome DROP COLUMN retryable;"
 	    "ALTER TABLE outcome DROP COLUMN put_in_flight;"
 	    "ALTER TABLE outcome DROP COLUMN put_landed;"
+	    "ALTER TABLE row_problem DROP COLUMN at_check;"
 	    "PRAGMA user_version = 2;"
 	    "INSERT INTO outcome (row, run, state, http_status, message,"
 	    " attempts, request_id)"
@@ -715,6 +716,9 @@ test_migrate_retryable(void)
 	is_int(query_int(path, "SELECT sum(row) FROM outcome"
 	    " WHERE put_in_flight"), 10, "the row left sending with a request "
 	    "id may have been written");
+	is_int(query_int(path, "SELECT count(*) FROM pragma_table_info("
+	    "'row_problem') WHERE name = 'at_check'"), 1,
+	    "row_problem gains at_check (version 5)");
 	memset(&ri, 0, sizeof ri);
 	ri.id = 1;
 	ri.row_first = 1;
