@@ -396,6 +396,11 @@ fetched(struct client_req *q, void *arg)
 			    f->row, OUTCOME_FAILED, 0, 0, q->status, msg,
 			    &on->err);
 		}
+		/* The read's MS-RequestId, for a question to the service
+		 * about a row it did not give. */
+		if (rc == 0 && q->status != 200 && q->request_id[0] != '\0')
+			rc = store_plan_request_id(on->ck.st, f->row,
+			    q->request_id, &on->err);
 		break;
 	}
 	if (rc == -1) {

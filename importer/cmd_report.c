@@ -241,11 +241,12 @@ cmd_report_print(const struct cmd_reported *r)
 	const struct report_result	*res = &r->res;
 	int				 k;
 
-	printf("report for run %lld: %s (%d sheets)\n", (long long)r->run,
-	    r->xlsx, res->sheets);
+	printf("report for run %lld: %s (%d sheet%s)\n", (long long)r->run,
+	    r->xlsx, res->sheets, res->sheets == 1 ? "" : "s");
 	if (r->csv != NULL)
-		printf("fix-up CSV: %s (%lld rows that need a person)\n",
-		    r->csv, (long long)r->csv_rows);
+		printf("fix-up CSV: %s (%lld row%s that need%s a person)\n",
+		    r->csv, (long long)r->csv_rows, r->csv_rows == 1 ? "" :
+		    "s", r->csv_rows == 1 ? "s" : "");
 	printf(" ");
 	for (k = 0; k < REPORT_NOUTCOMES; k++)
 		printf(" %s %lld%s", report_outcome_name(k),

@@ -111,9 +111,10 @@ cmd_run_exec(int argc, char **argv)
 	}
 	cmd_print_problems(st, sres.run, file, sres.unknown, sres.nunknown);
 	if (!imp_opts.quiet && !imp_opts.json)
-		printf("staged run %lld from %s: %lld rows, %lld invalid, "
+		printf("staged run %lld from %s: %lld row%s, %lld invalid, "
 		    "%lld duplicate\n", (long long)sres.run, file,
-		    (long long)sres.rows, (long long)sres.invalid,
+		    (long long)sres.rows, sres.rows == 1 ? "" : "s",
+		    (long long)sres.invalid,
 		    (long long)sres.duplicate);
 	if (store_run_info(st, sres.run, &ri, &err) == -1) {
 		rc = cmd_fail(&err);

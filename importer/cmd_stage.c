@@ -74,6 +74,7 @@ cmd_stage_json(struct store *st, const struct staging_result *r,
 	json_object_set_new(o, "duplicate", json_integer(r->duplicate));
 	json_object_set_new(o, "pending", json_integer(r->valid));
 	json_object_set_new(o, "blank", json_integer(r->blank));
+	json_object_set_new(o, "summary_rows", json_integer(r->summary));
 	if (r->previous != 0)
 		json_object_set_new(o, "previous_run",
 		    json_integer(r->previous));
@@ -104,13 +105,19 @@ print_summary(struct store *st, const struct staging_result *r,
 	    r->bom ? " with BOM" : "", r->detected ? " (detected)" : "",
 	    csvin_delimiter_name(r->delimiter),
 	    r->sniffed ? " (sniffed)" : "");
-	printf("  %lld rows: %lld valid, %lld invalid, %lld duplicate",
-	    (long long)r->rows, (long long)r->valid, (long long)r->invalid,
+	printf("  %lld row%s: %lld valid, %lld invalid, %lld duplicate",
+	    (long long)r->rows, r->rows == 1 ? "" : "s", (long long)r->valid,
+	    (long long)r->invalid,
 	    (long long)r->duplicate);
 	if (r->blank > 0)
 		printf(" (%lld blank record%s skipped)", (long long)r->blank,
 		    r->blank == 1 ? "" : "s");
 	putchar('\n');
+	if (r->summary > 0)
+		printf("  %lld summary row%s skipped (not customers): row "
+		    "%lu, '%s'%s\n", (long long)r->summary, r->summary == 1 ?
+		    "" : "s", r->summary_line, r->summary_label,
+		    r->summary > 1 ? ", ..." : "");
 	if (r->previous != 0)
 		printf("  the same file was staged before as run %lld\n",
 		    (long long)r->previous);

@@ -180,9 +180,10 @@ cmd_submit_print(const struct cmd_submitted *s)
 	}
 	if (imp_opts.quiet)
 		return;
-	printf("submitted run %lld: %lld rows taken up, %llu requests "
+	printf("submitted run %lld: %lld row%s taken up, %llu request%s "
 	    "(%llu throttled)\n", (long long)s->run, (long long)res->rows,
-	    (unsigned long long)res->stats.sent,
+	    res->rows == 1 ? "" : "s", (unsigned long long)res->stats.sent,
+	    res->stats.sent == 1 ? "" : "s",
 	    (unsigned long long)res->stats.throttled);
 	if (res->recovered > 0 || res->merged > 0 || res->already > 0)
 		printf("  %lld re-read after an interruption, %lld re-applied "

@@ -72,8 +72,9 @@ cmd_counts_print(const struct outcome_counts *c)
 {
 	const int64_t	*n = c->n;
 
-	printf("  %lld rows: %lld invalid, %lld duplicate, %lld unchanged, "
+	printf("  %lld row%s: %lld invalid, %lld duplicate, %lld unchanged, "
 	    "%lld not found, %lld to change", (long long)c->rows,
+	    c->rows == 1 ? "" : "s",
 	    (long long)n[OUTCOME_INVALID], (long long)n[OUTCOME_DUPLICATE],
 	    (long long)n[OUTCOME_UNCHANGED], (long long)n[OUTCOME_NOT_FOUND],
 	    (long long)c->changes);

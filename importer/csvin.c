@@ -172,8 +172,10 @@ choose_charset(struct csvin *in, struct imp_err *err)
 	charset_sniff(in->raw, in->rawlen, &sn);
 	if (sn.binary != NULL)
 		return imp_errf(err, IMP_EXIT_DATAERR,
-		    "%s: this is %s, not a CSV file; open it in Excel and "
-		    "use File > Save As > \"CSV UTF-8 (Comma delimited)\"",
+		    "%s: this is %s, not a CSV file; open it in a "
+		    "spreadsheet and save it as CSV UTF-8 (in Excel: File > "
+		    "Save As > \"CSV UTF-8 (Comma delimited)\"; in LibreOffice: "
+		    "File > Save As > Text CSV, character set UTF-8)",
 		    in->path, sn.binary);
 
 	if (in->opts.encoding != NULL) {

@@ -298,12 +298,18 @@ error_text(struct fixup_buf *b, const struct store_report_row *r)
 	buf_add(b, "", 0);
 	switch (r->state) {
 	case OUTCOME_INVALID:
-		for (i = 0; i < r->nproblems; i++)
-			buf_addf(b, "%s%s%s%s (%s)", i > 0 ? "; " : "",
+		/* As the terminal said it: the hint ("did you mean
+		 * 02134?") is what the person fixing the row needs. */
+		for (i = 0; i < r->nproblems; i++) {
+			buf_addf(b, "%s%s%s%s: %s", i > 0 ? "; " : "",
 			    r->problems[i].column != NULL ?
 			    r->problems[i].column : "",
 			    r->problems[i].column != NULL ? ": " : "",
-			    r->problems[i].message, r->problems[i].rule);
+			    r->problems[i].rule, r->problems[i].message);
+			if (r->problems[i].hint != NULL &&
+			    *r->problems[i].hint != '\0')
+				buf_addf(b, " (%s)", r->problems[i].hint);
+		}
 		if (r->nproblems == 0)
 			buf_addf(b, "invalid");
 		break;

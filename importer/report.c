@@ -43,10 +43,22 @@ enum report_group {
 
 enum colkind { K_TEXT, K_ID, K_NUM, K_AFTER };
 
+/*
+ * A column's width: its own (0), or from the widest value of a kind
+ * (enum store_width + 1), or All rows' message (a problem's column and
+ * message, or an outcome's message). Capped, so one long value does not
+ * push the rest off the page.
+ */
+#define BY(w)		(STORE_W_##w + 1)
+#define BY_ALLMSG	(STORE_NWIDTH + 1)
+#define WIDTH_MIN	8
+#define WIDTH_MAX	60
+
 struct colspec {
 	const char	*name;
 	double		 width;
 	enum colkind	 kind;
+	int		 by;
 };
 
 struct groupspec {
@@ -56,50 +68,65 @@ struct groupspec {
 
 static const struct groupspec report_groups[G_COUNT] = {
 	{ "All rows", {
-	    { "Line", 8, K_NUM }, { "Customer ID", 38, K_ID },
-	    { "Company", 30, K_TEXT }, { "Outcome", 12, K_TEXT },
-	    { "Changed fields", 30, K_TEXT }, { "Message", 60, K_TEXT },
-	    { "Request ID", 38, K_ID }, { "Attempts", 9, K_NUM } } },
+	    { "Row", 8, K_NUM, 0 }, { "Customer ID", 38, K_ID, 0 },
+	    { "Company", 30, K_TEXT, BY(COMPANY) },
+	    { "Outcome", 12, K_TEXT, 0 },
+	    { "Changed fields", 30, K_TEXT, 0 },
+	    { "Message", 60, K_TEXT, BY_ALLMSG },
+	    { "Request ID", 38, K_ID, 0 }, { "Attempts", 9, K_NUM, 0 } } },
 	{ "Changes", {
-	    { "Line", 8, K_NUM }, { "Customer ID", 38, K_ID },
-	    { "Company", 30, K_TEXT }, { "Field", 16, K_TEXT },
-	    { "Before", 30, K_ID }, { "After", 30, K_AFTER },
-	    { "Outcome", 12, K_TEXT } } },
+	    { "Row", 8, K_NUM, 0 }, { "Customer ID", 38, K_ID, 0 },
+	    { "Company", 30, K_TEXT, BY(COMPANY) }, { "Field", 16, K_TEXT, 0 },
+	    { "Before", 30, K_ID, BY(OLD) }, { "After", 30, K_AFTER, BY(NEW) },
+	    { "Outcome", 12, K_TEXT, 0 } } },
 	{ "Failed", {
-	    { "Line", 8, K_NUM }, { "Customer ID", 38, K_ID },
-	    { "Company", 30, K_TEXT }, { "HTTP status", 11, K_NUM },
-	    { "Error code", 18, K_ID }, { "Description", 50, K_TEXT },
-	    { "MS-RequestId", 38, K_ID }, { "MS-CorrelationId", 38, K_ID },
-	    { "Attempts", 9, K_NUM }, { "Hint", 50, K_TEXT } } },
+	    { "Row", 8, K_NUM, 0 }, { "Customer ID", 38, K_ID, 0 },
+	    { "Company", 30, K_TEXT, BY(COMPANY) },
+	    { "HTTP status", 11, K_NUM, 0 },
+	    { "Error code", 18, K_ID, BY(CODE) },
+	    { "Description", 50, K_TEXT, BY(MESSAGE) },
+	    { "MS-RequestId", 38, K_ID, 0 },
+	    { "MS-CorrelationId", 38, K_ID, 0 },
+	    { "Attempts", 9, K_NUM, 0 }, { "Hint", 50, K_TEXT, 0 } } },
 	{ "Conflicts", {
-	    { "Line", 8, K_NUM }, { "Customer ID", 38, K_ID },
-	    { "Company", 30, K_TEXT }, { "Field", 16, K_TEXT },
-	    { "Value at check", 26, K_ID }, { "Value now", 26, K_ID },
-	    { "Value wanted", 26, K_AFTER }, { "HTTP status", 11, K_NUM },
-	    { "Error code", 18, K_ID }, { "Description", 40, K_TEXT },
-	    { "MS-RequestId", 38, K_ID }, { "MS-CorrelationId", 38, K_ID },
-	    { "Hint", 50, K_TEXT } } },
+	    { "Row", 8, K_NUM, 0 }, { "Customer ID", 38, K_ID, 0 },
+	    { "Company", 30, K_TEXT, BY(COMPANY) }, { "Field", 16, K_TEXT, 0 },
+	    { "Value at check", 26, K_ID, BY(CONFLICT) },
+	    { "Value now", 26, K_ID, BY(CONFLICT) },
+	    { "Value wanted", 26, K_AFTER, BY(CONFLICT) },
+	    { "HTTP status", 11, K_NUM, 0 },
+	    { "Error code", 18, K_ID, BY(CODE) },
+	    { "Description", 40, K_TEXT, BY(MESSAGE) },
+	    { "MS-RequestId", 38, K_ID, 0 },
+	    { "MS-CorrelationId", 38, K_ID, 0 },
+	    { "Hint", 50, K_TEXT, 0 } } },
 	{ "Not found", {
-	    { "Line", 8, K_NUM }, { "Customer ID", 38, K_ID },
-	    { "Company", 30, K_TEXT }, { "HTTP status", 11, K_NUM },
-	    { "Error code", 18, K_ID }, { "Description", 40, K_TEXT },
-	    { "MS-RequestId", 38, K_ID }, { "MS-CorrelationId", 38, K_ID },
-	    { "Hint", 50, K_TEXT } } },
+	    { "Row", 8, K_NUM, 0 }, { "Customer ID", 38, K_ID, 0 },
+	    { "Company", 30, K_TEXT, BY(COMPANY) },
+	    { "HTTP status", 11, K_NUM, 0 },
+	    { "Error code", 18, K_ID, BY(CODE) },
+	    { "Description", 40, K_TEXT, BY(MESSAGE) },
+	    { "MS-RequestId", 38, K_ID, 0 },
+	    { "MS-CorrelationId", 38, K_ID, 0 },
+	    { "Hint", 50, K_TEXT, 0 } } },
 	{ "Invalid", {
-	    { "Line", 8, K_NUM }, { "Customer ID", 38, K_ID },
-	    { "Column", 18, K_TEXT }, { "Value", 30, K_ID },
-	    { "Rule", 18, K_TEXT }, { "Message", 50, K_TEXT },
-	    { "Hint", 50, K_TEXT } } },
+	    { "Row", 8, K_NUM, 0 }, { "Customer ID", 38, K_ID, 0 },
+	    { "Column", 18, K_TEXT, BY(PCOL) },
+	    { "Value", 30, K_ID, BY(PVALUE) }, { "Rule", 18, K_TEXT, 0 },
+	    { "Message", 50, K_TEXT, BY(PMESSAGE) },
+	    { "Hint", 50, K_TEXT, BY(PHINT) } } },
 	{ "Unchanged", {
-	    { "Line", 8, K_NUM }, { "Customer ID", 38, K_ID },
-	    { "Company", 30, K_TEXT }, { "Message", 50, K_TEXT } } },
+	    { "Row", 8, K_NUM, 0 }, { "Customer ID", 38, K_ID, 0 },
+	    { "Company", 30, K_TEXT, BY(COMPANY) },
+	    { "Message", 50, K_TEXT, BY(MESSAGE) } } },
 	{ "Duplicates", {
-	    { "Line", 8, K_NUM }, { "Customer ID", 38, K_ID },
-	    { "Company", 30, K_TEXT }, { "Same as line", 12, K_NUM } } },
+	    { "Row", 8, K_NUM, 0 }, { "Customer ID", 38, K_ID, 0 },
+	    { "Company", 30, K_TEXT, BY(COMPANY) },
+	    { "Same as row", 12, K_NUM, 0 } } },
 	{ "Pending", {
-	    { "Line", 8, K_NUM }, { "Customer ID", 38, K_ID },
-	    { "Company", 30, K_TEXT }, { "State", 12, K_TEXT },
-	    { "Changed fields", 30, K_TEXT }, { "Hint", 50, K_TEXT } } },
+	    { "Row", 8, K_NUM, 0 }, { "Customer ID", 38, K_ID, 0 },
+	    { "Company", 30, K_TEXT, BY(COMPANY) }, { "State", 12, K_TEXT, 0 },
+	    { "Changed fields", 30, K_TEXT, 0 }, { "Hint", 50, K_TEXT, 0 } } },
 };
 
 /* The outcome each of the Summary's lines counts (sending: pending). */
@@ -110,6 +137,7 @@ static const enum outcome report_outcomes[REPORT_NOUTCOMES] = {
 
 struct group {
 	int			 ncols;		/* with the extra columns */
+	double			 width[MAXCOLS];	/* of the fixed ones */
 	int64_t			 expected;	/* lines, from the counts */
 	lxw_worksheet		**sheets;
 	int			 nsheets;
@@ -123,7 +151,7 @@ struct report {
 	lxw_worksheet			*summary;
 	lxw_format			*f_head, *f_text, *f_after, *f_date;
 	lxw_format			*f_title, *f_bold, *f_bad, *f_good;
-	lxw_format			*f_pct;
+	lxw_format			*f_pct, *f_count;
 	char				*path;
 	char				*fixup_path;
 	char				 version[64];
@@ -133,6 +161,9 @@ struct report {
 	/* the input's unknown columns: header names and count */
 	char				**extra_names;
 	int				 nextra;
+	/* the company's input column (-1: none): an invalid row's
+	 * company, which has no value, is its cell as written */
+	long				 company_input;
 	int64_t				 counts[REPORT_NOUTCOMES];
 	lxw_error			 lxerr;		/* the first error */
 	char				*tmp;		/* sanitized strings */
@@ -260,6 +291,44 @@ col_format(struct report *rep, enum colkind k)
 	}
 }
 
+/*
+ * Every sheet prints landscape, one page wide (as many pages long as it
+ * takes), so no column lands on a page of its own.
+ */
+static void
+print_setup(lxw_worksheet *ws)
+{
+	worksheet_set_landscape(ws);
+	worksheet_fit_to_pages(ws, 1, 0);
+}
+
+/*
+ * The width of group g's column c: its content's widest value (and its
+ * header's, with room for the filter button), between WIDTH_MIN and
+ * WIDTH_MAX; a column of fixed content keeps its own.
+ */
+static double
+col_width(const struct colspec *cs, const struct store_report_sizes *sz)
+{
+	int64_t	w;
+
+	if (cs->by == 0)
+		return cs->width;
+	if (cs->by == BY_ALLMSG) {
+		w = sz->width[STORE_W_PCOL] + sz->width[STORE_W_PMESSAGE] +
+		    12;		/* "column: message (+N more)" */
+		if (w < sz->width[STORE_W_MESSAGE])
+			w = sz->width[STORE_W_MESSAGE];
+	} else
+		w = sz->width[cs->by - 1];
+	w += 2;
+	if (w < (int64_t)strlen(cs->name) + 4)
+		w = strlen(cs->name) + 4;
+	if (w < WIDTH_MIN)
+		w = WIDTH_MIN;
+	return w > WIDTH_MAX ? WIDTH_MAX : w;
+}
+
 /* Sets up a new sheet of group g holding lines data rows. */
 static lxw_worksheet *
 add_sheet(struct report *rep, int g, int64_t lines)
@@ -290,10 +359,12 @@ add_sheet(struct report *rep, int g, int64_t lines)
 					    &gs->cols[c] : NULL;
 
 		note(rep, worksheet_set_column(ws, c, c, cs != NULL ?
-		    cs->width : 18, cs != NULL ? col_format(rep, cs->kind) :
-		    rep->f_text));
+		    gr->width[c] : 18, cs != NULL ?
+		    col_format(rep, cs->kind) : rep->f_text));
 	}
+	print_setup(ws);
 	worksheet_freeze_panes(ws, 1, 0);
+	note(rep, worksheet_repeat_rows(ws, 0, 0));
 	if (lines > 0)
 		note(rep, worksheet_autofilter(ws, 0, 0, lines, gr->ncols - 1));
 	for (c = 0; c < gr->ncols; c++) {
@@ -363,6 +434,11 @@ make_formats(struct report *rep)
 	format_set_bg_color(rep->f_good, 0xC6EFCE);
 	rep->f_pct = workbook_add_format(wb);
 	format_set_num_format(rep->f_pct, "0.0%");
+	/* A count right-aligned with room before the next column's text. */
+	rep->f_count = workbook_add_format(wb);
+	format_set_num_format(rep->f_count, "#,##0");
+	format_set_align(rep->f_count, LXW_ALIGN_RIGHT);
+	format_set_indent(rep->f_count, 1);
 }
 
 /* The unknown columns' header names, from the run's header and mapping. */
@@ -376,8 +452,11 @@ read_extra_names(struct report *rep, const struct store_report_run *rr)
 	map = json_loads(rr->mapping, 0, NULL);
 	n = cellpack_unpack_count(rr->header, rr->headerlen);
 	rep->extra_names = xcalloc(n + 1, sizeof *rep->extra_names);
+	rep->company_input = -1;
 	for (i = 0; i < n; i++) {
 		name = json_string_value(json_array_get(map, i));
+		if (name != NULL && strcmp(name, "company_name") == 0)
+			rep->company_input = i;
 		if (name == NULL || strcmp(name, "extra") != 0)
 			continue;
 		if (cellpack_unpack(rr->header, rr->headerlen, i, &cell,
@@ -452,6 +531,9 @@ report_open(const struct report_opts *ro, const struct store_report_run *rr,
 		    NULL; c++)
 			;
 		rep->g[g].ncols = c + (g == G_ALL ? rep->nextra : 0);
+		while (c-- > 0)
+			rep->g[g].width[c] = col_width(&report_groups[g].cols[c],
+			    sz);
 		/* Every sheet of the group now, so the workbook's order
 		 * is the groups' order. */
 		for (left = rep->g[g].expected; left > 0; left -= n) {
@@ -556,8 +638,25 @@ outcome_message(struct report *rep, const struct store_report_row *r)
 		return rep->buf;
 	}
 	if (r->state == OUTCOME_DUPLICATE && r->dup_line > 0) {
-		snprintf(rep->buf, sizeof rep->buf, "same as line %lu",
+		snprintf(rep->buf, sizeof rep->buf, "same as row %lu",
 		    r->dup_line);
+		return rep->buf;
+	}
+	/* A valid row's problems are warnings ("warning: ..."): shown
+	 * after its outcome's message. */
+	if (r->state != OUTCOME_INVALID && r->nproblems > 0) {
+		snprintf(rep->buf, sizeof rep->buf, "%s%s%s%s%s",
+		    r->message != NULL ? r->message : "",
+		    r->message != NULL ? "; " : "",
+		    r->problems[0].column != NULL ? r->problems[0].column :
+		    "", r->problems[0].column != NULL ? ": " : "",
+		    r->problems[0].message);
+		if (r->nproblems > 1) {
+			size_t	o = strlen(rep->buf);
+
+			snprintf(rep->buf + o, sizeof rep->buf - o,
+			    " (+%zu more)", r->nproblems - 1);
+		}
 		return rep->buf;
 	}
 	return r->message;
@@ -569,14 +668,22 @@ start_line(struct report *rep, int g, const struct store_report_row *r,
     lxw_row_t *row, int company)
 {
 	lxw_worksheet	*ws;
+	const char	*cell;
+	size_t		 len;
 
 	ws = line_at(rep, g, row);
 	if (ws == NULL)
 		return NULL;
 	put_num(rep, ws, *row, 0, r->line);
 	put(rep, ws, *row, 1, r->norm[COL_CUSTOMER_ID], rep->f_text);
-	if (company)
+	if (!company)
+		return ws;
+	if (r->company != NULL && *r->company != '\0')
 		put(rep, ws, *row, 2, r->company, NULL);
+	else if (r->raw != NULL && rep->company_input >= 0 &&
+	    cellpack_unpack(r->raw, r->rawlen, rep->company_input, &cell,
+	    &len) == 0)
+		put_len(rep, ws, *row, 2, cell, len, NULL);	/* invalid */
 	return ws;
 }
 
@@ -766,13 +873,21 @@ s_date(struct summary *s, const char *label, const char *stamp,
 	s->row++;
 }
 
+/* A count on the Summary, set off from the next column's text. */
+static void
+s_count(struct summary *s, lxw_col_t c, int64_t n)
+{
+	note(s->rep, worksheet_write_number(s->ws, s->row, c, n,
+	    s->rep->f_count));
+}
+
 static int
 s_reason(const struct store_reason *re, void *arg)
 {
 	struct summary	*s = arg;
 
 	put(s->rep, s->ws, s->row, 0, re->reason, NULL);
-	put_num(s->rep, s->ws, s->row, 1, re->count);
+	s_count(s, 1, re->count);
 	put(s->rep, s->ws, s->row, 2, re->example, NULL);
 	put(s->rep, s->ws, s->row, 3, re->lines, NULL);
 	s->row++;
@@ -834,6 +949,7 @@ write_summary(struct report *rep, struct store *st, int64_t fixup_rows,
 	struct tm			 a, b;
 	lxw_chart			*chart;
 	lxw_chart_series		*series;
+	lxw_chart_options		 co;
 	lxw_row_t			 first;
 	int64_t				 repeats[STORE_NREPEAT];
 	char				 v[1400];
@@ -849,6 +965,7 @@ write_summary(struct report *rep, struct store *st, int64_t fixup_rows,
 	note(rep, worksheet_set_column(s.ws, 1, 1, 44, NULL));
 	note(rep, worksheet_set_column(s.ws, 2, 2, 50, NULL));
 	note(rep, worksheet_set_column(s.ws, 3, 4, 24, NULL));
+	print_setup(s.ws);
 
 	snprintf(v, sizeof v, "Import result report: run %lld",
 	    (long long)rr->id);
@@ -904,8 +1021,8 @@ write_summary(struct report *rep, struct store *st, int64_t fixup_rows,
 		    rep->version);
 	s_pair(&s, "Importer version", v);
 	if (fixup_rows >= 0 && rep->fixup_path != NULL) {
-		snprintf(v, sizeof v, "%s (%lld rows)", rep->fixup_path,
-		    (long long)fixup_rows);
+		snprintf(v, sizeof v, "%s (%lld row%s)", rep->fixup_path,
+		    (long long)fixup_rows, fixup_rows == 1 ? "" : "s");
 		s_pair(&s, "Fix-up CSV", v);
 	}
 	s.row++;
@@ -918,16 +1035,18 @@ write_summary(struct report *rep, struct store *st, int64_t fixup_rows,
 		res->sum += rep->counts[k];
 	for (k = 0; k < REPORT_NOUTCOMES; k++) {
 		put(rep, s.ws, s.row, 0, report_outcome_name(k), NULL);
-		put_num(rep, s.ws, s.row, 1, rep->counts[k]);
+		s_count(&s, 1, rep->counts[k]);
 		if (res->sum > 0)
 			note(rep, worksheet_write_number(s.ws, s.row, 2,
 			    (double)rep->counts[k] / res->sum, rep->f_pct));
 		s.row++;
 	}
 	put(rep, s.ws, s.row, 0, "Sum of outcomes", rep->f_bold);
-	put_num(rep, s.ws, s.row++, 1, res->sum);
+	s_count(&s, 1, res->sum);
+	s.row++;
 	put(rep, s.ws, s.row, 0, "Rows in", rep->f_bold);
-	put_num(rep, s.ws, s.row++, 1, rr->rows);
+	s_count(&s, 1, rr->rows);
+	s.row++;
 	res->rows_in = rr->rows;
 	put(rep, s.ws, s.row, 0, "Reconciliation", rep->f_bold);
 	if (res->sum == rr->rows)
@@ -942,12 +1061,15 @@ write_summary(struct report *rep, struct store *st, int64_t fixup_rows,
 	put(rep, s.ws, s.row++, 1, v, res->sum == rr->rows ? rep->f_good :
 	    rep->f_bad);
 	if (rr->blank > 0) {
-		snprintf(v, sizeof v, "%lld blank records skipped, not rows",
-		    (long long)rr->blank);
+		snprintf(v, sizeof v, "%lld blank record%s skipped, not "
+		    "rows", (long long)rr->blank, rr->blank == 1 ? "" : "s");
 		s_pair(&s, "Blank records", v);
 	}
 
-	chart = workbook_add_chart(rep->wb, LXW_CHART_BAR);
+	/* Columns, so the categories read left to right in the table's
+	 * order (a bar chart lists them bottom up); beside the table, on
+	 * the first page. */
+	chart = workbook_add_chart(rep->wb, LXW_CHART_COLUMN);
 	if (chart != NULL) {
 		series = chart_add_series(chart, NULL, NULL);
 		chart_series_set_categories(series, "Summary", first, 0,
@@ -957,7 +1079,12 @@ write_summary(struct report *rep, struct store *st, int64_t fixup_rows,
 		chart_series_set_name(series, "Rows");
 		chart_title_set_name(chart, "Outcomes");
 		chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
-		note(rep, worksheet_insert_chart(s.ws, first - 1, 3, chart));
+		memset(&co, 0, sizeof co);
+		co.x_offset = 8;
+		co.x_scale = 0.7;
+		co.y_scale = 0.9;
+		note(rep, worksheet_insert_chart_opt(s.ws, first - 1, 3, chart,
+		    &co));
 	}
 	s.row++;
 
@@ -992,7 +1119,8 @@ write_summary(struct report *rep, struct store *st, int64_t fixup_rows,
 	put(rep, s.ws, s.row++, 0, v, rep->f_bold);
 	for (k = 0; k < STORE_NREPEAT; k++) {
 		put(rep, s.ws, s.row, 0, repeat_names[k], NULL);
-		put_num(rep, s.ws, s.row++, 1, repeats[k]);
+		s_count(&s, 1, repeats[k]);
+		s.row++;
 	}
 	if (rl.n > 0) {
 		s.row++;
@@ -1000,7 +1128,7 @@ write_summary(struct report *rep, struct store *st, int64_t fixup_rows,
 		for (i = 0; i < rl.n; i++) {
 			put(rep, s.ws, s.row, 0,
 			    repeat_names[rl.items[i].kind], NULL);
-			put_num(rep, s.ws, s.row, 1, rl.items[i].line);
+			s_count(&s, 1, rl.items[i].line);
 			put(rep, s.ws, s.row, 2, rl.strs[2 * i], rep->f_text);
 			put(rep, s.ws, s.row, 3, rl.strs[2 * i + 1], NULL);
 			put_num(rep, s.ws, s.row++, 4,

@@ -162,13 +162,84 @@ problem(const struct rules *r, struct rules_row *row, int col,
 	va_end(ap);
 }
 
+/*
+ * A warning about column col's cell: listed with the problems, on stderr
+ * and in the report, but the row stays valid and is sent as it is.
+ */
+static void
+warning(const struct rules *r, struct rules_row *row, int col,
+    const char *rule, const char *hint, const char *msg)
+{
+	struct rules_problem	*p;
+
+	row->nwarnings++;
+	if (row->nprobs == RULES_MAX_PROBLEMS)
+		return;
+	p = &row->probs[row->nprobs++];
+	p->input = colmap_input(r->cm, col);
+	p->col = col;
+	p->rule = rule;
+	snprintf(p->msg, sizeof p->msg, "warning: %s", msg);
+	snprintf(p->hint, sizeof p->hint, "%s", hint);
+}
+
+/* First cells of a spreadsheet's summary row, in the languages of the
+ * files this tool reads (compared without case, a ':' after is fine). */
+static const char *const rules_total_words[] = {
+	"Total", "Totals", "Grand Total", "Subtotal", "Sum", "Summe",
+	"Gesamt", "Gesamtsumme", "Gesamtergebnis", "Total général",
+	"Totale", "Totaal", "Suma", "Soma", "合计", "合計", "总计", "總計",
+	"総計", "小计", "小計", "Итого",
+};
+
+/*
+ * Nonzero if the row is a spreadsheet's Total row: its first cell one of
+ * rules_total_words and its customer ID not a GUID (a customer whose ID
+ * column says "Total" does not exist). Its label goes to row.
+ */
+static int
+summary_row(const struct rules *r, struct rules_row *row)
+{
+	const char	*v;
+	char		 out[GUID_LEN + 1];
+	size_t		 n, i, k, id;
+	unsigned	 f = 0, how;
+
+	if (row->ncells == 0)
+		return 0;
+	v = norm_text(row->cells[0], row->lens[0], &row->tmp, &n, &f);
+	if (v == NULL || n == 0 || n >= sizeof row->summary_label)
+		return 0;
+	k = n;
+	if (v[k - 1] == ':')
+		k--;
+	for (i = 0; i < sizeof rules_total_words /
+	    sizeof rules_total_words[0]; i++)
+		if (strlen(rules_total_words[i]) == k &&
+		    strncasecmp(rules_total_words[i], v, k) == 0)
+			break;
+	if (i == sizeof rules_total_words / sizeof rules_total_words[0])
+		return 0;
+	memcpy(row->summary_label, v, n);
+	row->summary_label[n] = '\0';
+	id = colmap_input(r->cm, COL_CUSTOMER_ID);
+	if (id != (size_t)-1 && id < row->ncells && id != 0) {
+		v = norm_text(row->cells[id], row->lens[id], &row->tmp, &n,
+		    &f);
+		if (v != NULL && n > 0 && guid_canonical(v, n, out,
+		    &how) == 0)
+			return 0;
+	}
+	return 1;
+}
+
 /* Sets the message of the problem just added. */
 static void __attribute__((format(printf, 2, 3)))
 message(struct rules_row *row, const char *fmt, ...)
 {
 	va_list	ap;
 
-	if (row->nprobs == 0 || row->nerrors > row->nprobs)
+	if (row->nprobs == 0 || row->nerrors + row->nwarnings > row->nprobs)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(row->probs[row->nprobs - 1].msg,
@@ -456,9 +527,14 @@ check_postal(const struct rules *r, struct rules_row *row, const char *cc)
 
 		memset(fixed, '0', digits - n);
 		memcpy(fixed + digits - n, up, n + 1);
+		/* A Japanese code as people write it: 060-0001. */
+		if (strcmp(cc, "JP") == 0 && digits == 7) {
+			memmove(fixed + 4, fixed + 3, 5);
+			fixed[3] = '-';
+		}
 		problem(r, row, COL_POSTAL_CODE, "postal-leading-zero",
-		    "did you mean %s? Excel drops leading zeros from numbers: "
-		    "format the column as Text before saving", fixed);
+		    "did you mean %s? A spreadsheet drops leading zeros from "
+		    "numbers: format the column as Text before saving", fixed);
 		message(row, "%s postal codes have %zu digits; this one lost "
 		    "its leading zero", cc, digits);
 		return;
@@ -658,8 +734,8 @@ rules_check(const struct rules *r, struct rules_row *row)
 
 	row->fixes = 0;
 	row->fixed = 0;
-	row->nerrors = row->nprobs = 0;
-	row->blank = 0;
+	row->nerrors = row->nprobs = row->nwarnings = 0;
+	row->blank = row->summary = 0;
 	for (i = 0; i < COL_COUNT; i++) {
 		row->norm[i] = NULL;
 		row->normlen[i] = 0;
@@ -674,6 +750,10 @@ rules_check(const struct rules *r, struct rules_row *row)
 	}
 	if (!nonblank) {
 		row->blank = 1;
+		return 0;
+	}
+	if (summary_row(r, row)) {
+		row->summary = 1;
 		return 0;
 	}
 	if (row->ncells != expected) {
@@ -697,8 +777,9 @@ rules_check(const struct rules *r, struct rules_row *row)
 			rules_add(row, i, col >= 0 ? col : -1, "excel-error",
 			    "fix the formula in the workbook, or paste the "
 			    "column as values, before saving as CSV",
-			    "'%.20s' is %s error, not data", row->cells[i],
-			    *v == '#' ? "an Excel" : "a LibreOffice");
+			    "'%.20s' is %s error value, not data",
+			    row->cells[i], *v == '#' ? "a spreadsheet's" :
+			    "a LibreOffice");
 			continue;
 		}
 		if (col < 0)
@@ -728,6 +809,21 @@ rules_check(const struct rules *r, struct rules_row *row)
 		}
 		row->norm[col] = v;
 		row->normlen[col] = n;
+		/* What a spreadsheet shows is not always what it means;
+		 * sent as it is, so said. */
+		if (col == COL_CUSTOMER_ID)
+			continue;
+		if (n == 1 && *v == '-')
+			warning(r, row, col, "lone-dash", "a spreadsheet "
+			    "shows '-' for nothing: leave the cell empty to "
+			    "keep the value; the row is staged with '-'",
+			    "a lone '-' is sent as the value");
+		else if (*v == '=')
+			warning(r, row, col, "formula", "the CSV holds the "
+			    "formula, not its result: paste the column as "
+			    "values before saving; the row is staged as it "
+			    "is", "a formula that was not evaluated is sent as "
+			    "text");
 	}
 	for (col = 0; col < COL_COUNT; col++) {
 		v = row->norm[col];
@@ -776,9 +872,9 @@ rules_check(const struct rules *r, struct rules_row *row)
 		}
 		if (column_has(col, COLUMN_DIGITS) && is_scientific(v, n)) {
 			problem(r, row, col, "excel-scientific",
-			    "Excel turned the number into scientific notation "
-			    "and lost digits: format the column as Text, "
-			    "re-enter the values, save again");
+			    "the spreadsheet turned the number into scientific "
+			    "notation and lost digits: format the column as "
+			    "Text, re-enter the values, save again");
 			message(row, "'%.30s' is in scientific notation", v);
 			row->norm[col] = NULL;
 			continue;

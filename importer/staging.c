@@ -186,6 +186,16 @@ add_row(struct staging *sg, const struct csvin_record *rec,
 		sg->res->blank++;
 		return 0;
 	}
+	if (rr->summary) {
+		/* A Total row sums the rows above it: not a customer. */
+		if (sg->res->summary++ == 0) {
+			sg->res->summary_line = rec->row;
+			snprintf(sg->res->summary_label,
+			    sizeof sg->res->summary_label, "%s",
+			    rr->summary_label);
+		}
+		return 0;
+	}
 	sg->res->rows++;
 	for (bit = 0; bit < NORM_NKINDS; bit++)
 		if (rr->fixes & (1u << bit))
@@ -252,7 +262,7 @@ add_row(struct staging *sg, const struct csvin_record *rec,
 
 	br->p0 = b->nprobs;
 	br->np = rr->nprobs;
-	br->more = rr->nerrors > rr->nprobs;
+	br->more = rr->nerrors + rr->nwarnings > rr->nprobs;
 	if (b->nprobs + rr->nprobs > b->pcap) {
 		b->pcap = (b->nprobs + rr->nprobs) * 2;
 		b->probs = xreallocarray(b->probs, b->pcap, sizeof *b->probs);

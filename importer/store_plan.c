@@ -437,6 +437,26 @@ store_check_problem(struct store *st, int64_t row, int col,
 }
 
 int
+store_plan_request_id(struct store *st, int64_t row, const char *request_id,
+    struct imp_err *err)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	/* Only rows the service did not read well: a few, prepared once. */
+	if (store_prepare(st, "UPDATE outcome SET request_id = ?2"
+	    " WHERE row = ?1", &s, err) == -1)
+		return -1;
+	sqlite3_bind_int64(s, 1, row);
+	sqlite3_bind_text(s, 2, request_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_db_err(st, err, "outcome request id");
+	return 0;
+}
+
+int
 store_plan_outcome(struct store *st, int64_t run, int64_t row,
     enum outcome state, int review, uint32_t normalized, long http_status,
     const char *message, struct imp_err *err)

@@ -130,6 +130,66 @@ count_one(struct store *st, const struct store_report_run *rr,
 	return 0;
 }
 
+/*
+ * The display width of x in SQL: its characters, plus half its bytes
+ * beyond one a character, so a CJK character (3 bytes) counts two; an
+ * accented Latin one (2 bytes) a little more than one, which errs wide.
+ */
+#define W(x)	"coalesce(max(length(" x ") + (length(CAST(" x " AS BLOB))" \
+		" - length(" x ")) / 2), 0)"
+
+/*
+ * The widest texts of the report, one cheap aggregate a table over what the
+ * sheets will show (no pass over the cells themselves).
+ */
+static int
+report_widths(struct store *st, const struct store_report_run *rr,
+    struct store_report_sizes *sz, struct imp_err *err)
+{
+	static const struct {
+		int		 w[4];		/* per result column; -1: end */
+		const char	*sql;
+	} q[] = {
+		{ { STORE_W_COMPANY, -1 }, "SELECT max((SELECT "
+		    W("company_name") " FROM run_row WHERE id BETWEEN ?1"
+		    " AND ?2), (SELECT " W("company_name") " FROM account"
+		    " WHERE row BETWEEN ?1 AND ?2))" },
+		{ { STORE_W_OLD, STORE_W_NEW, -1 }, "SELECT " W("old") ", "
+		    W("new") " FROM plan_change WHERE row BETWEEN ?1 AND ?2" },
+		{ { STORE_W_CONFLICT, -1 }, "SELECT max(" W("at_check") ", "
+		    W("now") ", " W("wanted") ") FROM conflict"
+		    " WHERE row BETWEEN ?1 AND ?2" },
+		{ { STORE_W_CODE, STORE_W_MESSAGE, -1 }, "SELECT "
+		    W("error_code") ", " W("message") " FROM outcome"
+		    " WHERE run = ?3 AND ?1 <= ?2" },
+		{ { STORE_W_PCOL, STORE_W_PVALUE, STORE_W_PMESSAGE,
+		    STORE_W_PHINT }, "SELECT " W("col") ", " W("value") ", "
+		    W("message") ", " W("hint") " FROM row_problem"
+		    " WHERE row BETWEEN ?1 AND ?2" },
+	};
+	sqlite3_stmt	*stmt;
+	size_t		 i;
+	int		 c, rc;
+
+	for (i = 0; i < sizeof q / sizeof q[0]; i++) {
+		if (store_prepare(st, q[i].sql, &stmt, err) == -1)
+			return -1;
+		sqlite3_bind_int64(stmt, 1, rr->row_first);
+		sqlite3_bind_int64(stmt, 2, rr->row_last);
+		if (sqlite3_bind_parameter_count(stmt) >= 3)
+			sqlite3_bind_int64(stmt, 3, rr->id);
+		rc = sqlite3_step(stmt);
+		for (c = 0; rc == SQLITE_ROW && c < 4 && q[i].w[c] != -1; c++)
+			sz->width[q[i].w[c]] = sqlite3_column_int64(stmt, c);
+		sqlite3_finalize(stmt);
+		if (rc != SQLITE_ROW)
+			return store_db_err(st, err, "report widths");
+	}
+	return 0;
+}
+
+#undef W
+
 int
 store_report_sizes(struct store *st, const struct store_report_run *rr,
     struct store_report_sizes *sz, struct imp_err *err)
@@ -144,10 +204,12 @@ store_report_sizes(struct store *st, const struct store_report_run *rr,
 	    " WHERE r.id BETWEEN ?1 AND ?2 AND (r.state = 'invalid'"
 	    " OR p.at_check = 1)", &sz->problems, err) == -1)
 		return -1;
-	return count_one(st, rr, "SELECT count(*) FROM outcome o"
+	if (count_one(st, rr, "SELECT count(*) FROM outcome o"
 	    " LEFT JOIN conflict c ON c.row = o.row"
 	    " WHERE o.run = ?3 AND o.state = 'conflict'"
-	    " AND ?1 <= ?2", &sz->conflicts, err);
+	    " AND ?1 <= ?2", &sz->conflicts, err) == -1)
+		return -1;
+	return report_widths(st, rr, sz, err);
 }
 
 /* The strings of one row's children, copied out of SQLite's buffers. */

@@ -36,7 +36,12 @@ struct rules_row {
 	unsigned		 fixes;		/* NORM_* kinds applied */
 	uint32_t		 fixed;		/* 1 << col: value differs from raw */
 	int			 blank;		/* all cells empty: skip */
+	int			 summary;	/* a spreadsheet's Total row:
+						 * skip */
+	char			 summary_label[32];	/* its first cell */
 	size_t			 nerrors;
+	size_t			 nwarnings;	/* kept in probs too; the row
+						 * stays valid */
 	size_t			 nprobs;	/* kept; nerrors may be more */
 	struct rules_problem	 probs[RULES_MAX_PROBLEMS];
 	/* private scratch */
@@ -57,7 +62,13 @@ void		 rules_free(struct rules *r);
  * saving did to a character the encoding has not.
  */
 void		 rules_set_encoding(struct rules *r, const char *encoding);
-/* Validates and normalizes row; returns row->nerrors. */
+/*
+ * Validates and normalizes row; returns row->nerrors. A blank record sets
+ * row->blank, a summary row (first cell "Total", "Grand Total", "Summe",
+ * "合计"... and no customer ID that is a GUID) row->summary: neither is a
+ * row. Warnings (a lone '-', a formula's text) are problems that leave the
+ * row valid.
+ */
 size_t		 rules_check(const struct rules *r, struct rules_row *row);
 /* Frees a row's scratch buffers. */
 void		 rules_row_free(struct rules_row *row);

@@ -28,6 +28,9 @@ struct staging_opts {
 struct staging_result {
 	int64_t		 run;
 	int64_t		 rows, valid, invalid, duplicate, blank;
+	int64_t		 summary;	/* Total rows skipped */
+	unsigned long	 summary_line;	/* the first one's line */
+	char		 summary_label[32];	/* and its first cell */
 	int64_t		 previous;	/* a run of the same file, or 0 */
 	char		 encoding[64];
 	int		 bom, detected, delimiter, sniffed;

@@ -231,6 +231,9 @@ int	store_plan_outcome(struct store *st, int64_t run, int64_t row,
  */
 int	store_check_problem(struct store *st, int64_t row, int col,
 	    const struct store_problem *p, struct imp_err *err);
+/* The MS-RequestId of the read that decided a row's outcome at check. */
+int	store_plan_request_id(struct store *st, int64_t row,
+	    const char *request_id, struct imp_err *err);
 int	store_plan_finish(struct store *st, const struct store_runinfo *ri,
 	    const char *source, const char *snapshot_mtime, char hash[65],
 	    struct outcome_counts *counts, struct imp_err *err);
@@ -297,11 +300,31 @@ int	store_report_run(struct store *st, int64_t run,
 	    struct store_report_run *rr, struct imp_err *err);
 void	store_report_run_free(struct store_report_run *rr);
 
+/*
+ * The widest value of each kind of text the report shows, in display
+ * columns (a wide CJK character counts two): the sheets' column widths,
+ * set before any row is written (constant memory).
+ */
+enum store_width {
+	STORE_W_COMPANY,	/* the row's company, or the account's */
+	STORE_W_OLD,		/* a change's value before */
+	STORE_W_NEW,		/* a change's value after */
+	STORE_W_CONFLICT,	/* a conflict's three values */
+	STORE_W_CODE,		/* the service's error code */
+	STORE_W_MESSAGE,	/* an outcome's message */
+	STORE_W_PCOL,		/* a problem's column */
+	STORE_W_PVALUE,		/* a problem's value */
+	STORE_W_PMESSAGE,	/* a problem's message */
+	STORE_W_PHINT,		/* a problem's hint */
+	STORE_NWIDTH
+};
+
 /* Lines each part of the report will have (for autofilter, splits). */
 struct store_report_sizes {
 	int64_t	changes;	/* plan_change rows */
 	int64_t	problems;	/* lines of the Invalid sheet */
 	int64_t	conflicts;	/* lines of the Conflicts sheet */
+	int64_t	width[STORE_NWIDTH];	/* enum store_width */
 };
 int	store_report_sizes(struct store *st, const struct store_report_run *rr,
 	    struct store_report_sizes *sz, struct imp_err *err);

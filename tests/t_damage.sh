@@ -64,8 +64,8 @@ jsnap
 is "$rc" 1 "damage: exit 1"
 is "$(jv rows)/$(jv valid)/$(jv invalid)" 18/1/17 "damage: 18 rows, 1 valid, 17 invalid"
 rule_at 2 excel-error 'Company Name'
-like "$err" "damage\\.csv: row 2(, customer [^:]*)?: column Company Name: '#N/A': excel-error: .*Excel error" \
-    "line 2: the message says it is an Excel error"
+like "$err" "damage\\.csv: row 2(, customer [^:]*)?: column Company Name: '#N/A': excel-error: .*spreadsheet's error value" \
+    "line 2: the message says it is a spreadsheet's error value (Excel's or LibreOffice's)"
 rule_at 3 excel-error Email
 rule_at 4 excel-error Phone
 rule_at 5 excel-error City

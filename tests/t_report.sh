@@ -92,7 +92,7 @@ is "$(xl "$X" 'wb.sheetnames')" \
     "['Summary', 'All rows', 'Changes', 'Failed', 'Conflicts', 'Not found', 'Invalid', 'Unchanged', 'Duplicates', 'Pending']" \
     "every outcome: one sheet each, in order"
 is "$(xl "$X" 'rows("All rows")[0]')" \
-    "('Line', 'Customer ID', 'Company', 'Outcome', 'Changed fields', 'Message', 'Request ID', 'Attempts', 'Account Manager')" \
+    "('Row', 'Customer ID', 'Company', 'Outcome', 'Changed fields', 'Message', 'Request ID', 'Attempts', 'Account Manager')" \
     "All rows: header, then the input's extra column"
 is "$(xl "$X" 'len(rows("All rows")) - 1')" 9 "All rows: one line per staged row"
 is "$(xl "$X" '[r[3] for r in rows("All rows")[1:]]')" \
@@ -111,7 +111,7 @@ is "$(xl "$X" 'ws("All rows").freeze_panes')" "A2" "All rows: header frozen"
 is "$(xl "$X" 'ws("All rows").auto_filter.ref')" "A1:I10" \
     "All rows: autofilter over the data"
 is "$(xl "$X" 'rows("Failed")[0]')" \
-    "('Line', 'Customer ID', 'Company', 'HTTP status', 'Error code', 'Description', 'MS-RequestId', 'MS-CorrelationId', 'Attempts', 'Hint')" \
+    "('Row', 'Customer ID', 'Company', 'HTTP status', 'Error code', 'Description', 'MS-RequestId', 'MS-CorrelationId', 'Attempts', 'Hint')" \
     "Failed: header"
 is "$(xl "$X" 'rows("Failed")[1][:9]')" \
     "(5, '$G4', '=1+1', 400, 'InvalidCompanyName', 'The company name is not allowed', 'req-failed-5', 'corr-0001', 3)" \
@@ -204,7 +204,7 @@ is "$(xl "$TMP/split.xlsx" '[n for n in wb.sheetnames if n.startswith("All rows"
 is "$(xl "$TMP/split.xlsx" 'sum(len(rows(n)) - 1 for n in wb.sheetnames if n.startswith("All rows"))')" \
     9 "split: every row once"
 is "$(xl "$TMP/split.xlsx" '[rows(n)[0][0] for n in wb.sheetnames if n.startswith("All rows")]')" \
-    "['Line', 'Line', 'Line']" "split: each sheet has the header"
+    "['Row', 'Row', 'Row']" "split: each sheet has the header"
 is "$(xl "$TMP/split.xlsx" 'rows("All rows (3)")[-1][0], ws("All rows (3)").auto_filter.ref')" \
     "(10, 'A1:I4')" "split: the last sheet ends with the last row"
 is "$(xl "$TMP/split.xlsx" 'wb.sheetnames.index("All rows (3)") < wb.sheetnames.index("Changes")')" \
