@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "norm.h"
 #include "xmalloc.h"
 
 
@@ -357,6 +358,7 @@ static void
 copy_str(char *dst, size_t size, const char *src)
 {
 	snprintf(dst, size, "%s", src != NULL ? src : "");
+	norm_fit(dst);	/* the service's text, cut whole */
 }
 
 int

@@ -8,6 +8,7 @@
 
 #include "charset.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
 #include <stdlib.h>
@@ -232,6 +233,47 @@ charset_detect(const unsigned char *buf, size_t len, const char **named)
 		if (strcmp(name, trusted[i].uchardet) == 0)
 			return trusted[i].iconv;
 	return NULL;
+}
+
+/* Nonzero if buf reads as plausible CP932 (sjis) or GB2312 text. */
+static int
+cjk_plausible(const unsigned char *buf, size_t len, int sjis)
+{
+	size_t		i, run = 0, longest = 0;
+	int		before = 0;	/* a Latin letter before a run */
+	unsigned char	c, d;
+
+	for (i = 0; i < len; ) {
+		c = buf[i];
+		if (c < 0x80) {
+			if (run == 1 && before && isalpha(c))
+				return 0;
+			run = 0;
+			before = isalpha(c);
+			i++;
+			continue;
+		}
+		if (i + 1 >= len)
+			break;		/* cut by the sample's end */
+		d = buf[i + 1];
+		if (sjis ? !((c >= 0x81 && c <= 0x9f) ||
+		    (c >= 0xe0 && c <= 0xef)) || d < 0x40 || d == 0x7f ||
+		    d > 0xfc : c < 0xa1 || c > 0xf7 || d < 0xa1 || d > 0xfe)
+			return 0;
+		if (++run > longest)
+			longest = run;
+		i += 2;
+	}
+	return longest >= 2;
+}
+
+const char *
+charset_cjk_guess(const unsigned char *buf, size_t len)
+{
+	int	ja = cjk_plausible(buf, len, 1);
+	int	zh = cjk_plausible(buf, len, 0);
+
+	return ja && !zh ? "CP932" : zh && !ja ? "GB18030" : NULL;
 }
 
 struct charset_conv *

@@ -116,6 +116,10 @@ cmd_run_exec(int argc, char **argv)
 		    (long long)sres.rows, sres.rows == 1 ? "" : "s",
 		    (long long)sres.invalid,
 		    (long long)sres.duplicate);
+	if (!imp_opts.quiet && !imp_opts.json && sres.encoding_run != 0)
+		printf("  read as %s, the encoding of run %lld: the file's "
+		    "bytes alone could not tell it for sure\n", sres.encoding,
+		    (long long)sres.encoding_run);
 	if (store_run_info(st, sres.run, &ri, &err) == -1) {
 		rc = cmd_fail(&err);
 		goto out;

@@ -67,6 +67,9 @@ cmd_stage_json(struct store *st, const struct staging_result *r,
 	json_object_set_new(o, "bom", json_boolean(r->bom));
 	json_object_set_new(o, "encoding_detected",
 	    json_boolean(r->detected));
+	if (r->encoding_run != 0)
+		json_object_set_new(o, "encoding_of_run",
+		    json_integer(r->encoding_run));
 	json_object_set_new(o, "delimiter", json_string(d));
 	json_object_set_new(o, "rows", json_integer(r->rows));
 	json_object_set_new(o, "valid", json_integer(r->valid));
@@ -105,6 +108,10 @@ print_summary(struct store *st, const struct staging_result *r,
 	    r->bom ? " with BOM" : "", r->detected ? " (detected)" : "",
 	    csvin_delimiter_name(r->delimiter),
 	    r->sniffed ? " (sniffed)" : "");
+	if (r->encoding_run != 0)
+		printf("  read as %s, the encoding of run %lld: the file's "
+		    "bytes alone could not tell it for sure\n", r->encoding,
+		    (long long)r->encoding_run);
 	printf("  %lld row%s: %lld valid, %lld invalid, %lld duplicate",
 	    (long long)r->rows, r->rows == 1 ? "" : "s", (long long)r->valid,
 	    (long long)r->invalid,

@@ -407,13 +407,16 @@ cmd_help(const struct cmd_entry *ce)
 #define CMD_SHOWN	50	/* problems printed without -v */
 #define CMD_SHOWN_COLUMNS 20	/* unknown columns named */
 
-/* A cell on one line: control characters escaped, long ones cut. */
+/* A cell on one line: control characters escaped, long ones cut after
+ * max characters (whole ones: a continuation byte never starts a cut). */
 static void
 print_value(const char *v, size_t max)
 {
 	size_t	n;
 
-	for (n = 0; *v != '\0' && n < max; v++, n++) {
+	for (n = 0; *v != '\0'; v++) {
+		if (((unsigned char)*v & 0xc0) != 0x80 && n++ == max)
+			break;
 		if (*v == '\n')
 			fputs("\\n", stderr);
 		else if (*v == '\r')

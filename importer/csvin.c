@@ -37,6 +37,7 @@ struct csvin {
 	char			 encoding[64];
 	int			 bom;
 	int			 detected;
+	int			 preferred;	/* read in opts.prefer */
 	int			 utf8;		/* validate, don't convert */
 	struct charset_utf8	 u8;
 	struct charset_conv	*conv;
@@ -159,6 +160,43 @@ is_utf8_name(const char *e)
 	return strcmp(e, "UTF-8") == 0 || strcmp(e, "UTF8") == 0;
 }
 
+/*
+ * Nonzero if the first chunk converts cleanly from enc (a sequence cut by
+ * the chunk's end aside).
+ */
+static int
+converts(const struct csvin *in, const char *enc)
+{
+	struct charset_conv	*cv;
+	struct imp_err		 e;
+	char			*out = NULL;
+	size_t			 outlen = 0, outcap = 0, bad;
+	int			 ok;
+
+	if ((cv = charset_conv_new(enc, &e)) == NULL)
+		return 0;
+	ok = charset_conv_feed(cv, in->raw, in->rawlen, in->rawlen <
+	    CSVIN_CHUNK, &out, &outlen, &outcap, &bad) == 0;
+	charset_conv_free(cv);
+	free(out);
+	return ok;
+}
+
+/* The encodings a refusal names, the likeliest first (cjk: what
+ * charset_cjk_guess said). */
+static const char *
+suggested(const char *cjk)
+{
+	if (cjk == NULL)
+		return "WINDOWS-1252 (Excel on Western Windows), GB18030 "
+		    "(Chinese) or CP932 (Japanese)";
+	if (strcmp(cjk, "CP932") == 0)
+		return "CP932 (Japanese), GB18030 (Chinese) or WINDOWS-1252 "
+		    "(Excel on Western Windows)";
+	return "GB18030 (Chinese), CP932 (Japanese) or WINDOWS-1252 "
+	    "(Excel on Western Windows)";
+}
+
 /* Decides the charset from the first chunk; fills in->encoding. */
 static int
 choose_charset(struct csvin *in, struct imp_err *err)
@@ -213,18 +251,35 @@ choose_charset(struct csvin *in, struct imp_err *err)
 			strcpy(want, "UTF-8");
 		} else {
 			guess = charset_detect(in->raw, in->rawlen, &named);
+			/* Not for sure: the encoding the caller knows the
+			 * files to be in (its fix-up CSV comes back in it). */
+			if (guess == NULL && in->opts.prefer != NULL &&
+			    converts(in, in->opts.prefer)) {
+				guess = in->opts.prefer;
+				in->preferred = 1;
+			}
 			if (guess == NULL) {
+				/* Text that reads as Japanese or Chinese is
+				 * not offered Windows-1252 first. */
+				const char	*cjk, *pre, *what;
+
+				cjk = charset_cjk_guess(in->raw, in->rawlen);
+				pre = *named ? " (a guess: " : "";
+				what = named;
+				if (cjk != NULL) {
+					pre = " (it reads as ";
+					what = strcmp(cjk, "CP932") == 0 ?
+					    "Japanese in CP932" :
+					    "Chinese in GB18030";
+				}
 				line = 1 + count_lines((char *)in->raw, bad);
 				return imp_errf(err, IMP_EXIT_DATAERR,
 				    "%s:%lu: not valid UTF-8 (byte 0x%02x at "
 				    "offset %zu), and the encoding cannot be "
 				    "told for sure%s%s%s; name it with "
-				    "--encoding: WINDOWS-1252 (Excel on "
-				    "Western Windows), GB18030 (Chinese) or "
-				    "CP932 (Japanese)", in->path, line,
-				    in->raw[bad], bad,
-				    *named ? " (a guess: " : "", named,
-				    *named ? ")" : "");
+				    "--encoding: %s", in->path, line,
+				    in->raw[bad], bad, pre, what,
+				    *pre ? ")" : "", suggested(cjk));
 			}
 			snprintf(want, sizeof want, "%s", guess);
 			in->detected = 1;
@@ -361,6 +416,12 @@ int
 csvin_detected(const struct csvin *in)
 {
 	return in->detected;
+}
+
+int
+csvin_preferred(const struct csvin *in)
+{
+	return in->preferred;
 }
 
 int

@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "cellpack.h"
+#include "charset.h"
 #include "colmap.h"
 #include "xmalloc.h"
 
@@ -79,15 +80,23 @@ static void
 buf_addf(struct fixup_buf *b, const char *fmt, ...)
 {
 	va_list	ap;
-	char	tmp[512];
 	int	n;
 
+	/* Whole: a value in a message (a conflict's, the service's) may be
+	 * long, and a cut one would end in half a character. */
 	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		buf_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n :
-		    sizeof tmp - 1);
+	if (n <= 0)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->s = xreallocarray(b->s, b->cap, 1);
+	}
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, n + 1, fmt, ap);
+	va_end(ap);
+	b->len += n;
 }
 
 int
@@ -160,8 +169,27 @@ put(struct fixup *fx, const char *s, size_t len)
 	size_t	 inleft, oleft, r, k;
 
 	if (fx->cd == (iconv_t)-1) {
-		if (fwrite(s, 1, len, fx->fp) != len)
-			fx->failed = 1;
+		/* Every byte UTF-8: a stray one (never in what staging
+		 * stored) is written as U+FFFD. */
+		while (len > 0) {
+			struct charset_utf8	u;
+
+			memset(&u, 0, sizeof u);
+			r = charset_utf8_check(&u, (const unsigned char *)s,
+			    len);
+			if (r == len && charset_utf8_open(&u))
+				for (r = len - 1; r > 0 &&
+				    ((unsigned char)s[r] & 0xc0) == 0x80; r--)
+					;
+			if (fwrite(s, 1, r, fx->fp) != r)
+				fx->failed = 1;
+			if (r == len)
+				break;
+			if (fwrite("\357\277\275", 1, 3, fx->fp) != 3)
+				fx->failed = 1;
+			s += r + 1;
+			len -= r + 1;
+		}
 		return;
 	}
 	while (len > 0) {

@@ -47,6 +47,8 @@ norm_kind_name(unsigned bit)
 		return "case";
 	case NORM_FORMAT:
 		return "format";
+	case NORM_WIDTH:
+		return "width";
 	}
 	return "?";
 }
@@ -60,6 +62,136 @@ norm_length(const char *s, size_t len)
 		if (((unsigned char)s[i] & 0xc0) != 0x80)
 			n++;
 	return n;
+}
+
+size_t
+norm_cut(const char *s, size_t len, size_t max)
+{
+	size_t	n;
+
+	if (len <= max)
+		return len;
+	for (n = max; n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80; n--)
+		;
+	return n;
+}
+
+void
+norm_fit(char *s)
+{
+	size_t		n = strlen(s), i, k;
+	unsigned char	c;
+
+	/* The last lead byte, within a sequence's length of the end. */
+	for (i = n; i > 0 && n - i < 4; ) {
+		c = s[--i];
+		if ((c & 0xc0) == 0x80)
+			continue;
+		k = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+		if (i + k > n)
+			s[i] = '\0';
+		return;
+	}
+}
+
+/* The ASCII character a full-width form in a phone number or postal code
+ * stands for, or -1. */
+static int
+width_ascii(utf8proc_int32_t cp, int postal)
+{
+	if (cp >= 0xff10 && cp <= 0xff19)
+		return '0' + (cp - 0xff10);
+	switch (cp) {
+	case 0x3000:
+		return ' ';
+	case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014:
+	case 0x2015: case 0x2212: case 0xfe63: case 0xff0d:
+	case 0x30fc:	/* the long vowel mark: a Japanese IME's '-' */
+		return '-';
+	}
+	if (postal) {
+		if (cp >= 0xff21 && cp <= 0xff3a)
+			return 'A' + (cp - 0xff21);
+		if (cp >= 0xff41 && cp <= 0xff5a)
+			return 'a' + (cp - 0xff41);
+		return -1;
+	}
+	switch (cp) {
+	case 0xff08:
+		return '(';
+	case 0xff09:
+		return ')';
+	case 0xff0b:
+		return '+';
+	case 0xff0e:
+		return '.';
+	case 0xff0f:
+		return '/';
+	}
+	return -1;
+}
+
+const char *
+norm_width(const char *s, size_t len, int postal, struct norm_buf *buf,
+    size_t *outlen, unsigned *fixes)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	utf8proc_int32_t	 cp;
+	utf8proc_ssize_t	 k;
+	size_t			 i, o, from = 0;
+	int			 a, any = 0;
+
+	*outlen = len;
+	for (i = 0; i < len; i += k) {
+		k = 1;
+		if (p[i] < 0x80)
+			continue;
+		k = utf8proc_iterate(p + i, len - i, &cp);
+		if (k <= 0) {
+			k = 1;
+			continue;
+		}
+		if (width_ascii(cp, postal) != -1 ||
+		    (postal && i == 0 && cp == 0x3012)) {
+			any = 1;
+			break;
+		}
+	}
+	if (!any)
+		return s;
+
+	/* The result is never longer, so it may be built in place. */
+	if (s != buf->s)
+		buf_reserve(buf, len);
+	if (postal && len >= 3 && memcmp(s, "\343\200\222", 3) == 0) {
+		from = 3;
+		while (from < len && (s[from] == ' ' || (len - from >= 3 &&
+		    memcmp(s + from, "\343\200\200", 3) == 0)))
+			from += s[from] == ' ' ? 1 : 3;
+	}
+	for (i = from, o = 0; i < len; i += k) {
+		k = 1;
+		if (p[i] < 0x80) {
+			buf->s[o++] = s[i];
+			continue;
+		}
+		k = utf8proc_iterate(p + i, len - i, &cp);
+		if (k <= 0) {
+			k = 1;
+			buf->s[o++] = s[i];
+			continue;
+		}
+		if ((a = width_ascii(cp, postal)) != -1)
+			buf->s[o++] = a;
+		else {
+			memmove(buf->s + o, s + i, k);
+			o += k;
+		}
+	}
+	buf->s[o] = '\0';
+	*outlen = o;
+	*fixes |= NORM_WIDTH;
+	return buf->s;
 }
 
 static int

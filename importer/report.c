@@ -629,6 +629,7 @@ outcome_message(struct report *rep, const struct store_report_row *r)
 		    r->problems[0].column != NULL ? r->problems[0].column :
 		    "", r->problems[0].column != NULL ? ": " : "",
 		    r->problems[0].message, "");
+		norm_fit(rep->buf);	/* a long header cut whole */
 		if (r->nproblems > 1) {
 			size_t	o = strlen(rep->buf);
 
@@ -994,6 +995,7 @@ write_summary(struct report *rep, struct store *st, int64_t fixup_rows,
 	else {
 		snprintf(v, sizeof v, "%s %s", snapshot ? "snapshot" :
 		    "endpoint", rr->check_source);
+		norm_fit(v);
 		s_pair(&s, "Checked against", v);
 	}
 	if (snapshot) {
@@ -1023,6 +1025,7 @@ write_summary(struct report *rep, struct store *st, int64_t fixup_rows,
 	if (fixup_rows >= 0 && rep->fixup_path != NULL) {
 		snprintf(v, sizeof v, "%s (%lld row%s)", rep->fixup_path,
 		    (long long)fixup_rows, fixup_rows == 1 ? "" : "s");
+		norm_fit(v);
 		s_pair(&s, "Fix-up CSV", v);
 	}
 	s.row++;

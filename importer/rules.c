@@ -15,6 +15,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <utf8proc.h>
+
 #include "guid.h"
 #include "xmalloc.h"
 
@@ -127,6 +129,8 @@ vadd(struct rules_row *row, size_t input, int col, const char *rule,
 	p->rule = rule;
 	vsnprintf(p->msg, sizeof p->msg, fmt, ap);
 	snprintf(p->hint, sizeof p->hint, "%s", hint != NULL ? hint : "");
+	norm_fit(p->msg);
+	norm_fit(p->hint);
 }
 
 void
@@ -160,6 +164,7 @@ problem(const struct rules *r, struct rules_row *row, int col,
 	va_start(ap, hintfmt);
 	vsnprintf(p->hint, sizeof p->hint, hintfmt, ap);
 	va_end(ap);
+	norm_fit(p->hint);
 }
 
 /*
@@ -245,6 +250,7 @@ message(struct rules_row *row, const char *fmt, ...)
 	vsnprintf(row->probs[row->nprobs - 1].msg,
 	    sizeof row->probs[0].msg, fmt, ap);
 	va_end(ap);
+	norm_fit(row->probs[row->nprobs - 1].msg);
 }
 
 static int
@@ -455,12 +461,31 @@ bad:
 	message(row, "not a valid email address");
 }
 
+/*
+ * The character at s[0..len) for a message: *k its bytes, *cp its code
+ * point (a stray byte stands for itself).
+ */
+static void
+char_at(const char *s, size_t len, int *k, utf8proc_int32_t *cp)
+{
+	utf8proc_ssize_t	n;
+
+	n = utf8proc_iterate((const utf8proc_uint8_t *)s, len, cp);
+	if (n <= 0) {
+		n = 1;
+		*cp = (unsigned char)*s;
+	}
+	*k = n;
+}
+
 static void
 check_phone(const struct rules *r, struct rules_row *row, const char *cc)
 {
 	const char	*v = row->norm[COL_PHONE_NUMBER];
 	size_t		 n = row->normlen[COL_PHONE_NUMBER], i, digits = 0;
 	char		 first = 0;
+	utf8proc_int32_t cp;
+	int		 k;
 
 	for (i = 0; i < n; i++) {
 		unsigned char	c = v[i];
@@ -475,8 +500,23 @@ check_phone(const struct rules *r, struct rules_row *row, const char *cc)
 			problem(r, row, COL_PHONE_NUMBER, "phone",
 			    "digits with optional +, spaces, '-', '.', '/' "
 			    "and brackets, e.g. +86 10 5917 2000");
-			message(row, "'%c' is not allowed in a phone number",
-			    c);
+			if (c < 0x80) {
+				message(row, "'%c' is not allowed in a phone "
+				    "number", c);
+				return;
+			}
+			/* A whole character, named (full-width digits and
+			 * dashes were made ASCII at norm_width). */
+			char_at(v + i, n - i, &k, &cp);
+			if (utf8proc_category(cp) == UTF8PROC_CATEGORY_ND)
+				message(row, "'%.*s' (U+%04X) is a digit of "
+				    "another script; a phone number is "
+				    "written with the digits 0-9", k, v + i,
+				    (unsigned)cp);
+			else
+				message(row, "'%.*s' (U+%04X) is not allowed "
+				    "in a phone number", k, v + i,
+				    (unsigned)cp);
 			return;
 		}
 	}
@@ -541,7 +581,21 @@ check_postal(const struct rules *r, struct rules_row *row, const char *cc)
 	}
 	problem(r, row, COL_POSTAL_CODE, "postal-code",
 	    "a %s postal code looks like %s", cc, rules_postal[k].example);
-	message(row, "not a %s postal code", cc);
+	/* A character no shape has: name it (full-width digits, letters and
+	 * dashes were made ASCII at norm_width). */
+	for (i = 0; i < n && (unsigned char)v[i] < 0x80; i++)
+		;
+	if (i < n) {
+		utf8proc_int32_t	cp;
+		int			len;
+
+		char_at(v + i, n - i, &len, &cp);
+		message(row, "not a %s postal code: '%.*s' (U+%04X) is %s", cc,
+		    len, v + i, (unsigned)cp, utf8proc_category(cp) ==
+		    UTF8PROC_CATEGORY_ND ? "a digit of another script, not "
+		    "0-9" : "neither a digit nor a Latin letter");
+	} else
+		message(row, "not a %s postal code", cc);
 }
 
 /* Normalizes "zh_cn" to "zh-CN" and checks it is language-COUNTRY. */
@@ -777,7 +831,8 @@ rules_check(const struct rules *r, struct rules_row *row)
 			rules_add(row, i, col >= 0 ? col : -1, "excel-error",
 			    "fix the formula in the workbook, or paste the "
 			    "column as values, before saving as CSV",
-			    "'%.20s' is %s error value, not data",
+			    "'%.*s' is %s error value, not data",
+			    (int)norm_cut(row->cells[i], row->lens[i], 20),
 			    row->cells[i], *v == '#' ? "a spreadsheet's" :
 			    "a LibreOffice");
 			continue;
@@ -787,6 +842,11 @@ rules_check(const struct rules *r, struct rules_row *row)
 		f = 0;
 		v = norm_text(row->cells[i], row->lens[i], &row->buf[col], &n,
 		    &f);
+		/* Full-width digits typed in a phone or postal code are the
+		 * digits: what is sent is ASCII. */
+		if (col == COL_PHONE_NUMBER || col == COL_POSTAL_CODE)
+			v = norm_width(v, n, col == COL_POSTAL_CODE,
+			    &row->buf[col], &n, &f);
 		if (n == 0)
 			continue;	/* empty: leave unchanged */
 		if (f & NORM_CONTROL)
@@ -875,7 +935,8 @@ rules_check(const struct rules *r, struct rules_row *row)
 			    "the spreadsheet turned the number into scientific "
 			    "notation and lost digits: format the column as "
 			    "Text, re-enter the values, save again");
-			message(row, "'%.30s' is in scientific notation", v);
+			message(row, "'%.*s' is in scientific notation",
+			    (int)norm_cut(v, n, 30), v);
 			row->norm[col] = NULL;
 			continue;
 		}
@@ -884,7 +945,8 @@ rules_check(const struct rules *r, struct rules_row *row)
 			problem(r, row, col, "excel-number",
 			    "did you mean %.*s? The cell was a number: format "
 			    "the column as Text before saving", (int)intlen, v);
-			message(row, "'%.30s' ends in '.0'", v);
+			message(row, "'%.*s' ends in '.0'",
+			    (int)norm_cut(v, n, 30), v);
 			row->norm[col] = NULL;
 			continue;
 		}

@@ -561,6 +561,8 @@ staging_run(struct store *st, const struct isodata *iso,
 	struct settle_ctx	 ctx;
 	struct csvin_opts	 co;
 	void			*bp[BATCH_COUNT];
+	char			 prefer[64];
+	int64_t			 prefer_run;
 	int			 i, rc = -1;
 
 	memset(res, 0, sizeof *res);
@@ -576,6 +578,11 @@ staging_run(struct store *st, const struct isodata *iso,
 	co = opts->limits;
 	co.encoding = opts->encoding;
 	co.delimiter = opts->delimiter;
+	/* A file whose charset cannot be told for sure (a fix-up CSV written
+	 * in Shift_JIS or Windows-1252, as its input was) is read in the
+	 * encoding this database's files came in, if it converts cleanly. */
+	prefer_run = store_run_legacy(st, prefer, sizeof prefer);
+	co.prefer = prefer_run != 0 ? prefer : NULL;
 	sg.in = csvin_open(opts->file, &co, err);
 	if (sg.in == NULL)
 		return -1;
@@ -583,6 +590,7 @@ staging_run(struct store *st, const struct isodata *iso,
 	    csvin_encoding(sg.in));
 	res->bom = csvin_bom(sg.in);
 	res->detected = csvin_detected(sg.in);
+	res->encoding_run = csvin_preferred(sg.in) ? prefer_run : 0;
 
 	if (store_begin_bulk(st, err) == -1)
 		goto out;

@@ -121,6 +121,25 @@ store_run_by_sha(struct store *st, const char *sha256, int64_t not)
 	return id;
 }
 
+int64_t
+store_run_legacy(struct store *st, char *enc, size_t size)
+{
+	sqlite3_stmt	*stmt;
+	int64_t		 id = 0;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT id, encoding FROM run WHERE"
+	    " upper(encoding) NOT LIKE 'UTF%' AND upper(encoding) NOT IN"
+	    " ('ASCII', 'US-ASCII') ORDER BY id DESC LIMIT 1", -1, &stmt,
+	    NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		id = sqlite3_column_int64(stmt, 0);
+		snprintf(enc, size, "%s", store_col_text(stmt, 1));
+	}
+	sqlite3_finalize(stmt);
+	return id;
+}
+
 int
 store_row_add(struct store *st, int64_t run, const struct store_row *r,
     int64_t *id, struct imp_err *err)

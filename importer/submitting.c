@@ -33,6 +33,7 @@
 
 #include "billing.h"
 #include "colmap.h"
+#include "norm.h"
 #include "plan.h"
 #include "xmalloc.h"
 
@@ -253,6 +254,7 @@ stored_message(const struct job *j, const struct billing_profile *now,
 		    plan_field_name(col), now->field[col] != NULL ?
 		    now->field[col] : "", j->r.want[col]);
 	}
+	norm_fit(buf);	/* values cut whole */
 }
 
 /* After a read: applied, conflict, failed, or the row sent on top. */

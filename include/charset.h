@@ -47,6 +47,17 @@ int	charset_utf8_open(const struct charset_utf8 *st);
 const char	*charset_detect(const unsigned char *buf, size_t len,
 		    const char **named);
 
+/*
+ * Which CJK legacy encoding a non-UTF-8 sample reads as plausibly, for the
+ * order of the encodings a refusal suggests: every byte >= 0x80 in a
+ * double-byte character of that encoding's common area (CP932: kanji and
+ * kana, no half-width katakana; GB18030: the GB2312 area), two or more in
+ * a row somewhere, and none alone between Latin letters (what accented
+ * letters of Windows-1252 look like read as double bytes). Returns
+ * "CP932", "GB18030", or NULL for neither or both.
+ */
+const char	*charset_cjk_guess(const unsigned char *buf, size_t len);
+
 /* Streaming conversion of some charset to UTF-8. */
 struct charset_conv;
 

@@ -18,6 +18,11 @@
 
 struct csvin_opts {
 	const char	*encoding;	/* NULL: BOM, UTF-8 or detected */
+	/* A legacy encoding to read the file in when it is not UTF-8 and its
+	 * charset cannot be told for sure, if its first bytes convert
+	 * cleanly in it (the caller's: the encoding of earlier runs); NULL:
+	 * such a file is refused. */
+	const char	*prefer;
 	int		 delimiter;	/* 0: sniffed */
 	size_t		 max_field;	/* 0: the defaults above */
 	size_t		 max_record;
@@ -59,6 +64,8 @@ void		 csvin_close(struct csvin *in);
 const char	*csvin_encoding(const struct csvin *in);	/* "UTF-8", ... */
 int		 csvin_bom(const struct csvin *in);
 int		 csvin_detected(const struct csvin *in);	/* guessed */
+/* Nonzero when the file was read in opts->prefer (it is also "detected"). */
+int		 csvin_preferred(const struct csvin *in);
 int		 csvin_delimiter(const struct csvin *in);
 int		 csvin_delimiter_sniffed(const struct csvin *in);
 uint64_t	 csvin_size(const struct csvin *in);

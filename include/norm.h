@@ -15,7 +15,9 @@
 #define NORM_NFC	0x08	/* Unicode NFC */
 #define NORM_CASE	0x10	/* case of a code (GUID, country, ...) */
 #define NORM_FORMAT	0x20	/* layout of a code (braces, '_' for '-') */
-#define NORM_NKINDS	6
+#define NORM_WIDTH	0x40	/* full-width digits, dashes, spaces and a
+				 * postal mark in a phone or postal code */
+#define NORM_NKINDS	7
 /* Not a change: the value may hold a control character (tab, line break,
  * ...), for the validator to look closer. */
 #define NORM_CONTROL	0x100
@@ -45,5 +47,26 @@ const char	*norm_kind_name(unsigned bit);
 void		 norm_buf_free(struct norm_buf *buf);
 /* Code points in a UTF-8 string. */
 size_t		 norm_length(const char *s, size_t len);
+/*
+ * Full-width forms in a phone number or postal code made ASCII: digits
+ * U+FF10-FF19, the hyphens, dashes and minus signs people type between
+ * them (U+2010-2015, U+2212, U+FF0D, U+FE63, U+30FC), U+3000 as a space;
+ * in a phone number also ( ) + . / as full-width forms; in a postal code
+ * (postal nonzero) full-width Latin letters and a leading postal mark
+ * U+3012 (with the spaces after it) dropped. Returns s itself when nothing
+ * changes, else buf->s (s may be buf->s: the result is never longer);
+ * NORM_WIDTH is ORed into *fixes then.
+ */
+const char	*norm_width(const char *s, size_t len, int postal,
+		    struct norm_buf *buf, size_t *outlen, unsigned *fixes);
+/*
+ * Bytes of the longest prefix of the UTF-8 string s[0..len) that holds at
+ * most max bytes and ends on a character boundary: a value cut for a
+ * message keeps its characters whole.
+ */
+size_t		 norm_cut(const char *s, size_t len, size_t max);
+/* Drops an incomplete UTF-8 sequence from the end of the NUL-terminated s
+ * (what snprintf leaves when it cuts text into a fixed buffer). */
+void		 norm_fit(char *s);
 
 #endif

@@ -34,6 +34,8 @@ struct staging_result {
 	int64_t		 previous;	/* a run of the same file, or 0 */
 	char		 encoding[64];
 	int		 bom, detected, delimiter, sniffed;
+	int64_t		 encoding_run;	/* not told: read in this run's
+					 * encoding, or 0 */
 	char		 sha256[65];
 	char		**unknown;	/* headers carried along */
 	size_t		 nunknown;

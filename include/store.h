@@ -101,6 +101,9 @@ int	store_run_finish(struct store *st, int64_t run, const char *sha256,
 	    int64_t blank, struct imp_err *err);
 /* The newest other run staged from a file with this SHA-256, or 0. */
 int64_t	store_run_by_sha(struct store *st, const char *sha256, int64_t not);
+/* The newest run read in a legacy encoding (neither UTF-8 nor UTF-16),
+ * its encoding copied into enc[size]; 0 when there is none. */
+int64_t	store_run_legacy(struct store *st, char *enc, size_t size);
 /* Calls fn for each run, newest first; stops when fn returns -1. */
 int	store_run_each(struct store *st, int (*fn)(const struct store_run *,
 	    void *), void *arg, struct imp_err *err);

@@ -494,6 +494,39 @@ test_conv(void)
 	free(u8);
 }
 
+/* charset_cjk_guess on the NUL-terminated s. */
+static const char *
+cjk(const char *s)
+{
+	const char	*r = charset_cjk_guess((const unsigned char *)s,
+			    strlen(s));
+
+	return r != NULL ? r : "(none)";
+}
+
+static void
+test_cjk_guess(void)
+{
+	/* 東京 and 東京都港区 in CP932 */
+	is_str(cjk("id,\223\214\213\236,JP"), "CP932",
+	    "two kanji in CP932 read as Japanese");
+	is_str(cjk("x,\223\214\213\236\223\163\215\140\213\346\n"),
+	    "CP932", "kanji with ASCII-range trail bytes");
+	/* 北京 in GB18030 */
+	is_str(cjk("id,\261\261\276\251,CN"), "GB18030",
+	    "two hanzi in the GB2312 area read as Chinese");
+	/* Köln, Gérard, Café in Windows-1252 */
+	is_str(cjk("K\366ln"), "(none)", "o-umlaut: neither");
+	is_str(cjk("G\351rard C\364t\351,"), "(none)",
+	    "a lone 'kanji' between Latin letters is an accent: neither");
+	is_str(cjk("Caf\351 "), "(none)", "an accent before a space: neither");
+	/* ｱｲｳｴ in CP932: half-width katakana */
+	is_str(cjk("\261\262\263\264"), "GB18030",
+	    "bytes that are half-width katakana in CP932 are not Japanese");
+	is_str(cjk("a,\223\214,b"), "(none)", "one character alone: neither");
+	is_str(cjk("plain"), "(none)", "ASCII: neither");
+}
+
 int
 main(void)
 {
@@ -503,5 +536,6 @@ main(void)
 	test_utf8_check();
 	test_detect();
 	test_conv();
+	test_cjk_guess();
 	return done_testing();
 }

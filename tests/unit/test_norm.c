@@ -202,8 +202,100 @@ test_length_names(void)
 	is_str(norm_kind_name(NORM_NFC), "nfc", "NORM_NFC name");
 	is_str(norm_kind_name(NORM_CASE), "case", "NORM_CASE name");
 	is_str(norm_kind_name(NORM_FORMAT), "format", "NORM_FORMAT name");
-	is_int(1u << (NORM_NKINDS - 1), NORM_FORMAT,
-	    "NORM_NKINDS covers the bits up to NORM_FORMAT");
+	is_str(norm_kind_name(NORM_WIDTH), "width", "NORM_WIDTH name");
+	is_int(1u << (NORM_NKINDS - 1), NORM_WIDTH,
+	    "NORM_NKINDS covers the bits up to NORM_WIDTH");
+}
+
+/* norm_width on the NUL-terminated s. */
+static const char *
+width(const char *s, int postal, struct norm_buf *buf, unsigned *fixes)
+{
+	size_t	n;
+
+	*fixes = 0;
+	s = norm_width(s, strlen(s), postal, buf, &n, fixes);
+	return n == strlen(s) ? s : "(length wrong)";
+}
+
+static void
+test_width(void)
+{
+	static const char	 ascii[] = "03-1234-5678";
+	struct norm_buf		 buf = { NULL, 0 };
+	const char		*r;
+	unsigned		 f;
+	char			*own;
+
+	r = width(ascii, 0, &buf, &f);
+	ok(r == ascii && f == 0, "ASCII comes back as the same pointer");
+	r = width("03 \345\206\205\347\267\232", 0, &buf, &f);
+	ok(f == 0, "an ideograph is not a digit: unchanged (the rule names "
+	    "it)");
+	/* ０３－１２３４－５６７８ */
+	is_str(width("\357\274\220\357\274\223\357\274\215\357\274\221"
+	    "\357\274\222\357\274\223\357\274\224\357\274\215\357\274\225"
+	    "\357\274\226\357\274\227\357\274\230", 0, &buf, &f),
+	    "03-1234-5678", "full-width digits and hyphen-minus");
+	is_int(f, NORM_WIDTH, "recorded as NORM_WIDTH");
+	/* （０３）＋．／ U+3000 ― − ー */
+	is_str(width("\357\274\210\357\274\220\357\274\223\357\274\211"
+	    "\357\274\213\357\274\216\357\274\217\343\200\2001\342\200\225"
+	    "2\342\210\2223\343\203\2744", 0, &buf, &f), "(03)+./ 1-2-3-4",
+	    "brackets, plus, dot, slash, ideographic space, dashes");
+	/* 〒１００－０００１, 〒 ＳＷ１Ａ　１ＡＡ */
+	is_str(width("\343\200\222\357\274\221\357\274\220\357\274\220"
+	    "\357\274\215\357\274\220\357\274\220\357\274\220\357\274\221",
+	    1, &buf, &f), "100-0001", "postal code: the postal mark dropped");
+	is_str(width("\343\200\222 \357\274\263\357\274\267\357\274\221"
+	    "\357\274\241\343\200\200\357\274\221\357\274\241\357\274\241",
+	    1, &buf, &f), "SW1A 1AA",
+	    "postal code: the mark and its space dropped, letters made ASCII");
+	is_str(width("1\343\200\222", 1, &buf, &f), "1\343\200\222",
+	    "a postal mark not in front stays (the rule names it)");
+	is_str(width("\343\200\2221", 0, &buf, &f), "\343\200\2221",
+	    "a phone number keeps a postal mark (the rule names it)");
+	is_str(width("\357\274\241", 0, &buf, &f), "\357\274\241",
+	    "a phone number keeps a full-width letter (the rule names it)");
+	own = strdup("\357\274\220\357\274\221");
+	norm_buf_free(&buf);
+	buf.s = own;
+	buf.cap = strlen(own) + 1;
+	r = width(own, 0, &buf, &f);
+	ok(r == own && strcmp(r, "01") == 0, "built in place from its own "
+	    "buffer");
+	norm_buf_free(&buf);
+}
+
+static void
+test_cut_fit(void)
+{
+	/* A + 北京 */
+	static const char	 s[] = "A\345\214\227\344\272\254";
+	char			 b[16];
+
+	is_int(norm_cut(s, 7, 7), 7, "a string that fits is whole");
+	is_int(norm_cut(s, 7, 6), 4, "a cut inside a character moves back");
+	is_int(norm_cut(s, 7, 5), 4, "to the start of that character");
+	is_int(norm_cut(s, 7, 4), 4, "a cut between characters stays");
+	is_int(norm_cut(s, 7, 0), 0, "nothing");
+	memcpy(b, s, 6);	/* what snprintf leaves in 7 bytes */
+	b[6] = '\0';
+	norm_fit(b);
+	is_str(b, "A\345\214\227", "fit: half a character at the end goes");
+	memcpy(b, s, 5);
+	b[5] = '\0';
+	norm_fit(b);
+	is_str(b, "A\345\214\227", "fit: a lead byte alone at the end goes");
+	strcpy(b, s);
+	norm_fit(b);
+	is_str(b, s, "fit: a whole string is untouched");
+	strcpy(b, "ab\303");
+	norm_fit(b);
+	is_str(b, "ab", "fit: a 2-byte lead at the end goes");
+	b[0] = '\0';
+	norm_fit(b);
+	is_str(b, "", "fit: empty");
 }
 
 int
@@ -213,5 +305,7 @@ main(void)
 	test_fixes();
 	test_nfc_singletons();
 	test_length_names();
+	test_width();
+	test_cut_fit();
 	return done_testing();
 }
