@@ -19,9 +19,11 @@ CALC_PY=$TESTS_SRCDIR/calc.py
 
 # calc ARGS...: soffice headless with a profile of this script's own (runs
 # never share one); its output goes to soffice.log. The status of soffice.
+# $VALGRIND is for the importer: soffice's launcher would run itself
+# under valgrind when it is set.
 LO_PROFILE="file://$TMP/lo-profile"
 calc() {
-	soffice "-env:UserInstallation=$LO_PROFILE" --headless "$@" \
+	VALGRIND= soffice "-env:UserInstallation=$LO_PROFILE" --headless "$@" \
 	    </dev/null >>"$TMP/soffice.log" 2>&1
 }
 # The CSV filter's options: separator, quote, character set, first line,
