@@ -111,11 +111,18 @@ cmd_run_exec(int argc, char **argv)
 	}
 	cmd_print_problems(st, sres.run, file, sres.unknown, sres.nunknown);
 	if (!imp_opts.quiet && !imp_opts.json)
+	{
 		printf("staged run %lld from %s: %lld row%s, %lld invalid, "
-		    "%lld duplicate\n", (long long)sres.run, file,
+		    "%lld duplicate", (long long)sres.run, file,
 		    (long long)sres.rows, sres.rows == 1 ? "" : "s",
 		    (long long)sres.invalid,
 		    (long long)sres.duplicate);
+		if (sres.summary > 0)
+			printf(", %lld summary row%s skipped (row %lu, '%s')",
+			    (long long)sres.summary, sres.summary == 1 ? "" :
+			    "s", sres.summary_line, sres.summary_label);
+		putchar('\n');
+	}
 	if (!imp_opts.quiet && !imp_opts.json && sres.encoding_run != 0)
 		printf("  read as %s, the encoding of run %lld: the file's "
 		    "bytes alone could not tell it for sure\n", sres.encoding,

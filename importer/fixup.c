@@ -22,6 +22,7 @@
 #include "cellpack.h"
 #include "charset.h"
 #include "colmap.h"
+#include "norm.h"
 #include "xmalloc.h"
 
 struct fixup {
@@ -106,7 +107,8 @@ fixup_needs_guard(const char *s, size_t len)
 
 	while (i < len && s[i] == '\'')
 		i++;
-	return i < len && s[i] != '\0' && strchr("=+-@\t\r", s[i]) != NULL;
+	return i < len && s[i] != '\0' && (strchr("=+-@\t\r", s[i]) != NULL ||
+	    norm_changed_number(s + i, len - i));
 }
 
 void

@@ -274,6 +274,40 @@ needs_rebuild(const unsigned char *p, size_t len)
 	return 0;
 }
 
+int
+norm_changed_number(const char *s, size_t len)
+{
+	size_t	i, digits;
+
+	for (i = 0; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+		;
+	digits = i;
+	if (digits == 0)
+		return 0;
+	if (digits == len)	/* 02134, or too long for General */
+		return (s[0] == '0' && len > 1) || len >= 12;
+	if (s[i] == '.') {
+		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == len) {	/* 98052.0, 98052.00 */
+			for (i = digits + 1; i < len && s[i] == '0'; i++)
+				;
+			return i == len && len > digits + 1;
+		}
+	}
+	if (s[i] != 'E' && s[i] != 'e')
+		return 0;
+	i++;
+	if (i < len && (s[i] == '+' || s[i] == '-'))
+		i++;
+	if (i == len)
+		return 0;
+	for (; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
 size_t
 norm_guard(const char *s, size_t len)
 {
@@ -282,7 +316,8 @@ norm_guard(const char *s, size_t len)
 	for (i = 0; i < len && s[i] == '\''; i++)
 		;
 	return i > 0 && i < len && s[i] != '\0' &&
-	    strchr("=+-@\t\r", s[i]) != NULL;
+	    (strchr("=+-@\t\r", s[i]) != NULL ||
+	    norm_changed_number(s + i, len - i));
 }
 
 const char *

@@ -188,6 +188,14 @@ plan_phone_mangled(const char *want, const char *cur, char *why,
 		    (int)k, cc);
 		return 1;
 	}
+	/* Another number in the current one's international form, but
+	 * without its '+': what a spreadsheet leaves of +44 20 7946 0000. */
+	if (cplus && strlen(wd) == strlen(cd) && strncmp(wd, cd, 2) == 0) {
+		snprintf(why, whysize, "the phone has the digits of an "
+		    "international number like the current %s, but no '+'",
+		    cur);
+		return 1;
+	}
 	if (wl > cl && wl - cl <= 3 && !cplus && cd[0] == '0' &&
 	    strcmp(wc + (wl - cl), cc) == 0) {
 		snprintf(why, whysize, "the phone is the current %s with a "

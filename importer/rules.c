@@ -289,6 +289,87 @@ is_scientific(const char *s, size_t n)
 	return i < n && all_digits(s + i, n - i);
 }
 
+int
+rules_sci_digits(const char *s, size_t n, char *out, size_t outsize)
+{
+	size_t	i = 0, o = 0, frac = 0, k;
+	long	exp = 0, scale;
+	int	neg = 0;
+
+	if (!is_scientific(s, n) || outsize < 2)
+		return -1;
+	/* The mantissa's digits, less leading zeros, then the exponent. */
+	for (; i < n && s[i] != 'E' && s[i] != 'e'; i++) {
+		if (s[i] == '.') {
+			frac = 1;
+			continue;
+		}
+		if (frac)
+			frac++;
+		if (o == 0 && s[i] == '0')
+			continue;
+		if (o + 1 >= outsize)
+			return -1;
+		out[o++] = s[i];
+	}
+	frac = frac > 0 ? frac - 1 : 0;
+	i++;
+	if (s[i] == '+' || s[i] == '-')
+		neg = s[i++] == '-';
+	for (; i < n; i++) {
+		exp = exp * 10 + (s[i] - '0');
+		if (exp > 64)
+			return -1;
+	}
+	scale = (neg ? -exp : exp) - (long)frac;
+	if (o == 0) {
+		strcpy(out, "0");
+		return 1;
+	}
+	if (scale < 0) {
+		/* Whole only if the digits past the point are zeros. */
+		for (k = 0; k < (size_t)-scale; k++)
+			if (k >= o || out[o - 1 - k] != '0')
+				return -1;
+		o -= (size_t)-scale;
+	} else {
+		if (o + (size_t)scale >= outsize)
+			return -1;
+		memset(out + o, '0', (size_t)scale);
+		o += (size_t)scale;
+	}
+	out[o] = '\0';
+	return (int)o;
+}
+
+int
+rules_check_rounded(const struct rules *r, struct rules_row *row, int col,
+    const char *flagged, size_t n)
+{
+	const char	*was, *v = row->norm[col];
+	char		 digits[64];
+	size_t		 wlen;
+	unsigned	 f = 0;
+	int		 len;
+
+	if (v == NULL || *v == '\0' || !column_has(col, COLUMN_DIGITS))
+		return 0;
+	was = norm_text(flagged, n, &row->tmp, &wlen, &f);
+	len = rules_sci_digits(was, wlen, digits, sizeof digits);
+	if (len <= 0 || (size_t)len != row->normlen[col] ||
+	    memcmp(digits, v, len) != 0)
+		return 0;
+	problem(r, row, col, "rounded-number",
+	    "enter the full number: last run's '%.16s' had lost its digits, "
+	    "and a spreadsheet reads it as this number; format the column "
+	    "as Text", was);
+	message(row, "'%.24s' looks like the same rounded number: its digits "
+	    "were lost last run", v);
+	row->norm[col] = NULL;
+	row->fixed |= 1u << col;
+	return 1;
+}
+
 /* A number that Excel wrote with ".0" (or ".00"): 98052.0. */
 static int
 is_dot_zero(const char *s, size_t n, size_t *intlen)

@@ -57,6 +57,13 @@ struct batch {
 	size_t		 nprobs, pcap;
 };
 
+/* A cell that lost its digits in the customer's last run (rounded-number). */
+struct flagged {
+	char		 customer[37];
+	int		 col;
+	char		*value;
+};
+
 struct staging {
 	struct store			*st;
 	const struct isodata		*iso;
@@ -76,6 +83,8 @@ struct staging {
 	size_t				 rcap;
 	size_t				 nextra;
 	size_t				 nignored;	/* profile 'ignore's */
+	struct flagged			*flagged;	/* by customer */
+	size_t				 nflagged;
 	struct pipe			 pipe;
 	struct batch			 batches[BATCH_COUNT];
 	struct batch			*filling;
@@ -84,6 +93,77 @@ struct staging {
 };
 
 static void	*writer_main(void *);
+
+/* Keeps one flagged cell whose column this file has. */
+static int
+on_flagged(const struct store_flagged *f, void *arg)
+{
+	struct staging		*sg = arg;
+	const struct profile	*pf = sg->opts->profile;
+	struct flagged		*fl;
+	struct colmap		*cm;
+	struct imp_err		 err;
+	const char		*names[2];
+	size_t			 i, n = colmap_ninput(sg->cm);
+	int			 col = -1;
+
+	if (strlen(f->customer_id) != 36)
+		return 0;
+	for (i = 0; i < n && col < 0; i++)
+		if (strcmp(colmap_header(sg->cm, i), f->column) == 0)
+			col = colmap_column(sg->cm, i);
+	if (col < 0) {
+		/* Another header for it: what this profile maps it to. */
+		names[0] = colmap_name(COL_CUSTOMER_ID);
+		names[1] = f->column;
+		memset(&err, 0, sizeof err);
+		cm = colmap_new(names, 2, pf->columns, pf->ncolumns, 0, &err);
+		if (cm != NULL)
+			col = colmap_column(cm, 1);
+		colmap_free(cm);
+	}
+	if (col < 0 || colmap_input(sg->cm, col) == (size_t)-1)
+		return 0;
+	sg->flagged = xreallocarray(sg->flagged, sg->nflagged + 1,
+	    sizeof *sg->flagged);
+	fl = &sg->flagged[sg->nflagged++];
+	memcpy(fl->customer, f->customer_id, 37);
+	fl->col = col;
+	fl->value = xstrdup(f->value);
+	return 0;
+}
+
+static int
+flagged_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct flagged *)a)->customer,
+	    ((const struct flagged *)b)->customer);
+}
+
+/*
+ * Holds the row's values that are what its customer's cell flagged last
+ * run for lost digits becomes in a spreadsheet (the rule is rules').
+ */
+static void
+check_flagged(struct staging *sg, struct rules_row *rr)
+{
+	const char	*id = rr->norm[COL_CUSTOMER_ID];
+	size_t		 lo = 0, hi = sg->nflagged, mid;
+
+	if (id == NULL || rr->normlen[COL_CUSTOMER_ID] != 36)
+		return;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(sg->flagged[mid].customer, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < sg->nflagged && strcmp(sg->flagged[lo].customer, id) == 0;
+	    lo++)
+		rules_check_rounded(sg->rules, rr, sg->flagged[lo].col,
+		    sg->flagged[lo].value, strlen(sg->flagged[lo].value));
+}
 
 static int
 start_run(struct staging *sg, const struct csvin_record *rec,
@@ -141,6 +221,13 @@ start_run(struct staging *sg, const struct csvin_record *rec,
 	ri.version = PACKAGE_VERSION;
 	rc = store_run_create(sg->st, &ri, &sg->res->run, err);
 	free(mapping);
+	/* What the last run held for lost digits, before the writer starts. */
+	if (rc == 0)
+		rc = store_flagged_each(sg->st, sg->res->run, on_flagged, sg,
+		    err);
+	if (rc == 0 && sg->nflagged > 1)
+		qsort(sg->flagged, sg->nflagged, sizeof *sg->flagged,
+		    flagged_cmp);
 	return rc;
 }
 
@@ -196,6 +283,8 @@ add_row(struct staging *sg, const struct csvin_record *rec,
 		}
 		return 0;
 	}
+	if (sg->nflagged > 0)
+		check_flagged(sg, rr);
 	sg->res->rows++;
 	for (bit = 0; bit < NORM_NKINDS; bit++)
 		if (rr->fixes & (1u << bit))
@@ -563,6 +652,7 @@ staging_run(struct store *st, const struct isodata *iso,
 	void			*bp[BATCH_COUNT];
 	char			 prefer[64];
 	int64_t			 prefer_run;
+	size_t			 k;
 	int			 i, rc = -1;
 
 	memset(res, 0, sizeof *res);
@@ -649,6 +739,9 @@ out:
 	free(sg.xlens);
 	free(sg.rcells);
 	free(sg.rlens);
+	for (k = 0; k < sg.nflagged; k++)
+		free(sg.flagged[k].value);
+	free(sg.flagged);
 	for (i = 0; i < BATCH_COUNT; i++) {
 		free(sg.batches[i].arena);
 		free(sg.batches[i].probs);

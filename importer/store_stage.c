@@ -347,3 +347,39 @@ store_check_problems(struct store *st, int64_t run, long limit,
 {
 	return problems(st, run, limit, 1, fn, arg, err);
 }
+
+int
+store_flagged_each(struct store *st, int64_t run,
+    int (*fn)(const struct store_flagged *, void *), void *arg,
+    struct imp_err *err)
+{
+	sqlite3_stmt		*stmt;
+	struct store_flagged	 f;
+	int			 rc;
+
+	/* Few cells are flagged: find them first, then each one's
+	 * customer's latest earlier run in one pass over the rows. */
+	if (store_prepare(st, "WITH f AS (SELECT r.customer_id AS c,"
+	    "   r.run AS run, p.col AS col, p.value AS value"
+	    "   FROM row_problem p JOIN run_row r ON r.id = p.row"
+	    "   WHERE p.rule = 'excel-scientific' AND r.run < ?1"
+	    "   AND r.customer_id IS NOT NULL AND p.value IS NOT NULL),"
+	    " latest AS (SELECT customer_id AS c, max(run) AS run"
+	    "   FROM run_row WHERE run < ?1"
+	    "   AND customer_id IN (SELECT c FROM f) GROUP BY customer_id)"
+	    " SELECT f.c, f.col, f.value FROM f JOIN latest"
+	    "   ON latest.c = f.c AND latest.run = f.run", &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, run);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		f.customer_id = store_col_text(stmt, 0);
+		f.column = store_col_text(stmt, 1);
+		f.value = store_col_text(stmt, 2);
+		if (fn(&f, arg) == -1)
+			break;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_db_err(st, err, "flagged cells");
+	return 0;
+}

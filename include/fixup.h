@@ -26,7 +26,9 @@ struct fixup_buf {
 };
 void	fixup_buf_free(struct fixup_buf *b);
 
-/* Nonzero if a spreadsheet would take s[0..len) for a formula. */
+/* Nonzero if a spreadsheet would take s[0..len) for a formula, or for a
+ * number it shows as another text (norm_changed_number): the apostrophe
+ * keeps it text in Calc and Excel, and staging takes it off again. */
 int	fixup_needs_guard(const char *s, size_t len);
 /* Appends s[0..len) as one CSV field (guarded, quoted when needed). */
 void	fixup_field(struct fixup_buf *b, const char *s, size_t len,

@@ -39,9 +39,17 @@ struct norm_buf {
  */
 const char	*norm_text(const char *s, size_t len, struct norm_buf *buf,
 		    size_t *outlen, unsigned *fixes);
-/* 1 if s starts with the fix-up CSV's formula guard (an apostrophe before
- * = + - @ tab or CR, after any others): the byte to drop; else 0. */
+/* 1 if s starts with the fix-up CSV's guard (an apostrophe, after any
+ * others, before = + - @ tab or CR, or before a number a spreadsheet would
+ * change: norm_changed_number): the byte to drop; else 0. */
 size_t		 norm_guard(const char *s, size_t len);
+/*
+ * Nonzero if a spreadsheet opening a CSV would read s[0..len) as a number
+ * and show (and save) it as another text: scientific notation (1.40E+10),
+ * a ".0" ending (98052.0), a leading zero (02134), or 12 digits or more
+ * (shown in scientific notation, and past 15 rounded).
+ */
+int		 norm_changed_number(const char *s, size_t len);
 /* Name of one NORM_* bit ("whitespace", ...). */
 const char	*norm_kind_name(unsigned bit);
 void		 norm_buf_free(struct norm_buf *buf);

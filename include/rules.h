@@ -72,6 +72,24 @@ void		 rules_set_encoding(struct rules *r, const char *encoding);
 size_t		 rules_check(const struct rules *r, struct rules_row *row);
 /* Frees a row's scratch buffers. */
 void		 rules_row_free(struct rules_row *row);
+/*
+ * The whole number a spreadsheet reads s[0..n) in scientific notation as,
+ * in digits: "1.40E+10" -> "14000000000", "4.25555E+09" -> "4255550000".
+ * Writes them NUL-terminated to out; returns their length, or -1 when s is
+ * not scientific notation of a whole number of fewer than outsize digits.
+ */
+int		 rules_sci_digits(const char *s, size_t n, char *out,
+		    size_t outsize);
+/*
+ * A rule across runs: flagged[0..n) is the cell of col that an earlier
+ * run held for this customer because it was in scientific notation (rule
+ * excel-scientific). When row's value in col is that number as a
+ * spreadsheet reads it, the digits are still lost: the row is held (rule
+ * rounded-number) and 1 returned; else 0.
+ */
+int		 rules_check_rounded(const struct rules *r,
+		    struct rules_row *row, int col, const char *flagged,
+		    size_t n);
 /* Adds a problem to row (used for rules that span rows). */
 void		 rules_add(struct rules_row *row, size_t input, int col,
 		    const char *rule, const char *hint, const char *fmt, ...)

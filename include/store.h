@@ -148,6 +148,19 @@ int	store_problems(struct store *st, int64_t run, long limit,
 int	store_check_problems(struct store *st, int64_t run, long limit,
 	    int (*fn)(const struct store_problem_line *, void *), void *arg,
 	    struct imp_err *err);
+/*
+ * The cells that lost their digits (rule excel-scientific) in each
+ * customer's latest run before run: what staging remembers from the last
+ * run. Strings valid during the call; stops when fn returns -1.
+ */
+struct store_flagged {
+	const char	*customer_id;
+	const char	*column;	/* the header as written */
+	const char	*value;		/* the cell as written */
+};
+int	store_flagged_each(struct store *st, int64_t run,
+	    int (*fn)(const struct store_flagged *, void *), void *arg,
+	    struct imp_err *err);
 
 
 /* What later steps need to know of a run. */

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Installs every Debian package that building, testing and benchmarking
-# importer needs. Run as root or with sudo available.
+# importer needs (LibreOffice Calc, headless: tests/t_calc.sh saves and
+# opens CSV files as a person's spreadsheet does). Run as root or with sudo
+# available.
 set -eu
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
@@ -12,4 +14,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
 	libjansson-dev libinih-dev libmicrohttpd-dev libutf8proc-dev \
 	libuchardet-dev libssl-dev iso-codes \
 	sqlite3 python3 python3-openpyxl curl ca-certificates valgrind \
-	clang-14 libclang-rt-14-dev
+	clang-14 libclang-rt-14-dev \
+	libreoffice-calc-nogui

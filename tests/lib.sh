@@ -40,12 +40,27 @@ PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
 
 ok() {	# ok CONDITION-EXIT-STATUS DESCRIPTION
 	tap_n=$((tap_n + 1))
-	if [ "$1" -eq 0 ]; then
+	if [ -n "$tap_todo" ]; then
+		# A TODO test: its failure is expected, it fails nothing.
+		[ "$1" -eq 0 ] && echo "ok $tap_n - $2 # TODO $tap_todo" ||
+		    echo "not ok $tap_n - $2 # TODO $tap_todo"
+	elif [ "$1" -eq 0 ]; then
 		echo "ok $tap_n - $2"
 	else
 		echo "not ok $tap_n - $2"
 		tap_failed=$((tap_failed + 1))
 	fi
+}
+
+# todo REASON CHECK ARGS...: runs the check (is, like, ok, ...) as a TAP
+# TODO test: behaviour not there yet (REASON says what brings it). It
+# passing is an XPASS, which fails the suite: then drop the todo.
+tap_todo=
+todo() {
+	tap_todo=$1
+	shift
+	"$@"
+	tap_todo=
 }
 
 # run ARGS...: runs the importer; sets $rc, $out (stdout), $err (stderr).

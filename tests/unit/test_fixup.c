@@ -51,9 +51,14 @@ int
 main(void)
 {
 	static const char *const guarded[] = { "=1+1", "+cmd", "-2",
-	    "@SUM(A1)", "\t=x", "\r=x", "'=1", "''+1" };
+	    "@SUM(A1)", "\t=x", "\r=x", "'=1", "''+1",
+	    /* numbers a spreadsheet would show (and save) otherwise */
+	    "1.40E+10", "4.25555E+09", "1e5", "4255550100.0", "98052.00",
+	    "02134", "00", "'02134", "142555501000", "12345678901234567890" };
 	static const char *const plain[] = { "Contoso", "1-2", "a=b", "",
-	    "'quoted'", "'", "0049 30" };
+	    "'quoted'", "'", "0049 30", "4255550100", "98052", "2134", "1.5",
+	    "14255550100", "1.40E+", "E+10", "98052.", "1.0.0", "0x10",
+	    "SW1A 1AA", "0" };
 	size_t	i;
 
 	for (i = 0; i < sizeof guarded / sizeof guarded[0]; i++)
@@ -74,6 +79,11 @@ main(void)
 	is_str(field("two\nlines", ','), "\"two\nlines\"", "line break quoted");
 	is_str(field(" padded ", ','), "\" padded \"", "spaces kept by quoting");
 	is_str(field("", ','), "", "empty stays empty");
+	is_str(field("1.40E+10", ','), "\"'1.40E+10\"",
+	    "scientific notation kept text (Calc would read 14000000000)");
+	is_str(field("02134", ';'), "\"'02134\"", "leading zero kept text");
+	is_str(field("4255550100", ','), "4255550100",
+	    "a number a spreadsheet gives back as is: no guard");
 
 	ok(fixup_wanted(OUTCOME_INVALID) && fixup_wanted(OUTCOME_FAILED) &&
 	    fixup_wanted(OUTCOME_CONFLICT) && fixup_wanted(OUTCOME_NOT_FOUND),
@@ -90,5 +100,11 @@ main(void)
 	round_trip("''@x");
 	round_trip("'plain'");
 	round_trip("Contoso");
+	round_trip("1.40E+10");
+	round_trip("4255550100.0");
+	round_trip("02134");
+	round_trip("'02134");
+	round_trip("12345678901234567890");
+	round_trip("4255550100");
 	return done_testing();
 }

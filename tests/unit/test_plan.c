@@ -354,6 +354,11 @@ test_phone_mangled(void)
 	    "045-036-2063 -> 450362063: mangled (%s)", why);
 	ok(plan_phone_mangled("81450362063", "045-036-2063", why, sizeof why),
 	    "045-036-2063 -> 81450362063: mangled (%s)", why);
+	ok(plan_phone_mangled("442079460000", "+44 20 7946 0999", why,
+	    sizeof why), "another number in the current one's international "
+	    "form without '+': mangled (%s)", why);
+	ok(!plan_phone_mangled("2079460000", "+44 20 7946 0999", why,
+	    sizeof why), "another national number: not mangled");
 	ok(!plan_phone_mangled("+44 161 496 0599", "+44 161 496 0557", why,
 	    sizeof why), "a new number: not mangled");
 	ok(!plan_phone_mangled("+441614960557", "+44 161 496 0557", why,

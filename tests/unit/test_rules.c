@@ -740,6 +740,65 @@ test_row(void)
 	is_str(row.norm[COL_COMPANY_NAME], "Contoso", "trimmed value");
 }
 
+/* What a spreadsheet reads scientific notation as; held again next run. */
+static void
+test_rounded(void)
+{
+	static const struct {
+		const char	*sci, *digits;
+	} cases[] = {
+		{ "1.40E+10", "14000000000" }, { "4.25555E+09", "4255550000" },
+		{ "1e5", "100000" }, { "0.05E+3", "50" }, { "120E-1", "12" },
+		{ "1.5E+00", NULL }, { "1.23E-2", NULL }, { "4255550100", NULL },
+		{ "1.40E+", NULL }, { "1E+99", NULL }, { "98052.0", NULL },
+	};
+	char	out[64];
+	size_t	i;
+	int	n;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		n = rules_sci_digits(cases[i].sci, strlen(cases[i].sci), out,
+		    sizeof out);
+		if (cases[i].digits == NULL)
+			ok(n == -1, "'%s' is no whole number in scientific "
+			    "notation", cases[i].sci);
+		else
+			ok(n == (int)strlen(cases[i].digits) &&
+			    strcmp(out, cases[i].digits) == 0,
+			    "'%s' reads as %s", cases[i].sci, cases[i].digits);
+	}
+
+	reset();
+	set(COL_PHONE_NUMBER, "14000000000");
+	check();
+	ok(clean(), "14000000000 alone is a valid phone");
+	ok(rules_check_rounded(rules, &row, COL_PHONE_NUMBER, "1.40E+10", 8)
+	    == 1 && only("rounded-number", COL_PHONE_NUMBER),
+	    "... held when last run's cell was 1.40E+10");
+	ok(row.norm[COL_PHONE_NUMBER] == NULL, "... and not sent");
+	ok(has(row.probs[0].msg, "digits were lost last run") &&
+	    has(row.probs[0].hint, "enter the full number") &&
+	    has(row.probs[0].hint, "1.40E+10"),
+	    "... saying the digits were lost and what to do: %s / %s",
+	    row.probs[0].msg, row.probs[0].hint);
+	reset();
+	set(COL_POSTAL_CODE, "4255550000");
+	set(COL_PHONE_NUMBER, "4255550000");
+	check();
+	ok(rules_check_rounded(rules, &row, COL_PHONE_NUMBER,
+	    "'4.25555E+09", 12) == 1, "a guarded flagged cell (fix-up CSV)");
+	reset();
+	set(COL_PHONE_NUMBER, "4255550123");
+	check();
+	ok(rules_check_rounded(rules, &row, COL_PHONE_NUMBER, "4.25555E+09",
+	    11) == 0 && clean(), "the full number is taken");
+	reset();
+	set(COL_COMPANY_NAME, "14000000000");
+	check();
+	ok(rules_check_rounded(rules, &row, COL_COMPANY_NAME, "1.40E+10", 8)
+	    == 0 && clean(), "only in a column of digits");
+}
+
 static void
 test_add(void)
 {
@@ -793,6 +852,7 @@ main(void)
 	test_state();
 	test_text();
 	test_row();
+	test_rounded();
 	test_add();
 
 	rules_row_free(&row);
