@@ -351,9 +351,13 @@ norm_text(const char *s, size_t len, struct norm_buf *buf, size_t *outlen,
 			break;
 	}
 	for (; i < len; i++) {
-		if (p[i] >= 0x80)
+		if (p[i] >= 0x80) {
 			ascii = 0;
-		else if (p[i] < 0x20 || p[i] == 0x7f)
+			/* C1 controls, U+0080..U+009F: what a legacy decoder
+			 * makes of bytes it has no character for. */
+			if (p[i] == 0xc2 && i + 1 < len && p[i + 1] <= 0x9f)
+				*fixes |= NORM_CONTROL;
+		} else if (p[i] < 0x20 || p[i] == 0x7f)
 			*fixes |= NORM_CONTROL;
 	}
 	if (ascii) {

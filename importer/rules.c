@@ -842,6 +842,9 @@ check_controls(const struct rules *r, struct rules_row *row, int col)
 			nl = 1;
 		else if (c < 0x20 || c == 0x7f)
 			ctl = 1;
+		else if (c == 0xc2 && i + 1 < n &&
+		    (unsigned char)v[i + 1] <= 0x9f)
+			ctl = 1;	/* U+0080..U+009F */
 	}
 	if (nl) {
 		problem(r, row, col, "line-break", col >= COL_ADDRESS_LINE1 &&

@@ -216,4 +216,17 @@ rule_at 16 clear-not-allowed State
 is "$(sql "select state from run_row where run = (select max(id) from run) and line = 17")" \
     pending "row 17 (line 18): a clean row is pending"
 
+# C1 controls (U+0080..U+009F) are controls too: what glibc's EUC-JP makes
+# of bytes 0x80..0x8D, or a paste from an old program.
+f="$TMP/c1.csv"
+{
+	printf '%s\r\n' "$HDR"
+	row 1 "Acme$(printf '\302\205')Corp" '' '' '' '' '' '' '' '' '' ''		# 2: U+0085
+	row 2 "Acme$(printf '\302\240')Corp" '' '' '' '' '' '' '' '' '' ''		# 3: U+00A0 (nbsp)
+} >"$f"
+run stage "$f"
+rule_at 2 control-character 'Company Name'
+is "$(sql "select state from run_row where run = (select max(id) from run) and line = 3")" \
+    pending "a no-break space (U+00A0, after the C1 range) is no control"
+
 done_testing
