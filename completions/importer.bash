@@ -75,6 +75,11 @@ _importer()
 		COMPREPLY=($(compgen -W 'comma semicolon tab pipe' -- "$cur"))
 		return
 		;;
+	--forbid)
+		COMPREPLY=($(compgen -W 'relationship role action mfa
+		    relationship:put role:put action:put mfa:put' -- "$cur"))
+		return
+		;;
 	--encoding)
 		COMPREPLY=($(compgen -W 'UTF-8 UTF-16 GB18030 GBK SHIFT_JIS
 		    CP932 EUC-JP BIG5 EUC-KR WINDOWS-1252' -- "$cur"))
@@ -83,7 +88,7 @@ _importer()
 	--endpoint|--concurrency|--rate|--retries|--timeout|--batch-size|\
 	--customer|--port|--bind|--token|--client-secret|--token-ttl|\
 	--page-max|--seed|--latency|--burst|--fail-503|--fail-500-after|\
-	--drop-after|--slow|--bom)
+	--drop-after|--slow|--bom|--forbid-customer)
 		return
 		;;
 	esac

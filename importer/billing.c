@@ -361,6 +361,8 @@ copy_str(char *dst, size_t size, const char *src)
 	norm_fit(dst);	/* the service's text, cut whole */
 }
 
+static void	fault_data(const json_t *, struct billing_fault *);
+
 int
 billing_fault_from_json(const json_t *obj, struct billing_fault *f)
 {
@@ -387,5 +389,126 @@ billing_fault_from_json(const json_t *obj, struct billing_fault *f)
 	    billing_json_string(obj, "description"));
 	copy_str(f->source, sizeof f->source,
 	    billing_json_string(obj, "source"));
+	fault_data(billing_json_get(obj, "data"), f);
 	return 0;
+}
+
+int
+billing_property_column(const char *name, size_t len)
+{
+	const char	*dot;
+	size_t		 n;
+	int		 col;
+
+	while (len > 0 && (*name == ' ' || *name == '\t')) {
+		name++;
+		len--;
+	}
+	while (len > 0 && (name[len - 1] == ' ' || name[len - 1] == '\t'))
+		len--;
+	/* The last part of a path names it: every property of the profile
+	 * has a name of its own, a contact name in both places one column. */
+	dot = memrchr(name, '.', len);
+	if (dot != NULL) {
+		len -= (size_t)(dot + 1 - name);
+		name = dot + 1;
+	}
+	for (col = 0; col < COL_COUNT; col++) {
+		if (column_info[col].place == COLUMN_ID)
+			continue;
+		n = strlen(column_info[col].property);
+		if (n == len && strncasecmp(name, column_info[col].property,
+		    len) == 0)
+			return col;
+	}
+	return -1;
+}
+
+/*
+ * The columns a 400's data[] names: each entry "property: Reason -
+ * Details" (27002), or a bare property name. Entries naming nothing of
+ * the profile are left to the description.
+ */
+static void
+fault_data(const json_t *data, struct billing_fault *f)
+{
+	const char	*s, *colon;
+	size_t		 i;
+	int		 col;
+
+	if (!json_is_array(data))
+		return;
+	for (i = 0; i < json_array_size(data); i++) {
+		s = json_string_value(json_array_get(data, i));
+		if (s == NULL)
+			continue;
+		colon = strchr(s, ':');
+		col = billing_property_column(s, colon != NULL ?
+		    (size_t)(colon - s) : strlen(s));
+		if (col < 0 || (f->columns & (1u << col)))
+			continue;
+		f->columns |= 1u << col;
+		if (colon != NULL) {
+			for (colon++; *colon == ' '; colon++)
+				;
+			copy_str(f->why[col], sizeof f->why[col], colon);
+		}
+	}
+}
+
+/* Nonzero if needle is in haystack, in any case. */
+static int
+has_text(const char *haystack, const char *needle)
+{
+	return strcasestr(haystack, needle) != NULL;
+}
+
+enum billing_refusal
+billing_refusal(long status, const char *body, size_t len, char *why,
+    size_t size)
+{
+	struct billing_fault	 f;
+	struct imp_err		 e;
+	json_t			*o;
+	const char		*what;
+
+	if (status != 401 && status != 403)
+		return BILLING_REFUSAL_ROW;
+	memset(&f, 0, sizeof f);
+	o = body != NULL && len > 0 ? billing_json_load(body, len, &e) : NULL;
+	if (o == NULL || billing_fault_from_json(o, &f) == -1)
+		memset(&f, 0, sizeof f);
+	json_decref(o);
+	if (status == 401) {
+		if (strcmp(f.code, "900421") != 0)
+			return BILLING_REFUSAL_ROW;
+		snprintf(why, size, "the service refused the token: it "
+		    "carries no MFA claim (HTTP 401 code 900421), which every "
+		    "App+User call needs; use App-only credentials (the "
+		    "profile's tenant, client_id, client_secret_env) or a "
+		    "token obtained with multi-factor authentication");
+		return BILLING_REFUSAL_MFA;
+	}
+	/* The role's text first: it may come with any code. */
+	if (has_text(f.description, "does not have the rights"))
+		what = "the user needs the Admin agent or Sales agent role, "
+		    "and App-only credentials may be refused where App+User "
+		    "ones are allowed";
+	else if (strcmp(f.code, "2032") == 0 || strcmp(f.code, "20002") == 0)
+		what = "only a direct-bill partner or an indirect provider "
+		    "with a relationship to the customers may change them (an "
+		    "indirect reseller may not)";
+	else if (strcmp(f.code, "600006") == 0)
+		what = "check the role (Admin agent or Sales agent), App-only "
+		    "against App+User credentials, and that the partner is a "
+		    "direct-bill partner or an indirect provider";
+	else
+		return BILLING_REFUSAL_ROW;
+	snprintf(why, size, "the service refused the partner's rights (HTTP "
+	    "403%s%s%s%.*s): %s; every customer would get the same answer, "
+	    "so nothing more was sent", f.code[0] ? " code " : "", f.code,
+	    f.description[0] ? ": " : "", (int)norm_cut(f.description,
+	    strlen(f.description), 120), f.description, what);
+	norm_fit(why);
+	return BILLING_REFUSAL_RIGHTS;
 }

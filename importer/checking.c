@@ -296,7 +296,7 @@ struct online {
 	int			 stop_code;	/* 69, 77 */
 	int			 failed;
 	struct imp_err		 err;
-	char			 why[256];
+	char			 why[440];	/* fits err's message */
 };
 
 /* Plans a row against the account the service returned. */
@@ -350,7 +350,7 @@ fetched(struct client_req *q, void *arg)
 {
 	struct fetch	*f = arg;
 	struct online	*on = (struct online *)f->ck;
-	char		 msg[320];
+	char		 msg[440];
 	int		 rc = 0;
 
 	switch (q->fate) {
@@ -358,8 +358,10 @@ fetched(struct client_req *q, void *arg)
 		break;
 	case CLIENT_AUTH:
 		on->stop_code = IMP_EXIT_NOPERM;
-		snprintf(on->why, sizeof on->why, "the service refused the "
-		    "token (HTTP 401); %.200s", q->error);
+		if (billing_refusal(q->status, q->resp, q->resplen, on->why,
+		    sizeof on->why) != BILLING_REFUSAL_MFA)
+			snprintf(on->why, sizeof on->why, "the service refused "
+			    "the token (HTTP 401); %.200s", q->error);
 		client_stop(on->cl);
 		break;
 	case CLIENT_WAIT:
@@ -375,6 +377,16 @@ fetched(struct client_req *q, void *arg)
 		client_stop(on->cl);
 		break;
 	case CLIENT_DONE:
+		/* The partner's rights refused: every read would be. */
+		if (billing_refusal(q->status, q->resp, q->resplen, msg,
+		    sizeof msg) == BILLING_REFUSAL_RIGHTS) {
+			if (on->stop_code == 0) {
+				on->stop_code = IMP_EXIT_NOPERM;
+				snprintf(on->why, sizeof on->why, "%s", msg);
+			}
+			client_stop(on->cl);
+			break;
+		}
 		on->ck.res->checked++;
 		if (q->status == 200)
 			rc = plan_fetched(on, f);

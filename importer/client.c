@@ -25,6 +25,7 @@
 
 #include <curl/curl.h>
 
+#include "billing.h"
 #include "guid.h"
 #include "xmalloc.h"
 
@@ -633,7 +634,7 @@ start_queued(struct client *cl, double now)
 
 /*
  * A transfer is over. early: no answer of this round stops or pauses the
- * client (401, 429, 503, a transport error), so the freed slot's next
+ * client (401, 403, 429, 503, a transport error), so the freed slot's next
  * request may leave before this answer is handled.
  */
 static void
@@ -704,6 +705,13 @@ finish(struct client *cl, struct pending *p, CURLcode cc, int early)
 		return;
 	}
 	if (status == 401) {
+		/* A token without an MFA claim: a new one would be the
+		 * same, so none is asked for. */
+		if (billing_refusal(status, p->buf, p->len, req->error,
+		    sizeof req->error) == BILLING_REFUSAL_MFA) {
+			deliver(cl, p, CLIENT_AUTH);
+			return;
+		}
 		if (p->reauthed) {
 			snprintf(req->error, sizeof req->error, "a new token "
 			    "was refused too");
@@ -868,7 +876,7 @@ client_run(struct client *cl, struct imp_err *err)
 			curl_easy_getinfo(m->easy_handle,
 			    CURLINFO_RESPONSE_CODE, &status);
 			if (m->data.result != CURLE_OK || status == 401 ||
-			    status == 429 || status == 503)
+			    status == 403 || status == 429 || status == 503)
 				early = 0;
 			done++;
 		}

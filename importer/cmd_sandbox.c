@@ -65,6 +65,17 @@ const struct cmd_entry cmd_sandbox_entry = {
 	"a reply\n"
 	"  --slow P:MS         hold the reply back MS milliseconds\n"
 	"  --bom P             put a UTF-8 BOM before the JSON body\n"
+	"  --forbid KIND[:put] refuse every customer request (with :put, "
+	"every write)\n"
+	"                      as the service refuses a partner without the "
+	"rights:\n"
+	"                      relationship (403, 20002), role (403, the "
+	"supplied role\n"
+	"                      does not have the rights), action (403, "
+	"600006), or a\n"
+	"                      token without MFA: mfa (401, 900421)\n"
+	"  --forbid-customer ID[:put]  answer 403 to that customer's "
+	"requests only\n"
 	"with -v, one access line per request on stderr (never the token).\n"
 	"Without --latency and --slow it answers from one event loop per "
 	"core,\notherwise from one thread per connection.\n",
@@ -78,8 +89,31 @@ enum {
 	OPT_PORT = 256, OPT_BIND, OPT_PORT_FILE, OPT_ACCOUNTS, OPT_STATE,
 	OPT_TOKEN, OPT_CLIENT_SECRET, OPT_TOKEN_TTL, OPT_SEED, OPT_LATENCY,
 	OPT_RATE, OPT_BURST, OPT_503, OPT_500, OPT_DROP, OPT_SLOW, OPT_BOM,
-	OPT_PAGE_MAX
+	OPT_PAGE_MAX, OPT_FORBID, OPT_FORBID_CUSTOMER
 };
+
+/*
+ * "KIND" or "KIND:put" into *name (the part before the colon, cut at
+ * size) and *puts. Returns 0, or -1 for another suffix.
+ */
+static int
+parse_put_suffix(const char *arg, char *name, size_t size, int *puts)
+{
+	const char	*colon = strchr(arg, ':');
+	size_t		 n = colon != NULL ? (size_t)(colon - arg) : strlen(arg);
+
+	*puts = 0;
+	if (colon != NULL) {
+		if (strcmp(colon + 1, "put") != 0)
+			return -1;
+		*puts = 1;
+	}
+	if (n == 0 || n >= size)
+		return -1;
+	memcpy(name, arg, n);
+	name[n] = '\0';
+	return 0;
+}
 
 static void
 access_log(const struct sandbox_access *a, void *arg)
@@ -205,6 +239,9 @@ cmd_sandbox_exec(int argc, char **argv)
 		{ "slow", required_argument, NULL, OPT_SLOW },
 		{ "bom", required_argument, NULL, OPT_BOM },
 		{ "page-max", required_argument, NULL, OPT_PAGE_MAX },
+		{ "forbid", required_argument, NULL, OPT_FORBID },
+		{ "forbid-customer", required_argument, NULL,
+		    OPT_FORBID_CUSTOMER },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -219,7 +256,7 @@ cmd_sandbox_exec(int argc, char **argv)
 	unsigned long long	 u;
 	sigset_t		 set;
 	size_t			 added = 0, present = 0;
-	char			 token[40], url[128];
+	char			 token[40], url[128], kind[16];
 	double			 p;
 	long			 ncpu;
 	int			 c, sig, rc = IMP_EXIT_OK, generated = 0;
@@ -305,6 +342,32 @@ cmd_sandbox_exec(int argc, char **argv)
 			    -1 || fo->pslow > 1)
 				return cmd_usage(ce, "--slow: expected P:MS "
 				    "with P in 0..1: %s", optarg);
+			break;
+		case OPT_FORBID:
+			if (parse_put_suffix(optarg, kind, sizeof kind,
+			    &fo->forbid_puts) == -1)
+				kind[0] = '\0';
+			if (strcmp(kind, "relationship") == 0)
+				fo->forbid = SANDBOX_FORBID_RELATIONSHIP;
+			else if (strcmp(kind, "role") == 0)
+				fo->forbid = SANDBOX_FORBID_ROLE;
+			else if (strcmp(kind, "action") == 0)
+				fo->forbid = SANDBOX_FORBID_ACTION;
+			else if (strcmp(kind, "mfa") == 0)
+				fo->forbid = SANDBOX_FORBID_MFA;
+			else
+				return cmd_usage(ce, "--forbid: expected "
+				    "relationship, role, action or mfa, "
+				    "optionally with :put: %s", optarg);
+			break;
+		case OPT_FORBID_CUSTOMER:
+			if (parse_put_suffix(optarg, fo->forbid_customer,
+			    sizeof fo->forbid_customer,
+			    &fo->forbid_customer_puts) == -1 ||
+			    strlen(fo->forbid_customer) != 36)
+				return cmd_usage(ce, "--forbid-customer: "
+				    "expected a customer ID, optionally with "
+				    ":put: %s", optarg);
 			break;
 		case OPT_PAGE_MAX:
 			if (parse_uint(optarg, 100000, &u) == -1 || u == 0)

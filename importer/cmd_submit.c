@@ -134,6 +134,9 @@ cmd_submit_run(struct store *st, struct store_runinfo *ri,
 	if (store_counts(st, ri, c, &err) == -1)
 		return cmd_fail(&err);
 	out->done = CMD_SUBMIT_SENT;
+	/* Cells the service refused, as stage and check name theirs. */
+	if (out->res.settled.n[OUTCOME_FAILED] > 0)
+		cmd_print_submit_problems(st, ri->id, ri->file);
 	if (out->res.stopped) {
 		fprintf(stderr, "importer: stopped: %s; the rest is kept: "
 		    "'importer submit %lld' continues\n", out->res.why,

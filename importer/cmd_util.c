@@ -506,3 +506,19 @@ cmd_print_check_problems(struct store *st, int64_t run, const char *file)
 		fprintf(stderr, "importer: (only the first %d problems are "
 		    "shown; -v shows all)\n", CMD_SHOWN);
 }
+
+void
+cmd_print_submit_problems(struct store *st, int64_t run, const char *file)
+{
+	struct shown	shown;
+
+	if (imp_opts.quiet)
+		return;
+	shown.file = file;
+	shown.n = 0;
+	store_submit_problems(st, run, imp_opts.verbose ? -1 : CMD_SHOWN,
+	    print_problem, &shown, NULL);
+	if (!imp_opts.verbose && shown.n == CMD_SHOWN)
+		fprintf(stderr, "importer: (only the first %d problems are "
+		    "shown; -v shows all)\n", CMD_SHOWN);
+}

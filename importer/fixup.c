@@ -322,7 +322,7 @@ fail:
 static void
 error_text(struct fixup_buf *b, const struct store_report_row *r)
 {
-	size_t	i;
+	size_t	i, n;
 
 	b->len = 0;
 	buf_add(b, "", 0);
@@ -350,7 +350,22 @@ error_text(struct fixup_buf *b, const struct store_report_row *r)
 			buf_addf(b, "failed: no response");
 		if (r->error_code != NULL)
 			buf_addf(b, " %s", r->error_code);
-		if (r->message != NULL)
+		/* The cells the service named, as a validation problem:
+		 * which to fix, and why; else the service's message. */
+		for (i = 0, n = 0; i < r->nproblems; i++) {
+			if (strcmp(r->problems[i].rule,
+			    STORE_RULE_REFUSED) != 0)
+				continue;
+			buf_addf(b, "%s%s%s%s: %s", n++ > 0 ? "; " : ": ",
+			    r->problems[i].column != NULL ?
+			    r->problems[i].column : "",
+			    r->problems[i].column != NULL ? ": " : "",
+			    r->problems[i].rule, r->problems[i].message);
+			if (r->problems[i].hint != NULL &&
+			    *r->problems[i].hint != '\0')
+				buf_addf(b, " (%s)", r->problems[i].hint);
+		}
+		if (n == 0 && r->message != NULL)
 			buf_addf(b, ": %s", r->message);
 		break;
 	case OUTCOME_CONFLICT:

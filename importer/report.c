@@ -87,7 +87,9 @@ static const struct groupspec report_groups[G_COUNT] = {
 	    { "Description", 50, K_TEXT, BY(MESSAGE) },
 	    { "MS-RequestId", 38, K_ID, 0 },
 	    { "MS-CorrelationId", 38, K_ID, 0 },
-	    { "Attempts", 9, K_NUM, 0 }, { "Hint", 50, K_TEXT, 0 } } },
+	    { "Attempts", 9, K_NUM, 0 }, { "Hint", 50, K_TEXT, 0 },
+	    { "Column", 18, K_TEXT, BY(PCOL) },
+	    { "Cells to fix", 60, K_TEXT, 0 } } },
 	{ "Conflicts", {
 	    { "Row", 8, K_NUM, 0 }, { "Customer ID", 38, K_ID, 0 },
 	    { "Company", 30, K_TEXT, BY(COMPANY) }, { "Field", 16, K_TEXT, 0 },
@@ -571,6 +573,41 @@ changed_fields(struct report *rep, const struct store_report_row *r)
 	return rep->buf;
 }
 
+/*
+ * The cells the service named when it refused the row (a 400's data[]),
+ * in rep->buf: their columns ("State, ZIP"), or with each its value and
+ * why. NULL when it named none.
+ */
+static const char *
+refused_cells(struct report *rep, const struct store_report_row *r,
+    int why)
+{
+	const struct store_report_problem	*p;
+	size_t					 i, o = 0;
+	int					 n;
+
+	rep->buf[0] = '\0';
+	for (i = 0; i < r->nproblems && o < sizeof rep->buf; i++) {
+		p = &r->problems[i];
+		if (strcmp(p->rule, STORE_RULE_REFUSED) != 0)
+			continue;
+		if (!why)
+			n = snprintf(rep->buf + o, sizeof rep->buf - o, "%s%s",
+			    o > 0 ? ", " : "", p->column != NULL ? p->column :
+			    "");
+		else
+			n = snprintf(rep->buf + o, sizeof rep->buf - o,
+			    "%s%s '%s': %s", o > 0 ? "; " : "", p->column !=
+			    NULL ? p->column : "", p->value != NULL ?
+			    p->value : "", p->message);
+		if (n < 0)
+			break;
+		o += n;
+	}
+	norm_fit(rep->buf);	/* values cut whole */
+	return o > 0 ? rep->buf : NULL;
+}
+
 static enum report_outcome
 outcome_of(enum outcome state)
 {
@@ -752,6 +789,10 @@ report_add_row(struct report *rep, const struct store_report_row *r,
 		if (r->attempts > 0)
 			put_num(rep, ws, row, 8, r->attempts);
 		put(rep, ws, row, 9, hint_failed(r->http_status), NULL);
+		if (refused_cells(rep, r, 0) != NULL) {
+			put(rep, ws, row, 10, rep->buf, NULL);
+			put(rep, ws, row, 11, refused_cells(rep, r, 1), NULL);
+		}
 		break;
 	case REPORT_CONFLICT:
 		for (i = 0; i < r->nconflicts || i == 0; i++) {

@@ -84,6 +84,9 @@ struct hasher {
 
 /* store_plan.c: frees the hashers of a plan being written. */
 void		 store_plan_clear(struct store *st);
+/* store_plan.c: reads the run's header name of each column into hdr. */
+int		 store_run_headers(struct store *st, int64_t run,
+		    struct imp_err *err);
 
 /* Fills err with "path: what: sqlite's message"; returns -1. */
 int		 store_db_err(struct store *st, struct imp_err *err,

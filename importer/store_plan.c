@@ -270,6 +270,12 @@ run_headers(struct store *st, int64_t run, struct imp_err *err)
 }
 
 int
+store_run_headers(struct store *st, int64_t run, struct imp_err *err)
+{
+	return run_headers(st, run, err);
+}
+
+int
 store_plan_begin(struct store *st, const struct store_runinfo *ri,
     int ordered, struct imp_err *err)
 {

@@ -309,8 +309,8 @@ problems(struct store *st, int64_t run, long limit, int at_check,
 
 	if (store_prepare(st, "SELECT r.line, p.col, p.rule, p.value,"
 	    " p.message, p.hint, r.customer_id FROM row_problem p JOIN run_row r ON r.id = p.row"
-	    " WHERE r.run = ? AND p.at_check >= ? ORDER BY r.line, p.id"
-	    " LIMIT ?", &stmt, err) == -1)
+	    " WHERE r.run = ?1 AND (?2 = 0 OR p.at_check = ?2)"
+	    " ORDER BY r.line, p.id LIMIT ?3", &stmt, err) == -1)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, run);
 	sqlite3_bind_int(stmt, 2, at_check);
@@ -346,6 +346,14 @@ store_check_problems(struct store *st, int64_t run, long limit,
     struct imp_err *err)
 {
 	return problems(st, run, limit, 1, fn, arg, err);
+}
+
+int
+store_submit_problems(struct store *st, int64_t run, long limit,
+    int (*fn)(const struct store_problem_line *, void *), void *arg,
+    struct imp_err *err)
+{
+	return problems(st, run, limit, STORE_FOUND_SUBMIT, fn, arg, err);
 }
 
 int

@@ -36,6 +36,9 @@ store_submit_list(struct store *st, const struct store_runinfo *ri,
 
 	*rows = NULL;
 	*n = *nsending = 0;
+	/* The header's names, for a cell the service refuses. */
+	if (store_run_headers(st, ri->id, err) == -1)
+		return -1;
 	if (store_prepare(st, "SELECT o.row, o.state = 'sending' FROM outcome o"
 	    " JOIN run_row r ON r.id = o.row WHERE o.row BETWEEN ?3 AND ?4 AND"
 	    " (o.state = 'sending' OR (o.state = 'pending' AND"
@@ -219,6 +222,35 @@ store_submit_result(struct store *st, int64_t row, enum outcome state,
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
 		return store_db_err(st, err, "outcome");
+	return 0;
+}
+
+int
+store_submit_problem(struct store *st, int64_t row, int col,
+    const char *value, const char *message, const char *hint,
+    struct imp_err *err)
+{
+	sqlite3_stmt	*s;
+	const char	*name;
+	int		 rc;
+
+	/* Few rows are refused so: prepared each time. */
+	name = col >= 0 && col < COL_COUNT ? (st->hdr[col] != NULL ?
+	    st->hdr[col] : column_info[col].name) : NULL;
+	if (store_prepare(st, "INSERT INTO row_problem (row, col, rule,"
+	    " value, message, hint, at_check) VALUES (?, ?, '"
+	    STORE_RULE_REFUSED "', ?, ?, ?, ?)", &s, err) == -1)
+		return -1;
+	sqlite3_bind_int64(s, 1, row);
+	store_bind_opt(s, 2, name);
+	store_bind_opt(s, 3, value);
+	sqlite3_bind_text(s, 4, message, -1, SQLITE_STATIC);
+	store_bind_opt(s, 5, hint);
+	sqlite3_bind_int(s, 6, STORE_FOUND_SUBMIT);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_db_err(st, err, "problem");
 	return 0;
 }
 

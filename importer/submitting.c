@@ -383,6 +383,80 @@ answered(struct submitting *sb, struct job *j, int landed)
 	return 0;
 }
 
+/*
+ * A refusal of the partner's rights (a 403 every customer would get):
+ * the run stops at the first, saying what is missing, and the row, not
+ * written, stays for the next submit. Returns 1 when it was one.
+ */
+static int
+stop_refused(struct submitting *sb, struct job *j)
+{
+	char	why[sizeof sb->res->why];
+
+	if (billing_refusal(j->req.status, j->req.resp, j->req.resplen, why,
+	    sizeof why) != BILLING_REFUSAL_RIGHTS)
+		return 0;
+	if (!sb->res->stopped) {
+		sb->res->stopped = IMP_EXIT_NOPERM;
+		memcpy(sb->res->why, why, sizeof why);
+	}
+	client_stop(sb->cl);
+	settle(sb, j, j->maybe_written ? OUTCOME_SENDING : OUTCOME_PENDING, 0,
+	    NULL, NULL, NULL);
+	return 1;
+}
+
+/*
+ * The columns a refusal's data[] names (27002), each kept with the row
+ * as a problem of its cell, so that the report and the fix-up say which
+ * cell to fix and why. Returns -1 after failing the run.
+ */
+static int
+refused_columns(struct submitting *sb, struct job *j,
+    const struct billing_fault *f)
+{
+	char	msg[400];
+	int	col;
+
+	for (col = 1; col < COL_COUNT; col++) {
+		if (!(f->columns & (1u << col)))
+			continue;
+		snprintf(msg, sizeof msg, "the service refused %s (HTTP %ld "
+		    "code %s)%s%s", (j->r.planned & (1u << col)) ? "the value" :
+		    "the account's value, which this row leaves as it is",
+		    j->req.status, f->code, f->why[col][0] ? ": " : "",
+		    f->why[col]);
+		norm_fit(msg);
+		if (tx(sb) == -1 || store_submit_problem(sb->st, j->r.row, col,
+		    j->r.want[col], msg, "correct the cell in the fix-up CSV "
+		    "and stage it again", &sb->err) == -1) {
+			fail_run(sb);
+			job_free(j);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Appends what data[] says of each column to msg: " (state: ...)". */
+static void
+refused_message(const struct billing_fault *f, char *msg, size_t size)
+{
+	size_t	o = strlen(msg);
+	int	col, n = 0;
+
+	for (col = 1; col < COL_COUNT && o < size; col++) {
+		if (!(f->columns & (1u << col)))
+			continue;
+		o += snprintf(msg + o, size - o, "%s%s%s%s", n++ > 0 ? "; " :
+		    " (", column_info[col].property, f->why[col][0] ? ": " :
+		    "", f->why[col]);
+	}
+	if (o < size)
+		snprintf(msg + o, size - o, ")");
+	norm_fit(msg);
+}
+
 /* A PUT's answer. */
 static void
 put_done(struct submitting *sb, struct job *j)
@@ -433,16 +507,24 @@ put_done(struct submitting *sb, struct job *j)
 	} else if (q->status == 404) {
 		settle(sb, j, OUTCOME_NOT_FOUND, 0, f.code, f.description[0] ?
 		    f.description : "no such customer", NULL);
+	} else if (stop_refused(sb, j)) {
+		/* The partner's rights: the run stops, the row waits. */
 	} else {
 		snprintf(msg, sizeof msg, "HTTP %ld%s%s%s%s", q->status,
 		    f.code[0] ? " " : "", f.code, f.description[0] ? ": " : "",
 		    f.description);
+		if (q->status == 400 && f.columns != 0) {
+			refused_message(&f, msg, sizeof msg);
+			if (refused_columns(sb, j, &f) == -1)
+				goto out;
+		}
 		/* No reply, a timeout, throttling or the service failing
 		 * may pass; a refusal of the values will not. */
 		settle(sb, j, OUTCOME_FAILED, q->status <= 0 ||
 		    q->status == 408 || q->status == 429 || q->status >= 500,
 		    f.code[0] ? f.code : NULL, msg, NULL);
 	}
+out:
 	json_decref(o);
 }
 
@@ -461,6 +543,8 @@ read_done(struct submitting *sb, struct job *j)
 		    NULL);
 		return;
 	}
+	if (stop_refused(sb, j))
+		return;
 	snprintf(msg, sizeof msg, "re-reading the account failed: HTTP %ld",
 	    j->req.status);
 	/* Its fate stays unknown: 'sending', for the next submit. */
@@ -484,8 +568,13 @@ on_done(struct client_req *q, void *arg)
 		break;
 	case CLIENT_AUTH:
 		sb->res->stopped = IMP_EXIT_NOPERM;
-		snprintf(sb->res->why, sizeof sb->res->why, "the service "
-		    "refused the token (HTTP 401); %.200s", q->error);
+		/* No MFA claim: what to do instead; else the token's
+		 * source's answer. */
+		if (billing_refusal(q->status, q->resp, q->resplen,
+		    sb->res->why, sizeof sb->res->why) != BILLING_REFUSAL_MFA)
+			snprintf(sb->res->why, sizeof sb->res->why, "the "
+			    "service refused the token (HTTP 401); %.200s",
+			    q->error);
 		break;
 	case CLIENT_UNREACHABLE:
 		sb->res->stopped = IMP_EXIT_UNAVAILABLE;

@@ -38,6 +38,22 @@ struct billing_fault {
 	char	description[1024];
 	char	source[64];
 	int	status;			/* statusCode of a 429 body, else 0 */
+	/* The columns its data[] names ("state: StateInvalid - Details",
+	 * 27002), (1 << col), with what it says of each ("StateInvalid -
+	 * Details"). */
+	uint32_t	columns;
+	char	why[COL_COUNT][160];
+};
+
+/*
+ * What a refusal says: of the one request, or of every request the run
+ * would send (the partner's rights, the token's MFA claim).
+ */
+enum billing_refusal {
+	BILLING_REFUSAL_ROW,	/* this customer or these values only */
+	BILLING_REFUSAL_RIGHTS,	/* 403: 2032/20002, 600006, "the supplied
+				 * role does not have the rights" */
+	BILLING_REFUSAL_MFA	/* 401 with code 900421: no MFA claim */
 };
 
 /* billing.c */
@@ -100,5 +116,18 @@ json_t	*billing_throttle_to_json(int retry_after);
  * throttling body. Returns 0, or -1 when obj is neither.
  */
 int	 billing_fault_from_json(const json_t *obj, struct billing_fault *f);
+/*
+ * The column a property name of the service's names ("state",
+ * "postalCode", "defaultAddress.city", "billingProfile.defaultAddress.
+ * phoneNumber"; any case), or -1 for none of the profile's.
+ */
+int	 billing_property_column(const char *name, size_t len);
+/*
+ * Classifies an answer of status with body (may be NULL): whether it
+ * stops the whole run. For one that does, why (size bytes) says what the
+ * service refused and what the partner must change.
+ */
+enum billing_refusal billing_refusal(long status, const char *body,
+	    size_t len, char *why, size_t size);
 
 #endif

@@ -77,6 +77,9 @@ int	cmd_run_operand(const struct cmd_entry *ce, int argc, char **argv,
 /* The problems check found in the run's values, as stage prints its own. */
 void	cmd_print_check_problems(struct store *st, int64_t run,
 	    const char *file);
+/* The cells the service refused on submit, as the row messages. */
+void	cmd_print_submit_problems(struct store *st, int64_t run,
+	    const char *file);
 void	cmd_print_problems(struct store *st, int64_t run, const char *file,
 	    char *const *unknown, size_t nunknown);
 /* The exit code the counts of a run call for (0 or 1). */

@@ -44,6 +44,20 @@ struct fault_opts {
 	double		pslow;		/* reply held back slow_ms */
 	double		slow_ms;
 	double		pbom;		/* UTF-8 BOM before a JSON body */
+	/* Refusals of every customer request (writes only with the _puts
+	 * flag): the partner's rights, the token's MFA claim. */
+	enum sandbox_forbid {
+		SANDBOX_FORBID_NONE,
+		SANDBOX_FORBID_RELATIONSHIP,	/* 403, 20002 */
+		SANDBOX_FORBID_ROLE,		/* 403, "the supplied role
+						 * does not have the rights" */
+		SANDBOX_FORBID_ACTION,		/* 403, 600006 */
+		SANDBOX_FORBID_MFA		/* 401, 900421 */
+	}		forbid;
+	int		forbid_puts;
+	/* A 403 about one customer only (its id, lower case; "" none). */
+	char		forbid_customer[40];
+	int		forbid_customer_puts;
 };
 
 struct sandbox_opts {

@@ -148,6 +148,10 @@ int	store_problems(struct store *st, int64_t run, long limit,
 int	store_check_problems(struct store *st, int64_t run, long limit,
 	    int (*fn)(const struct store_problem_line *, void *), void *arg,
 	    struct imp_err *err);
+/* Only the cells the service refused (store_submit_problem). */
+int	store_submit_problems(struct store *st, int64_t run, long limit,
+	    int (*fn)(const struct store_problem_line *, void *), void *arg,
+	    struct imp_err *err);
 /*
  * The cells that lost their digits (rule excel-scientific) in each
  * customer's latest run before run: what staging remembers from the last
@@ -247,6 +251,13 @@ int	store_plan_outcome(struct store *st, int64_t run, int64_t row,
  */
 int	store_check_problem(struct store *st, int64_t row, int col,
 	    const struct store_problem *p, struct imp_err *err);
+/* A problem's origin, row_problem.at_check: staging, check, the service's
+ * refusal of a write (store_submit_problem). */
+#define STORE_FOUND_STAGE	0
+#define STORE_FOUND_CHECK	1
+#define STORE_FOUND_SUBMIT	2
+/* The rule of a cell the service refused (store_submit_problem). */
+#define STORE_RULE_REFUSED	"service-refused"
 /* The MS-RequestId of the read that decided a row's outcome at check. */
 int	store_plan_request_id(struct store *st, int64_t row,
 	    const char *request_id, struct imp_err *err);
@@ -499,6 +510,14 @@ int	store_submit_answered(struct store *st, int64_t row, int landed,
 int	store_submit_result(struct store *st, int64_t row, enum outcome state,
 	    int retryable, int landed, long http_status,
 	    const char *error_code, const char *message, const char *etag,
+	    struct imp_err *err);
+/*
+ * A cell the service named when it refused a write (a 400's data[]):
+ * listed with the row's problems (STORE_RULE_REFUSED), kept with the
+ * failed row for the report and the fix-up. value may be NULL.
+ */
+int	store_submit_problem(struct store *st, int64_t row, int col,
+	    const char *value, const char *message, const char *hint,
 	    struct imp_err *err);
 int	store_submit_conflict(struct store *st, int64_t row, int col,
 	    const char *at_check, const char *now, const char *wanted,

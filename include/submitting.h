@@ -27,7 +27,7 @@ struct submitting_result {
 	int64_t			 merged;	/* re-applied after a change */
 	int64_t			 already;	/* found applied on re-read */
 	int			 stopped;	/* 69 or 77: why it stopped */
-	char			 why[256];
+	char			 why[512];
 	struct client_stats	 stats;
 };
 

@@ -111,7 +111,7 @@ is "$(xl "$X" 'ws("All rows").freeze_panes')" "A2" "All rows: header frozen"
 is "$(xl "$X" 'ws("All rows").auto_filter.ref')" "A1:I10" \
     "All rows: autofilter over the data"
 is "$(xl "$X" 'rows("Failed")[0]')" \
-    "('Row', 'Customer ID', 'Company', 'HTTP status', 'Error code', 'Description', 'MS-RequestId', 'MS-CorrelationId', 'Attempts', 'Hint')" \
+    "('Row', 'Customer ID', 'Company', 'HTTP status', 'Error code', 'Description', 'MS-RequestId', 'MS-CorrelationId', 'Attempts', 'Hint', 'Column', 'Cells to fix')" \
     "Failed: header"
 is "$(xl "$X" 'rows("Failed")[1][:9]')" \
     "(5, '$G4', '=1+1', 400, 'InvalidCompanyName', 'The company name is not allowed', 'req-failed-5', 'corr-0001', 3)" \

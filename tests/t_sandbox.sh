@@ -166,23 +166,32 @@ cur=$(bv 'd["attributes"]["etag"]')
 printf '%s' "$body" >"$TMP/cur.json"
 
 # --- validation ---------------------------------------------------------
+# A value the rules refuse: 27002, data[] naming the property (a top-level
+# one bare, an address one with its path), as the service answers.
 put "$BILL" "$(edit 'd["email"]="not-an-email"')"
 is "$code" 400 "invalid email: 400"
-is "$(bv 'd["code"]')" 3000 "... code 3000"
-like "$(bv 'd["description"]')" 'email' "... naming the property"
+is "$(bv 'd["code"]')" 27002 "... code 27002"
+is "$(bv 'd["description"]')" 'A property has invalid data.' \
+    "... the service's description"
+like "$(bv 'd["data"][0]')" '^email: EmailInvalid - .*not-an-email' \
+    "... data[] names the property, why and the value"
 cp "$TMP/cur.json" "$TMP/body"
 put "$BILL" "$(edit 'd["defaultAddress"]["state"]="XX"')"
-is "$(bv 'd["code"]')" 3000 "unknown US state: 3000"
+is "$(bv '[d["code"], d["data"][0].split(" - ")[0]]')" \
+    '["27002", "defaultAddress.state: StateInvalid"]' \
+    "unknown US state: 27002, data[] 'defaultAddress.state: StateInvalid'"
 cp "$TMP/cur.json" "$TMP/body"
 put "$BILL" "$(edit 'd["defaultAddress"]["postalCode"]="9805"')"
-is "$(bv 'd["code"]')" 3000 "US ZIP of 4 digits: 3000"
+is "$(bv '[d["code"], d["data"][0].split(":")[0]]')" \
+    '["27002", "defaultAddress.postalCode"]' "US ZIP of 4 digits: 27002"
 cp "$TMP/cur.json" "$TMP/body"
 put "$BILL" "$(edit 'd["defaultAddress"]["city"]=12')"
 is "$(bv '[d["code"], "city" in d["description"]]')" '["3000", true]' \
     "a number for city: 3000 naming it"
 cp "$TMP/cur.json" "$TMP/body"
 put "$BILL" "$(edit 'd["culture"]="fr-FR"')"
-is "$(bv 'd["code"]')" 3000 "culture not supported for the country: 3000"
+is "$(bv '[d["code"], d["data"][0].split(":")[0]]')" '["27002", "culture"]' \
+    "culture not supported for the country: 27002"
 put "$BILL" '{"email": '
 is "$code" 400 "invalid JSON: 400"
 is "$(bv 'd["code"]')" 800002 "... code 800002"

@@ -48,7 +48,7 @@ ok $? "the sandbox starts"
 {
 	echo "customer_id,company_name,last_name,email,city,postal_code,culture"
 	echo "$(g 1),,,,Bellevue,98004,"		# 2 applied
-	echo "$(g 2),,,,,,fr-FR"			# 3 failed (3000)
+	echo "$(g 2),,,,,,fr-FR"			# 3 failed (27002)
 	echo "$(g 3),Company 3,,,,,"			# 4 unchanged
 	echo "$(g 1),,,,Bellevue,98004,"		# 5 duplicate of 2
 	echo "$(g 4),,,new4@example.com,Seattle,,"	# 6 flagged
@@ -104,7 +104,7 @@ is "$(outc 1 2 "o.state || '/' || o.http_status")" applied/200 \
 like "$(outc 1 2 o.request_id)" '^[0-9a-f]{8}-' "... with its MS-RequestId"
 like "$(outc 1 2 o.sent_at)" '^20[0-9][0-9]-' "... and when it was sent"
 is "$(outc 1 3 "o.state || '/' || o.http_status || '/' || o.error_code")" \
-    failed/400/3000 "line 3 (a culture the service refuses): failed 400/3000"
+    failed/400/27002 "line 3 (a culture the service refuses): failed 400/27002"
 like "$(outc 1 3 o.message)" 'culture' "... with the service's description"
 is "$(outc 1 3 o.retryable)" 0 "... not retryable: the service refused the value"
 is "$(outc 1 4 o.state)" unchanged "line 4: unchanged"

@@ -241,12 +241,12 @@ problem(struct countryrules_problem *p, const char *code, int col,
 {
 	const char	*property = column_info[col].field;
 	va_list		 ap;
-	char		 why[160];
+	char		*why = p->why;
 
 	p->code = code;
 	snprintf(p->property, sizeof p->property, "%s", property);
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof why, fmt, ap);
+	vsnprintf(why, sizeof p->why, fmt, ap);
 	va_end(ap);
 	if (strcmp(code, "3000") == 0)
 		snprintf(p->description, sizeof p->description,

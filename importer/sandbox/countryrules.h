@@ -32,6 +32,7 @@ struct countryrules_problem {
 	const char	*code;		/* "3000", "600051" */
 	char		 property[64];	/* "defaultAddress.postalCode" */
 	char		 description[256];
+	char		 why[160];	/* the description less the property */
 };
 
 /* countryrules.c */

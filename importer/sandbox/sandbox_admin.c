@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 #include <microhttpd.h>
@@ -223,6 +224,59 @@ sandbox_fault_draw(struct sandbox_req *r)
 }
 
 /*
+ * The refusals a partner without the rights, or a token without MFA, gets
+ * for every customer request (--forbid), and the one customer a partner
+ * may not touch (--forbid-customer). Returns 1 with *ret when one hit.
+ */
+static int
+forbidden(struct MHD_Connection *c, struct sandbox_req *r,
+    enum MHD_Result *ret)
+{
+	static const char	 prefix[] = "/v1/customers/";
+	const struct fault_opts	*fo = &r->sb->o.faults;
+	const char		*id;
+	size_t			 n;
+	int			 put = strcmp(r->method, "PUT") == 0;
+
+	if (strncmp(r->path, prefix, sizeof prefix - 1) != 0)
+		return 0;
+	id = r->path + sizeof prefix - 1;
+	n = strlen(fo->forbid_customer);
+	if (n > 0 && (put || !fo->forbid_customer_puts) &&
+	    strncasecmp(id, fo->forbid_customer, n) == 0 &&
+	    (id[n] == '/' || id[n] == '\0')) {
+		*ret = sandbox_fail(c, r, MHD_HTTP_FORBIDDEN, "403",
+		    "Forbidden: the partner may not access this customer's "
+		    "billing profile.");
+		return 1;
+	}
+	if (fo->forbid == SANDBOX_FORBID_NONE || (fo->forbid_puts && !put))
+		return 0;
+	switch (fo->forbid) {
+	case SANDBOX_FORBID_RELATIONSHIP:
+		*ret = sandbox_fail(c, r, MHD_HTTP_FORBIDDEN, "20002",
+		    "Access denied: the partner has no commerce relationship "
+		    "with the customer.");
+		break;
+	case SANDBOX_FORBID_ROLE:
+		*ret = sandbox_fail(c, r, MHD_HTTP_FORBIDDEN, "2032",
+		    "The supplied role does not have the rights to perform "
+		    "the requested operation.");
+		break;
+	case SANDBOX_FORBID_ACTION:
+		*ret = sandbox_fail(c, r, MHD_HTTP_FORBIDDEN, "600006",
+		    "The requested action is not allowed.");
+		break;
+	default:
+		*ret = sandbox_fail(c, r, MHD_HTTP_UNAUTHORIZED, "900421",
+		    "The access token has no MFA claim: App+User calls "
+		    "must be made with multi-factor authentication.");
+		break;
+	}
+	return 1;
+}
+
+/*
  * Answers 429 or 503 when the request was picked for one, before it does
  * anything; returns 1 then (the answer in *ret), else 0.
  */
@@ -230,6 +284,8 @@ int
 sandbox_fault_refuse(struct MHD_Connection *c, struct sandbox_req *r,
     enum MHD_Result *ret)
 {
+	if (forbidden(c, r, ret))
+		return 1;
 	if (r->fd.throttled) {
 		*ret = sandbox_respond(c, r, MHD_HTTP_TOO_MANY_REQUESTS,
 		    billing_throttle_to_json(r->fd.retry_after), NULL,

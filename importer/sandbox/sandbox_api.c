@@ -365,6 +365,27 @@ list_customers(struct MHD_Connection *c, struct sandbox_req *r)
 	return sandbox_respond(c, r, MHD_HTTP_OK, o, NULL, 0);
 }
 
+/*
+ * A value the rules refuse, as the service answers one: 400, code 27002,
+ * data[] naming the property ("defaultAddress.state: StateInvalid - ...",
+ * a top-level one bare).
+ */
+static enum MHD_Result
+fail_property(struct MHD_Connection *c, struct sandbox_req *r,
+    const struct countryrules_problem *p)
+{
+	const char	*name = strrchr(p->property, '.');
+	json_t		*o;
+
+	name = name != NULL ? name + 1 : p->property;
+	o = billing_fault_to_json("27002", "A property has invalid data.",
+	    SANDBOX_SOURCE);
+	json_array_append_new(json_object_get(o, "data"), json_sprintf(
+	    "%s: %c%sInvalid - %s", p->property, toupper((unsigned char)*name),
+	    name + 1, p->why));
+	return sandbox_respond(c, r, MHD_HTTP_BAD_REQUEST, o, NULL, 0);
+}
+
 static enum MHD_Result
 put_billing(struct MHD_Connection *c, struct sandbox_req *r, const char *id)
 {
@@ -409,8 +430,9 @@ put_billing(struct MHD_Connection *c, struct sandbox_req *r, const char *id)
 		goto out;
 	}
 	if (countryrules_check_profile(r->sb->o.iso, &in, &prob) == -1) {
-		ret = sandbox_fail(c, r, MHD_HTTP_BAD_REQUEST, prob.code, "%s",
-		    prob.description);
+		ret = strcmp(prob.code, "3000") == 0 ? fail_property(c, r,
+		    &prob) : sandbox_fail(c, r, MHD_HTTP_BAD_REQUEST,
+		    prob.code, "%s", prob.description);
 		goto out;
 	}
 	memset(&put, 0, sizeof put);

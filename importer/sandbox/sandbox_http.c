@@ -31,8 +31,6 @@
 #include "sandbox_int.h"
 #include "xmalloc.h"
 
-#define SANDBOX_SOURCE		"PartnerFD"
-
 const char *const sandbox_methods[3] = { "GET", "PUT", "POST" };
 
 /* --- helpers --------------------------------------------------------- */

@@ -21,6 +21,8 @@
 #include "sandbox.h"
 
 #define SANDBOX_MAX_BODY	(256 * 1024)
+/* The "source" of the service's error bodies. */
+#define SANDBOX_SOURCE		"PartnerFD"
 
 /* Counters for GET /_admin/stats (API requests only, not admin ones). */
 struct sandbox_stats {

@@ -262,6 +262,97 @@ test_faults(void)
 	json_decref(j);
 }
 
+/* A 400's data[] names the columns at fault, in the forms the API uses. */
+static void
+test_fault_columns(void)
+{
+	struct billing_fault	 f;
+	json_t			*j;
+
+	is_int(billing_property_column("state", 5), COL_STATE, "state");
+	is_int(billing_property_column("postalCode", 10), COL_POSTAL_CODE,
+	    "postalCode");
+	is_int(billing_property_column("defaultAddress.city", 19), COL_CITY,
+	    "defaultAddress.city");
+	is_int(billing_property_column("billingProfile.defaultAddress."
+	    "phoneNumber", 41), COL_PHONE_NUMBER,
+	    "billingProfile.defaultAddress.phoneNumber");
+	is_int(billing_property_column(" PostalCode ", 12), COL_POSTAL_CODE,
+	    "any case, spaces around");
+	is_int(billing_property_column("defaultAddress.firstName", 24),
+	    COL_FIRST_NAME, "a contact name in the address: its column");
+	is_int(billing_property_column("customerId", 10), -1,
+	    "the customer ID is no cell of the profile");
+	is_int(billing_property_column("property_name", 13), -1,
+	    "an unknown name: none");
+
+	j = load("{\"code\":27002,\"description\":\"A property has invalid "
+	    "data.\",\"data\":[\"state: StateInvalid - Details\","
+	    "\"defaultAddress.postalCode: PostalCodeInvalid - 5 digits\","
+	    "\"culture\",\"property_name: Unknown - x\",42],"
+	    "\"source\":\"PartnerFD\"}");
+	ok(billing_fault_from_json(j, &f) == 0, "a 27002 body reads");
+	is_str(f.code, "27002", "... its code");
+	is_int((int)f.columns, (int)((1u << COL_STATE) |
+	    (1u << COL_POSTAL_CODE) | (1u << COL_CULTURE)),
+	    "... data[] names state, postal code (dotted), culture (bare)");
+	is_str(f.why[COL_STATE], "StateInvalid - Details", "... state's why");
+	is_str(f.why[COL_POSTAL_CODE], "PostalCodeInvalid - 5 digits",
+	    "... postal code's why");
+	is_str(f.why[COL_CULTURE], "", "... a bare name: no why");
+	json_decref(j);
+
+	j = billing_fault_to_json("3000", "Invalid property", "PartnerFD");
+	ok(billing_fault_from_json(j, &f) == 0 && f.columns == 0,
+	    "an empty data[]: no column");
+	json_decref(j);
+}
+
+/* Which refusals stop the run: the partner's rights, the MFA claim. */
+static void
+test_refusals(void)
+{
+	char	why[512];
+	size_t	i;
+	static const struct {
+		long		 status;
+		const char	*body;
+		int		 want;
+		const char	*says;
+	} t[] = {
+		{ 403, "{\"code\":\"20002\",\"description\":\"Access "
+		    "denied\"}", BILLING_REFUSAL_RIGHTS, "indirect provider" },
+		{ 403, "{\"code\":2032,\"description\":\"Access denied\"}",
+		    BILLING_REFUSAL_RIGHTS, "direct-bill partner" },
+		{ 403, "{\"code\":\"1\",\"description\":\"The supplied "
+		    "role does not have the rights to perform the requested "
+		    "operation\"}", BILLING_REFUSAL_RIGHTS, "Admin agent" },
+		{ 403, "\xef\xbb\xbf{\"code\":600006,\"description\":\"The "
+		    "requested action is not allowed\"}", BILLING_REFUSAL_RIGHTS,
+		    "App-only" },
+		{ 403, "{\"code\":\"403\",\"description\":\"Forbidden\"}",
+		    BILLING_REFUSAL_ROW, NULL },
+		{ 403, NULL, BILLING_REFUSAL_ROW, NULL },
+		{ 401, "{\"code\":\"900421\",\"description\":\"x\"}",
+		    BILLING_REFUSAL_MFA, "MFA" },
+		{ 401, "{\"code\":900421}", BILLING_REFUSAL_MFA,
+		    "App-only credentials" },
+		{ 401, "{\"code\":\"400\",\"description\":\"Access "
+		    "denied\"}", BILLING_REFUSAL_ROW, NULL },
+		{ 400, "{\"code\":\"20002\"}", BILLING_REFUSAL_ROW, NULL },
+	};
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		why[0] = '\0';
+		is_int(billing_refusal(t[i].status, t[i].body, t[i].body !=
+		    NULL ? strlen(t[i].body) : 0, why, sizeof why), t[i].want,
+		    "%s", t[i].body != NULL ? t[i].body : "(no body)");
+		if (t[i].says != NULL)
+			ok(strstr(why, t[i].says) != NULL, "... says '%s'",
+			    t[i].says);
+	}
+}
+
 int
 main(void)
 {
@@ -270,5 +361,7 @@ main(void)
 	test_case_insensitive();
 	test_bad_types();
 	test_faults();
+	test_fault_columns();
+	test_refusals();
 	return done_testing();
 }
