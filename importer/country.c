@@ -438,12 +438,21 @@ country_in_list(char *const *l, const char *s)
 void
 country_list_text(char *const *l, char *buf, size_t size)
 {
-	size_t	o = 0;
+	static const char	 more[] = ", ...";
+	size_t			 o = 0, n;
 
 	buf[0] = '\0';
-	for (; l != NULL && *l != NULL && o < size; l++)
+	for (; l != NULL && *l != NULL; l++) {
+		n = strlen(*l) + (o > 0 ? 2 : 0);
+		/* Whole items only, and room left to say there are more. */
+		if (o + n + sizeof more > size) {
+			if (o + sizeof more <= size)
+				memcpy(buf + o, more, sizeof more);
+			return;
+		}
 		o += snprintf(buf + o, size - o, "%s%s", o > 0 ? ", " : "",
 		    *l);
+	}
 }
 
 int
@@ -501,7 +510,7 @@ country_check(const struct country_rules *cr, const char *const *val,
 {
 	struct country_problem	*q;
 	const char		*v;
-	char			 list[192];
+	char			 list[160];
 	size_t			 n = 0;
 
 	v = val[COL_CULTURE];

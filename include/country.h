@@ -71,7 +71,7 @@ json_t		*country_rules_to_json(const struct country_rules *cr);
 void		 country_rules_free(struct country_rules *cr);
 /* Nonzero if s is in the NULL-terminated list l (any case). */
 int		 country_in_list(char *const *l, const char *s);
-/* The list as "a, b, c" into buf (cut to size). */
+/* The list as "a, b, c" into buf; one too long for it ends in ", ...". */
 void		 country_list_text(char *const *l, char *buf, size_t size);
 /*
  * Nonzero if the postal code / phone number matches the published pattern
