@@ -132,6 +132,35 @@ code=$(curl -s -o "$TMP/put.json" -w '%{http_code}' -X PUT \
 is "$code" 400 "the sandbox refuses a PUT with a language PT does not list"
 like "$(cat "$TMP/put.json")" "language 'pt' is not supported" \
     "and says which"
+
+# A read of the rules that fails: the kept answer, else the bundled rules.
+printf '[{"method": "GET", "customer": "PT", "action": "status:404"}]\n' \
+    >"$TMP/proxy-rules.json"
+"$PY" "$TESTS_SRCDIR/faultproxy.py" --upstream "${BASE##*:}" \
+    --port-file "$TMP/proxy.port" --rules "$TMP/proxy-rules.json" \
+    --log "$TMP/proxy.log" --token "$TOKEN" 2>"$TMP/proxy.err" &
+proxy_pid=$!
+pids="$pids $proxy_pid"
+port_wait "$TMP/proxy.port" "$proxy_pid" || bail_out "the fault proxy did not start"
+PROXY="http://127.0.0.1:$(cat "$TMP/proxy.port")"
+kept_at=$(sql "select read_at from country_rules where country = 'PT'")
+run stage --force "$TMP/update.csv"
+run check --endpoint "$PROXY"
+is "$(outc 2 2 o.state)" invalid "PT's rules not read: the kept answer judges row 2"
+like "$(sql "select message from row_problem p join run_row r on r.id = p.row where r.run = 2 and r.line = 2 and p.at_check")" \
+    "by the service's rules for PT, read ${kept_at%T*} $(printf '%s' "$kept_at" | cut -c12-16) UTC" \
+    "and is named with the date it was read"
+is "$(sql "select read_at from country_rules where country = 'PT'")" "$kept_at" \
+    "the kept answer stays as it was"
+IMPORTER_DB="$TMP/fallback.db" run stage "$TMP/update.csv"
+IMPORTER_DB="$TMP/fallback.db" run check --endpoint "$PROXY"
+is "$(IMPORTER_DB="$TMP/fallback.db" outc 1 2 o.state)" invalid \
+    "none kept: the bundled rules judge row 2"
+like "$(IMPORTER_DB="$TMP/fallback.db" sql "select message from row_problem p join run_row r on r.id = p.row where r.line = 2 and p.at_check")" \
+    "by the bundled fallback rules for PT$" "and are named"
+is "$(IMPORTER_DB="$TMP/fallback.db" sql "select count(*) from country_rules where country = 'PT'")" 0 \
+    "nothing is kept for PT"
+kill "$proxy_pid" 2>/dev/null
 sandbox_stop
 
 # --- offline: the kept answers, else the bundled fallback -------------------
