@@ -9,10 +9,13 @@
 #include "checking_int.h"
 #include "guid.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "billing.h"
@@ -258,6 +261,175 @@ checking_plan_row(struct store *st, int64_t run, int64_t row,
 	return checking_store_row(st, run, row, want, cur, &rp, err);
 }
 
+/* An answer of the service an earlier check kept. */
+struct kept_rules {
+	char	 cc[3];
+	char	*body;
+	char	*read_at;
+};
+
+static int
+add_kept(const char *cc, const char *body, const char *read_at, void *arg)
+{
+	struct checking_rules	*cr = arg;
+	struct kept_rules	*k;
+
+	if (cc == NULL || strlen(cc) != 2 || body == NULL || read_at == NULL)
+		return 0;
+	cr->kept = xreallocarray(cr->kept, cr->nkept + 1, sizeof *cr->kept);
+	k = &cr->kept[cr->nkept++];
+	memcpy(k->cc, cc, 3);
+	k->body = xstrdup(body);
+	k->read_at = xstrdup(read_at);
+	return 0;
+}
+
+int
+checking_rules_init(struct checking_rules *cr, struct store *st,
+    struct imp_err *err)
+{
+	memset(cr, 0, sizeof *cr);
+	cr->book = country_book_new();
+	return store_country_rules_each(st, add_kept, cr, err);
+}
+
+void
+checking_rules_free(struct checking_rules *cr)
+{
+	size_t	i;
+
+	country_book_free(cr->book);
+	for (i = 0; i < cr->nkept; i++) {
+		free(cr->kept[i].body);
+		free(cr->kept[i].read_at);
+	}
+	free(cr->kept);
+	memset(cr, 0, sizeof *cr);
+}
+
+/* "the service's rules for PT, read 2026-12-06 15:20 UTC" */
+static void
+service_source(struct country_rules *r, const char *read_at)
+{
+	snprintf(r->source, sizeof r->source, "the service's rules for %s, "
+	    "read %.10s %.5s UTC", r->iso2, read_at, strlen(read_at) > 11 ?
+	    read_at + 11 : "");
+}
+
+/* Parses an answer of the service; NULL if it is not rules. */
+static struct country_rules *
+parse_rules(const char *cc, const char *body, size_t len,
+    const char *read_at)
+{
+	struct country_rules	*r;
+	struct imp_err		 e;
+	json_t			*j;
+
+	j = billing_json_load(body, len, &e);
+	if (j == NULL)
+		return NULL;
+	r = country_rules_from_json(j, cc, &e);
+	json_decref(j);
+	if (r == NULL || strcasecmp(r->iso2, cc) != 0) {
+		country_rules_free(r);
+		return NULL;
+	}
+	service_source(r, read_at);
+	return r;
+}
+
+const struct country_rules *
+checking_rules_get(struct checking_rules *cr, const char *cc)
+{
+	const struct country_rules	*got;
+	struct country_rules		*r = NULL;
+	size_t				 i;
+
+	if (cc == NULL || strlen(cc) != 2)
+		return NULL;
+	got = country_book_get(cr->book, cc);
+	if (got != NULL)
+		return got->generic ? NULL : got;
+	for (i = 0; i < cr->nkept && r == NULL; i++)
+		if (strcasecmp(cr->kept[i].cc, cc) == 0)
+			r = parse_rules(cc, cr->kept[i].body,
+			    strlen(cr->kept[i].body), cr->kept[i].read_at);
+	if (r == NULL)
+		r = country_rules_bundled(cc);
+	if (r == NULL) {
+		/* None to judge by: remembered, so not looked for again. */
+		r = country_rules_generic(cc);
+		country_book_put(cr->book, r);
+		return NULL;
+	}
+	country_book_put(cr->book, r);
+	return r;
+}
+
+const char *
+checking_row_country(const char *const *want, const char *const *cur,
+    const struct row_plan *rp)
+{
+	const char	*cc;
+
+	cc = (rp->changed & (1u << COL_COUNTRY)) ? want[COL_COUNTRY] :
+	    cur[COL_COUNTRY];
+	return cc != NULL && strlen(cc) == 2 ? cc : NULL;
+}
+
+/* The columns whose valid values a country decides. */
+#define COUNTRY_COLUMNS	((1u << COL_CULTURE) | (1u << COL_LANGUAGE) | \
+	(1u << COL_STATE) | (1u << COL_POSTAL_CODE) | (1u << COL_CITY) | \
+	(1u << COL_PHONE_NUMBER))
+
+int
+checking_country(struct store *st, const struct country_rules *rules,
+    int64_t run, int64_t row, const char *const *want,
+    const char *const *cur, const struct row_plan *rp, struct imp_err *err)
+{
+	struct country_problem	 p[COUNTRY_MAX_PROBLEMS];
+	struct store_problem	 sp;
+	const char		*val[COL_COUNT];
+	char			 msg[512], first[600];
+	uint32_t		 mask;
+	size_t			 n, i;
+	int			 col, invalid = 0;
+
+	if (rules == NULL || rp->changed == 0 || rp->lost != 0)
+		return 0;
+	mask = rp->changed;
+	if (mask & (1u << COL_COUNTRY))
+		mask |= COUNTRY_COLUMNS;
+	for (col = 0; col < COL_COUNT; col++)
+		val[col] = (rp->changed & (1u << col)) ? want[col] : cur[col];
+	n = country_check(rules, val, mask, p, COUNTRY_MAX_PROBLEMS);
+	first[0] = '\0';
+	for (i = 0; i < n; i++) {
+		snprintf(msg, sizeof msg, "%s, by %s", p[i].msg,
+		    rules->source);
+		memset(&sp, 0, sizeof sp);
+		sp.rule = p[i].rule;
+		sp.value = val[p[i].col] != NULL ? val[p[i].col] : "";
+		sp.valuelen = strlen(sp.value);
+		sp.message = msg;
+		sp.hint = p[i].hint;
+		if (store_check_problem(st, row, p[i].col, &sp, err) == -1)
+			return -1;
+		if (p[i].warning)
+			continue;
+		invalid = 1;
+		if (first[0] == '\0')
+			snprintf(first, sizeof first, "%s: %s",
+			    column_info[p[i].col].name, msg);
+	}
+	if (!invalid)
+		return 0;
+	if (store_plan_outcome(st, run, row, OUTCOME_INVALID, 0, 0, 0, first,
+	    err) == -1)
+		return -1;
+	return 1;
+}
+
 /* Copies the 16 values of a stored row into buf (grown); want[] points in. */
 static void
 copy_want(const struct store_row *r, char **buf, size_t *cap,
@@ -287,6 +459,18 @@ struct fetch {
 	struct client_req	 req;
 	int64_t			 row;
 	struct checking		*ck;
+	struct fetch		*next;	/* parked: waiting for its rules */
+};
+
+/* A country's rules read by the online check, and the rows that wait for
+ * them. */
+struct rules_read {
+	struct client_req	 req;
+	struct online		*on;
+	char			 cc[3];
+	int			 done;
+	struct fetch		*parked;
+	struct rules_read	*next;
 };
 
 struct online {
@@ -297,17 +481,24 @@ struct online {
 	int			 failed;
 	struct imp_err		 err;
 	char			 why[440];	/* fits err's message */
+	struct checking_rules	 rules;
+	struct rules_read	*reads;
 };
 
-/* Plans a row against the account the service returned. */
+static void	read_rules(struct online *, const char *);
+
+/* Plans a row against the account the service returned; 1 if the row
+ * was parked until its country's rules are read. */
 static int
 plan_fetched(struct online *on, struct fetch *f)
 {
 	struct billing_profile	 bp;
 	struct store_account	 sa;
 	struct store_row	 r;
+	struct row_plan		 rp;
+	struct rules_read	*rr;
 	json_t			*o;
-	const char		*want[COL_COUNT];
+	const char		*want[COL_COUNT], *cc;
 	uint32_t		 changed = 0;
 	int			 col, rc;
 
@@ -327,8 +518,32 @@ plan_fetched(struct online *on, struct fetch *f)
 		    "vanished", (long long)f->row);
 	}
 	copy_want(&r, &on->ck.buf, &on->ck.bufcap, want);
-	rc = checking_plan_row(on->ck.st, on->ck.ri->id, f->row, want,
-	    (const char *const *)bp.field, &changed, &on->err);
+	checking_compare(want, (const char *const *)bp.field, &rp);
+	changed = rp.changed;
+	cc = checking_row_country(want, (const char *const *)bp.field, &rp);
+	/* A country no read was asked for yet: its rules are read now and
+	 * the row waits for them. */
+	if (changed != 0 && rp.lost == 0 && cc != NULL &&
+	    country_book_get(on->rules.book, cc) == NULL) {
+		read_rules(on, cc);
+		for (rr = on->reads; rr != NULL; rr = rr->next)
+			if (strcasecmp(rr->cc, cc) == 0 && !rr->done) {
+				billing_clear(&bp);
+				f->next = rr->parked;
+				rr->parked = f;
+				return 1;
+			}
+	}
+	rc = checking_country(on->ck.st, cc != NULL ?
+	    checking_rules_get(&on->rules, cc) : NULL, on->ck.ri->id, f->row,
+	    want, (const char *const *)bp.field, &rp, &on->err);
+	if (rc == 1) {
+		billing_clear(&bp);
+		return 0;
+	}
+	if (rc == 0)
+		rc = checking_store_row(on->ck.st, on->ck.ri->id, f->row,
+		    want, (const char *const *)bp.field, &rp, &on->err);
 	if (rc == 0 && changed != 0) {
 		/* What submit will PUT back, with the planned fields set. */
 		memset(&sa, 0, sizeof sa);
@@ -388,8 +603,11 @@ fetched(struct client_req *q, void *arg)
 			break;
 		}
 		on->ck.res->checked++;
-		if (q->status == 200)
+		if (q->status == 200) {
 			rc = plan_fetched(on, f);
+			if (rc == 1)
+				return;	/* parked: its rules come first */
+		}
 		else if (q->status == 404)
 			rc = store_plan_outcome(on->ck.st, on->ck.ri->id,
 			    f->row, OUTCOME_NOT_FOUND, 0, 0, 404, "no such "
@@ -423,6 +641,107 @@ fetched(struct client_req *q, void *arg)
 	free(f);
 }
 
+/* The rules for rr's country are decided: the rows that waited for them
+ * are planned. */
+static void
+unpark(struct online *on, struct rules_read *rr)
+{
+	struct fetch	*f;
+
+	rr->done = 1;
+	while ((f = rr->parked) != NULL) {
+		rr->parked = f->next;
+		if (!on->failed && on->stop_code == 0 &&
+		    plan_fetched(on, f) == -1) {
+			on->failed = 1;
+			client_stop(on->cl);
+		}
+		client_req_clear(&f->req);
+		free(f);
+	}
+}
+
+static void
+rules_read(struct client_req *q, void *arg)
+{
+	struct rules_read	*rr = arg;
+	struct online		*on = rr->on;
+	struct country_rules	*r = NULL;
+	struct tm		 tm;
+	time_t			 now;
+	char			 read_at[32];
+
+	switch (q->fate) {
+	case CLIENT_STOPPED:
+		break;
+	case CLIENT_AUTH:
+		on->stop_code = IMP_EXIT_NOPERM;
+		snprintf(on->why, sizeof on->why, "the service refused the "
+		    "token (HTTP 401); %.200s", q->error);
+		client_stop(on->cl);
+		break;
+	case CLIENT_WAIT:
+		on->stop_code = IMP_EXIT_UNAVAILABLE;
+		client_wait_text(q, on->why, sizeof on->why);
+		client_stop(on->cl);
+		break;
+	case CLIENT_UNREACHABLE:
+	case CLIENT_UNKNOWN:
+	case CLIENT_DONE:
+		/* Any other answer: the kept or bundled rules stand in. */
+		if (q->fate == CLIENT_DONE && q->status == 200 &&
+		    q->resp != NULL) {
+			now = time(NULL);
+			gmtime_r(&now, &tm);
+			strftime(read_at, sizeof read_at, "%Y-%m-%dT%H:%M:%SZ",
+			    &tm);
+			r = parse_rules(rr->cc, q->resp, q->resplen, read_at);
+			if (r != NULL && store_country_rules_put(on->ck.st,
+			    r->iso2, q->resp, read_at, &on->err) == -1) {
+				country_rules_free(r);
+				on->failed = 1;
+				client_stop(on->cl);
+				break;
+			}
+		}
+		if (r != NULL)
+			country_book_put(on->rules.book, r);
+		else
+			(void)checking_rules_get(&on->rules, rr->cc);
+		unpark(on, rr);
+		break;
+	}
+	client_req_clear(q);
+}
+
+/* Asks the service for cc's rules, once a check. */
+static void
+read_rules(struct online *on, const char *cc)
+{
+	struct rules_read	*rr;
+
+	for (rr = on->reads; rr != NULL; rr = rr->next)
+		if (strcasecmp(rr->cc, cc) == 0)
+			return;
+	rr = xcalloc(1, sizeof *rr);
+	rr->on = on;
+	rr->cc[0] = (char)toupper((unsigned char)cc[0]);
+	rr->cc[1] = (char)toupper((unsigned char)cc[1]);
+	rr->next = on->reads;
+	on->reads = rr;
+	rr->req.method = CLIENT_GET;
+	snprintf(rr->req.path, sizeof rr->req.path,
+	    "/v1/countryvalidationrules/%s", rr->cc);
+	client_add(on->cl, &rr->req, rules_read, rr);
+}
+
+static int
+add_country(const char *cc, void *arg)
+{
+	read_rules(arg, cc);
+	return 0;
+}
+
 static int
 feed_fetches(void *arg)
 {
@@ -451,8 +770,10 @@ checking_online(struct store *st, const struct store_runinfo *ri,
     struct client *cl, const char *source, struct checking_result *res,
     struct imp_err *err)
 {
-	struct online	on;
-	int		rc = -1;
+	struct online		 on;
+	struct rules_read	*rr;
+	struct fetch		*f;
+	int			 rc = -1;
 
 	memset(res, 0, sizeof *res);
 	memset(&on, 0, sizeof on);
@@ -461,10 +782,17 @@ checking_online(struct store *st, const struct store_runinfo *ri,
 	on.ck.res = res;
 	on.cl = cl;
 	if (checking_refuse_sent(st, ri, err) == -1 ||
+	    checking_rules_init(&on.rules, st, err) == -1 ||
 	    checking_wants(st, ri, 0, &on.ck.ws, err) == -1)
 		goto out;
 	if (store_plan_begin(st, ri, 0, err) == -1)
 		goto out;
+	/* The rules of the countries the rows name are read first, with the
+	 * accounts; an account in another country asks for its own. */
+	if (store_run_countries(st, ri, add_country, &on, err) == -1) {
+		store_rollback(st);
+		goto out;
+	}
 	client_feed(cl, feed_fetches, &on);
 	if (client_run(cl, &on.err) == -1 || on.failed) {
 		*err = on.err;
@@ -482,6 +810,17 @@ checking_online(struct store *st, const struct store_runinfo *ri,
 		goto out;
 	rc = 0;
 out:
+	while ((rr = on.reads) != NULL) {
+		on.reads = rr->next;
+		while ((f = rr->parked) != NULL) {
+			rr->parked = f->next;
+			client_req_clear(&f->req);
+			free(f);
+		}
+		client_req_clear(&rr->req);
+		free(rr);
+	}
+	checking_rules_free(&on.rules);
 	free(on.ck.ws.w);
 	free(on.ck.buf);
 	return rc;

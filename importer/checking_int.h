@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "checking.h"
+#include "country.h"
 
 struct want {
 	uint64_t	guid[2];
@@ -50,5 +51,40 @@ void	checking_compare(const char *const *want, const char *const *cur,
 int	checking_store_row(struct store *st, int64_t run, int64_t row,
 	    const char *const *want, const char *const *cur,
 	    const struct row_plan *rp, struct imp_err *err);
+
+/*
+ * The country rules a check judges by: the service's answers read by this
+ * check, else those an earlier check kept in the store, else the bundled
+ * fallback. Used by one thread at a time.
+ */
+struct checking_rules {
+	struct country_book	*book;		/* decided, by country */
+	struct kept_rules	*kept;		/* the store's, not parsed */
+	size_t			 nkept;
+};
+
+/* Loads the store's kept answers. 0, or -1 with err. */
+int	checking_rules_init(struct checking_rules *cr, struct store *st,
+	    struct imp_err *err);
+void	checking_rules_free(struct checking_rules *cr);
+/* The rules for cc: decided already, or now from the kept answer or the
+ * bundled table. NULL when there are none to judge by. */
+const struct country_rules *checking_rules_get(struct checking_rules *cr,
+	    const char *cc);
+/* The country a row's account will be in once sent: its own, else the
+ * account's. NULL if neither names one. */
+const char *checking_row_country(const char *const *want,
+	    const char *const *cur, const struct row_plan *rp);
+/*
+ * Judges the row as it would be sent (want over cur, the fields it changes,
+ * and all that depend on the country when it changes the country) by the
+ * country's rules rules (NULL: none). A problem is stored (at check); any
+ * but a warning makes the row invalid, its outcome stored: returns 1.
+ * Returns 0 when the row is to be planned as usual, -1 on error.
+ */
+int	checking_country(struct store *st, const struct country_rules *rules,
+	    int64_t run, int64_t row, const char *const *want,
+	    const char *const *cur, const struct row_plan *rp,
+	    struct imp_err *err);
 
 #endif

@@ -7,7 +7,9 @@
  * spills each account found; meanwhile this one copies the rows' values,
  * in row order, out of the store into a file of their own.
  * Pass 2: a second thread reads both files in row order and compares each
- * row with its account (not_found where none); this one stores the plan.
+ * row with its account (not_found where none); this one stores the plan,
+ * judging each row that changes its account by the country's rules (those
+ * an earlier online check kept, else the bundled fallback) as it goes.
  *
  * The accounts are spilled sorted roughly by row: the run's rows are cut
  * into buckets of neighbouring rows, each with its own write buffer, and
@@ -115,6 +117,7 @@ struct check {
 	int				 mstopped;	/* stopped by the other */
 	struct pipe			 pipe;
 	struct batch			 batches[BATCH_COUNT];
+	struct checking_rules		 rules;	/* this thread's */
 };
 
 static int
@@ -483,7 +486,7 @@ store_batch(struct check *ck, const struct batch *b, struct imp_err *err)
 	struct store_account	 sa;
 	const char		*want[COL_COUNT], *cur[COL_COUNT];
 	size_t			 i;
-	int			 col;
+	int			 col, rc;
 
 	for (i = 0; i < b->nrows; i++) {
 		pr = &b->rows[i];
@@ -500,10 +503,17 @@ store_batch(struct check *ck, const struct batch *b, struct imp_err *err)
 			cur[col] = pr->cur[col] == NONE ? NULL :
 			    b->arena + pr->cur[col];
 		}
+		rc = checking_country(ck->st, checking_rules_get(&ck->rules,
+		    checking_row_country(want, cur, &pr->rp)), ck->ri->id,
+		    pr->id, want, cur, &pr->rp, err);
+		if (rc == -1)
+			return -1;
+		ck->res->checked++;
+		if (rc == 1)
+			continue;	/* invalid by the country's rules */
 		if (checking_store_row(ck->st, ck->ri->id, pr->id, want, cur,
 		    &pr->rp, err) == -1)
 			return -1;
-		ck->res->checked++;
 		if (pr->rp.changed == 0)
 			continue;
 		/* The account as it was, for the rows that change it. */
@@ -628,6 +638,7 @@ checking_snapshot(struct store *st, const struct store_runinfo *ri,
 	if ((ck->sp.fd = tmp_open(err)) == -1 ||
 	    (ck->rows.fd = tmp_open(err)) == -1 ||
 	    checking_wants(st, ri, 1, &ck->ws, err) == -1 ||
+	    checking_rules_init(&ck->rules, st, err) == -1 ||
 	    pass1(ck, err) == -1 || pass2(ck, err) == -1)
 		goto out;
 	rc = 0;
@@ -645,6 +656,7 @@ out:
 	free(ck->sp.at);
 	free(ck->ws.w);
 	free(ck->rows.buf);
+	checking_rules_free(&ck->rules);
 	free(ck);
 	return rc;
 }

@@ -30,7 +30,8 @@ static int	cmd_sandbox_exec(int, char **);
 const struct cmd_entry cmd_sandbox_entry = {
 	"sandbox",
 	"sandbox [--port N] [--bind ADDR] [--accounts FILE.csv] "
-	"[--state FILE.db] [--token T] [--seed N] [fault options]",
+	"[--state FILE.db] [--token T] [--country-rules FILE.json] [--seed N] "
+	"[fault options]",
 	"serve a local account service (same wire format as the real one) "
 	"for rehearsal and tests",
 	"  --port N            listen on port N (default 8080; 0: any free "
@@ -51,6 +52,13 @@ const struct cmd_entry cmd_sandbox_entry = {
 	"  --token-ttl N       the expires_in of those tokens (default 3600)\n"
 	"  --page-max N        largest page of GET /v1/customers (default "
 	"500)\n"
+	"  --country-rules FILE.json\n"
+	"                      country validation rules (one "
+	"CountryValidationRules\n"
+	"                      object or an array) over the bundled ones: "
+	"answered at\n"
+	"                      GET /v1/countryvalidationrules/{ISO2} and "
+	"applied to PUTs\n"
 	"faults, all drawn from --seed N (default 1); P is a probability "
 	"0..1:\n"
 	"  --latency MS[:SPREAD]  add MS +- SPREAD milliseconds to every "
@@ -87,6 +95,7 @@ const struct cmd_entry cmd_sandbox_entry = {
 
 enum {
 	OPT_PORT = 256, OPT_BIND, OPT_PORT_FILE, OPT_ACCOUNTS, OPT_STATE,
+	OPT_COUNTRY_RULES,
 	OPT_TOKEN, OPT_CLIENT_SECRET, OPT_TOKEN_TTL, OPT_SEED, OPT_LATENCY,
 	OPT_RATE, OPT_BURST, OPT_503, OPT_500, OPT_DROP, OPT_SLOW, OPT_BOM,
 	OPT_PAGE_MAX, OPT_FORBID, OPT_FORBID_CUSTOMER
@@ -226,6 +235,8 @@ cmd_sandbox_exec(int argc, char **argv)
 		{ "port-file", required_argument, NULL, OPT_PORT_FILE },
 		{ "accounts", required_argument, NULL, OPT_ACCOUNTS },
 		{ "state", required_argument, NULL, OPT_STATE },
+		{ "country-rules", required_argument, NULL,
+		    OPT_COUNTRY_RULES },
 		{ "token", required_argument, NULL, OPT_TOKEN },
 		{ "client-secret", required_argument, NULL, OPT_CLIENT_SECRET },
 		{ "token-ttl", required_argument, NULL, OPT_TOKEN_TTL },
@@ -284,6 +295,9 @@ cmd_sandbox_exec(int argc, char **argv)
 			break;
 		case OPT_STATE:
 			so.state = optarg;
+			break;
+		case OPT_COUNTRY_RULES:
+			so.country_rules = optarg;
 			break;
 		case OPT_TOKEN:
 			if (*optarg == '\0')

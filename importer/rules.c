@@ -17,6 +17,7 @@
 
 #include <utf8proc.h>
 
+#include "country.h"
 #include "guid.h"
 #include "xmalloc.h"
 
@@ -679,34 +680,75 @@ check_postal(const struct rules *r, struct rules_row *row, const char *cc)
 		message(row, "not a %s postal code", cc);
 }
 
-/* Normalizes "zh_cn" to "zh-CN" and checks it is language-COUNTRY. */
+/*
+ * Splits a culture into language, script (or "") and region: "zh_cn",
+ * "az-latn-az". Writes its canonical spelling (zh-CN, az-Latn-AZ) to c.
+ * Returns 0, or -1 when it is not language[-Script]-REGION.
+ */
+static int
+culture_parts(const char *v, size_t n, char c[12], char ll[3], char reg[3],
+    unsigned *fix)
+{
+	size_t	i, o = 0, script = 0;
+
+	if (n != 5 && n != 10)
+		return -1;
+	if (n == 10)
+		script = 4;
+	for (i = 0; i < n; i++) {
+		if (i == 2 || (script && i == 7)) {
+			if (v[i] != '-' && v[i] != '_')
+				return -1;
+			if (v[i] == '_')
+				*fix |= NORM_FORMAT;
+			c[o++] = '-';
+			continue;
+		}
+		if (!isalpha((unsigned char)v[i]))
+			return -1;
+		if (i < 2)
+			c[o] = tolower((unsigned char)v[i]);
+		else if (script && i == 3)
+			c[o] = toupper((unsigned char)v[i]);
+		else if (script && i < 7)
+			c[o] = tolower((unsigned char)v[i]);
+		else
+			c[o] = toupper((unsigned char)v[i]);
+		if (c[o] != v[i])
+			*fix |= NORM_CASE;
+		o++;
+	}
+	c[o] = '\0';
+	ll[0] = c[0];
+	ll[1] = c[1];
+	ll[2] = '\0';
+	reg[0] = c[o - 2];
+	reg[1] = c[o - 1];
+	reg[2] = '\0';
+	return 0;
+}
+
+/*
+ * Normalizes "zh_cn" to "zh-CN" and checks it is language-COUNTRY or
+ * language-Script-COUNTRY (az-Latn-AZ, bs-Latn-BA: supported cultures).
+ * Which cultures a country takes is the service's to say (check reads its
+ * rules); here only one of another country is refused.
+ */
 static void
 check_culture(const struct rules *r, struct rules_row *row, const char *cc)
 {
 	const char	*v = row->norm[COL_CULTURE];
 	size_t		 n = row->normlen[COL_CULTURE];
-	char		 c[6], ll[3], reg[3];
+	char		 c[12], ll[3], reg[3], list[96];
 	unsigned	 fix = 0;
 
-	if (n != 5 || (v[2] != '-' && v[2] != '_') ||
-	    !isalpha((unsigned char)v[0]) || !isalpha((unsigned char)v[1]) ||
-	    !isalpha((unsigned char)v[3]) || !isalpha((unsigned char)v[4])) {
+	if (culture_parts(v, n, c, ll, reg, &fix) == -1) {
 		problem(r, row, COL_CULTURE, "culture",
-		    "a culture is language-COUNTRY, e.g. en-US, zh-CN, ja-JP");
+		    "a culture is language-COUNTRY, e.g. en-US, zh-CN, ja-JP, "
+		    "or language-Script-COUNTRY, e.g. az-Latn-AZ");
 		message(row, "not a culture");
 		return;
 	}
-	c[0] = ll[0] = tolower((unsigned char)v[0]);
-	c[1] = ll[1] = tolower((unsigned char)v[1]);
-	c[2] = '-';
-	c[3] = reg[0] = toupper((unsigned char)v[3]);
-	c[4] = reg[1] = toupper((unsigned char)v[4]);
-	c[5] = ll[2] = reg[2] = '\0';
-	if (v[2] == '_')
-		fix |= NORM_FORMAT;
-	if (memcmp(c, v, 5) != 0 && (fix == 0 || c[0] != v[0] ||
-	    c[1] != v[1] || c[3] != v[3] || c[4] != v[4]))
-		fix |= NORM_CASE;
 	if (!isodata_language(r->iso, ll) || !isodata_country(r->iso, reg)) {
 		problem(r, row, COL_CULTURE, "culture",
 		    "a culture is an ISO 639-1 language and an ISO 3166 "
@@ -717,22 +759,32 @@ check_culture(const struct rules *r, struct rules_row *row, const char *cc)
 		return;
 	}
 	if (fix != 0)
-		set_norm(row, COL_CULTURE, c, 5, fix);
+		set_norm(row, COL_CULTURE, c, n, fix);
 	if (cc != NULL && strcmp(reg, cc) != 0 && strcmp(c, "en-US") != 0) {
-		problem(r, row, COL_CULTURE, "culture-country",
-		    "the service accepts the cultures of the account's "
-		    "country, or en-US; e.g. %c%c-%s", c[0], c[1], cc);
+		/* The list the service publishes, not a made-up "zh-US". */
+		if (country_bundled_cultures(cc, list, sizeof list))
+			problem(r, row, COL_CULTURE, "culture-country",
+			    "the service accepts the cultures of the account's "
+			    "country, or en-US; for %s: %s", cc, list);
+		else
+			problem(r, row, COL_CULTURE, "culture-country",
+			    "the service accepts the cultures of the account's "
+			    "country, or en-US");
 		message(row, "culture %s does not belong to country %s", c,
 		    cc);
 	}
 }
 
+/*
+ * A two-letter ISO 639-1 code, or a longer form a country's published
+ * list holds (pt-PT for Portugal, zh-CHS in the China cloud).
+ */
 static void
 check_language(const struct rules *r, struct rules_row *row)
 {
 	const char	*v = row->norm[COL_LANGUAGE];
 	size_t		 n = row->normlen[COL_LANGUAGE];
-	char		 ll[3];
+	char		 ll[3], form[16], in[16];
 
 	if (n == 2 && isalpha((unsigned char)v[0]) &&
 	    isalpha((unsigned char)v[1])) {
@@ -744,6 +796,15 @@ check_language(const struct rules *r, struct rules_row *row)
 				set_norm(row, COL_LANGUAGE, ll, 2, NORM_CASE);
 			return;
 		}
+	}
+	if (n < sizeof in) {
+		memcpy(in, v, n);
+		in[n] = '\0';
+	}
+	if (n < sizeof in && country_language_form(in, form, sizeof form)) {
+		if (strcmp(form, in) != 0)
+			set_norm(row, COL_LANGUAGE, form, n, NORM_CASE);
+		return;
 	}
 	problem(r, row, COL_LANGUAGE, "language",
 	    n == 5 && (v[2] == '-' || v[2] == '_') ?

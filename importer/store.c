@@ -161,6 +161,17 @@ static const char *const store_migrations[] = {
 	 */
 	"ALTER TABLE row_problem ADD COLUMN at_check INTEGER NOT NULL"
 	" DEFAULT 0;",
+
+	/*
+	 * 6: the service's country validation rules as check last read them
+	 * (GET /v1/countryvalidationrules/{ISO2}): the answer's JSON and when
+	 * it was read (UTC), for an offline check to judge by.
+	 */
+	"CREATE TABLE country_rules ("
+	"  country TEXT PRIMARY KEY,"
+	"  body TEXT NOT NULL,"
+	"  read_at TEXT NOT NULL"
+	") WITHOUT ROWID;",
 };
 
 int

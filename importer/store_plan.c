@@ -443,6 +443,76 @@ store_check_problem(struct store *st, int64_t row, int col,
 }
 
 int
+store_country_rules_put(struct store *st, const char *cc, const char *body,
+    const char *read_at, struct imp_err *err)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (store_prepare(st, "INSERT OR REPLACE INTO country_rules"
+	    " (country, body, read_at) VALUES (upper(?), ?, ?)", &s,
+	    err) == -1)
+		return -1;
+	sqlite3_bind_text(s, 1, cc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, body, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, read_at, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_db_err(st, err, "country rules");
+	return 0;
+}
+
+int
+store_country_rules_each(struct store *st, int (*fn)(const char *,
+    const char *, const char *, void *), void *arg, struct imp_err *err)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (store_prepare(st, "SELECT country, body, read_at"
+	    " FROM country_rules ORDER BY country", &s, err) == -1)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (fn((const char *)sqlite3_column_text(s, 0),
+		    (const char *)sqlite3_column_text(s, 1),
+		    (const char *)sqlite3_column_text(s, 2), arg) == -1) {
+			sqlite3_finalize(s);
+			return -1;
+		}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_db_err(st, err, "country rules");
+	return 0;
+}
+
+int
+store_run_countries(struct store *st, const struct store_runinfo *ri,
+    int (*fn)(const char *, void *), void *arg, struct imp_err *err)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (store_prepare(st, "SELECT DISTINCT upper(country) FROM run_row"
+	    " WHERE id BETWEEN ? AND ? AND state = ?"
+	    " AND length(country) = 2 ORDER BY 1", &s, err) == -1)
+		return -1;
+	sqlite3_bind_int64(s, 1, ri->row_first);
+	sqlite3_bind_int64(s, 2, ri->row_last);
+	sqlite3_bind_text(s, 3, outcome_name(OUTCOME_PENDING), -1,
+	    SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (fn((const char *)sqlite3_column_text(s, 0), arg) == -1) {
+			sqlite3_finalize(s);
+			return -1;
+		}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_db_err(st, err, "countries");
+	return 0;
+}
+
+int
 store_plan_request_id(struct store *st, int64_t row, const char *request_id,
     struct imp_err *err)
 {

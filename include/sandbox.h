@@ -72,6 +72,9 @@ struct sandbox_opts {
 	const char		*state;		/* the accounts' SQLite file;
 						 * NULL: in memory */
 	const struct isodata	*iso;		/* borrowed */
+	const char		*country_rules;	/* a JSON file of country
+						 * rules over the bundled
+						 * ones, or NULL */
 	struct fault_opts	 faults;
 	unsigned		 max_page;	/* 0: 500 */
 	unsigned		 threads;	/* 0: one per connection (needed

@@ -13,7 +13,7 @@
 #include "importer.h"
 #include "outcome.h"
 
-#define STORE_SCHEMA_VERSION	5
+#define STORE_SCHEMA_VERSION	6
 
 struct store;
 
@@ -258,6 +258,21 @@ int	store_check_problem(struct store *st, int64_t row, int col,
 #define STORE_FOUND_SUBMIT	2
 /* The rule of a cell the service refused (store_submit_problem). */
 #define STORE_RULE_REFUSED	"service-refused"
+/*
+ * The service's rules for country cc as read at read_at (UTC, ISO 8601):
+ * kept, replacing earlier ones, for later checks and offline ones.
+ */
+int	store_country_rules_put(struct store *st, const char *cc,
+	    const char *body, const char *read_at, struct imp_err *err);
+/* Each kept answer; strings valid during the call; stops when fn
+ * returns -1. */
+int	store_country_rules_each(struct store *st,
+	    int (*fn)(const char *cc, const char *body, const char *read_at,
+	    void *arg), void *arg, struct imp_err *err);
+/* Each distinct country the run's pending rows name (upper case). */
+int	store_run_countries(struct store *st, const struct store_runinfo *ri,
+	    int (*fn)(const char *cc, void *arg), void *arg,
+	    struct imp_err *err);
 /* The MS-RequestId of the read that decided a row's outcome at check. */
 int	store_plan_request_id(struct store *st, int64_t row,
 	    const char *request_id, struct imp_err *err);

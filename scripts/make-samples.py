@@ -43,6 +43,15 @@ Normalizations (not errors: the row stays valid, the fix is reported):
 
 Clearing optional fields (valid): <clear> in Address Line 2 on lines
 4 and 32, in Region on lines 20 and 284.
+
+Rows only the service's country rules can judge (valid at stage, appended
+after the others): check accepts or rejects them by the service's answer
+(or the bundled fallback offline).
+
+   303  Culture          az-Latn-AZ (AZ)                   rules-accepted
+   304  Language         pt-PT (PT)                        rules-accepted
+   305  Language         pt, PT lists en and pt-PT         rules-language
+   306  State            PR, not in the service's US list  rules-state
 """
 
 import csv
@@ -962,6 +971,75 @@ def city_named(gen, cc, name):
     raise KeyError(name)
 
 
+# Rows only the service's country rules can judge, appended after the
+# generated ones (which stay byte for byte as they were): fixed values, no
+# random draws. (kind, column, value, note, update row, account).
+RULES_ROWS = [
+    ("rules-accepted", "Culture", "az-Latn-AZ",
+     "a three-part culture, supported for AZ: to change",
+     {"customer_id": "7a1e4c2d-5b3f-4e8a-9c6d-0f1a2b3c4d01",
+      "company_name": "Xəzər Logistika MMC", "first_name": "Leyla",
+      "last_name": "Aliyeva", "email": "maliyye@xezer-logistika.example",
+      "phone_number": "+994 12 555 0142", "address_line1": "Nizami küç. 90",
+      "address_line2": "", "address_line3": "", "city": "Bakı",
+      "state": "", "region": "", "postal_code": "AZ1000", "country": "AZ",
+      "culture": "az-Latn-AZ", "language": "az"},
+     {"culture": "en-US", "language": "en", "address_line2": "3-cü mərtəbə",
+      "address_line3": "Mühasibatlıq", "state": "Bakı", "region": "Səbail"}),
+    ("rules-accepted", "Language", "pt-PT",
+     "a language PT lists beyond two letters: to change",
+     {"customer_id": "7a1e4c2d-5b3f-4e8a-9c6d-0f1a2b3c4d02",
+      "company_name": "Tejo Engenharia Lda", "first_name": "Rui",
+      "last_name": "Costa", "email": "faturacao@tejo-engenharia.example",
+      "phone_number": "+351 21 555 0187", "address_line1": "Rua Augusta 100",
+      "address_line2": "", "address_line3": "", "city": "Lisboa",
+      "state": "", "region": "", "postal_code": "1100-048", "country": "PT",
+      "culture": "pt-PT", "language": "pt-PT"},
+     {"culture": "en-US", "language": "en", "address_line2": "2.º andar",
+      "address_line3": "Contabilidade", "state": "Lisboa",
+      "region": "Santa Maria Maior"}),
+    ("rules-language", "Language", "pt",
+     "ISO 639-1, but PT's rules list en and pt-PT: invalid at check",
+     {"customer_id": "7a1e4c2d-5b3f-4e8a-9c6d-0f1a2b3c4d03",
+      "company_name": "Douro Vinhos SA", "first_name": "Ana",
+      "last_name": "Ferreira", "email": "contas@douro-vinhos.example",
+      "phone_number": "+351 22 555 0133", "address_line1": "Rua das Flores 12",
+      "address_line2": "", "address_line3": "", "city": "Porto",
+      "state": "", "region": "", "postal_code": "4050-262", "country": "PT",
+      "culture": "pt-PT", "language": "pt"},
+     {"culture": "en-US", "language": "en", "address_line2": "Loja 3",
+      "address_line3": "Contas a pagar", "state": "Porto",
+      "region": "Vitória"}),
+    ("rules-state", "State", "PR",
+     "a move to San Juan: PR is an ISO 3166-2 code, not in the service's 51 "
+     "US states: invalid at check",
+     {"customer_id": "7a1e4c2d-5b3f-4e8a-9c6d-0f1a2b3c4d04",
+      "company_name": "Borinquen Freight LLC", "first_name": "Luis",
+      "last_name": "Rivera", "email": "ap@borinquen-freight.example",
+      "phone_number": "+1 787 555 0166", "address_line1": "1000 Ave Ponce de Leon",
+      "address_line2": "", "address_line3": "", "city": "San Juan",
+      "state": "PR", "region": "", "postal_code": "00907", "country": "US",
+      "culture": "en-US", "language": "en"},
+     {"address_line1": "350 Fifth Avenue", "address_line2": "Suite 4100",
+      "address_line3": "Accounts Payable", "city": "New York",
+      "state": "NY", "region": "New York County", "postal_code": "10118"}),
+]
+
+
+def rules_records():
+    out = []
+    for kind, col, val, note, row, _ in RULES_ROWS:
+        r = dict(row)
+        r[EXTRA] = ""
+        out.append({"kind": kind, "p": dict(row), "row": r, "column": col,
+                    "value": val, "note": note})
+    return out
+
+
+def rules_snapshot():
+    return [dict(row, **was) for *_, row, was in RULES_ROWS]
+
+
 def build(gen):
     rng = gen.rng
 
@@ -1306,7 +1384,8 @@ def expected_outcomes(records, snap):
         if k == "blank":
             continue
         if k not in ("normal", "duplicate", "nbsp", "zero-width",
-                     "whitespace") or rec.get("conf_source"):
+                     "whitespace", "rules-accepted") or \
+                rec.get("conf_source"):
             out.append("invalid")
             continue
         key = tuple(r[f] for f in FIELDS)
@@ -1523,15 +1602,19 @@ POSTAL_RE = {
     "CN": r"\d{6}", "JP": r"\d{3}-\d{4}", "DE": r"\d{5}",
     "GB": r"[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}", "FR": r"\d{5}",
     "IN": r"\d{6}", "BR": r"\d{5}-\d{3}", "AU": r"\d{4}", "MX": r"\d{5}",
+    "PT": r"\d{4}-\d{3}", "AZ": r"AZ ?\d{4}",
 }
 STATES = {"US": {"WA", "NY", "MA", "TX", "IL", "CA", "CO", "GA", "NJ", "CT",
                  "OR", "FL", "NC", "MN"},
           "CA": {"ON", "QC", "BC", "AB"},
           "AU": {"NSW", "VIC", "QLD", "WA", "SA", "ACT"}}
+# ISO 3166-2 codes stage accepts that the service's US list has not.
+STATES["US"] |= {"PR"}
 CULTURES = {"US": {"en-US"}, "CA": {"en-CA", "fr-CA"}, "GB": {"en-GB"},
             "DE": {"de-DE"}, "FR": {"fr-FR"}, "AU": {"en-AU"},
             "IN": {"en-IN"}, "BR": {"pt-BR"}, "MX": {"es-MX"},
-            "CN": {"zh-CN"}, "JP": {"ja-JP"}}
+            "CN": {"zh-CN"}, "JP": {"ja-JP"}, "PT": {"pt-PT"},
+            "AZ": {"az-Latn-AZ"}}
 EXCEL_ERRORS = {"#N/A", "#VALUE!", "#REF!", "#NAME?", "#DIV/0!", "#NULL!",
                 "#NUM!"}
 
@@ -1595,15 +1678,16 @@ def problems(r):
     if cc in STATES and v["state"] and v["state"] not in STATES[cc]:
         out.append("state")
     if v["culture"]:
-        if not re.fullmatch(r"[a-z]{2}-[A-Z]{2}", v["culture"]):
+        if not re.fullmatch(r"[a-z]{2}-([A-Z][a-z]{3}-)?[A-Z]{2}",
+                            v["culture"]):
             out.append("culture")
         elif cc and v["culture"] not in CULTURES[cc] and \
                 v["culture"] != "en-US":
             out.append("culture-country")
     if v["language"]:
-        if not re.fullmatch(r"[a-z]{2}", v["language"]):
+        if not re.fullmatch(r"[a-z]{2}|pt-PT|zh-CHS", v["language"]):
             out.append("language")
-        elif v["culture"] and v["culture"][:2] != v["language"] and \
+        elif v["culture"] and v["culture"][:2] != v["language"][:2] and \
                 cc and v["culture"] in CULTURES[cc]:
             out.append("language-mismatch")
     for k in ("company_name", "first_name", "last_name", "address_line1",
@@ -1656,7 +1740,7 @@ def verify(outdir, records, starts, snapshot_rows, not_found):
         for row in rd:
             got.append((prev + 1, row))
             prev = rd.line_num
-    assert len(got) == N_RECORDS, len(got)
+    assert len(got) == N_RECORDS + len(RULES_ROWS), len(got)
     assert all(len(row) == len(HEADER) for _, row in got)
     # Physical lines: counting newlines in the raw bytes agrees with the
     # reader's and with what the writer recorded.
@@ -1680,6 +1764,10 @@ def verify(outdir, records, starts, snapshot_rows, not_found):
             clear_lines.append(ln)
         if k in ("nbsp", "zero-width", "whitespace"):
             assert errs == [] and norms == [k], (ln, errs, norms)
+            found.append((ln, k))
+        elif k.startswith("rules-"):
+            # Valid by stage's rules: only the service's judge them.
+            assert errs == [] and norms == [], (ln, k, errs, norms, r)
             found.append((ln, k))
         elif k in ("normal", "duplicate", "conflicting-rows"):
             assert errs == [] and norms == [], (ln, k, errs, norms, r)
@@ -1739,10 +1827,11 @@ def main():
     os.makedirs(outdir, exist_ok=True)
 
     gen = Generator(SEED)
-    records = build(gen)
+    records = build(gen) + rules_records()
     starts = write_update(os.path.join(outdir, "accounts-2026-11.csv"),
                           records)
-    snap, not_found, cats = build_snapshot(gen, records)
+    snap, not_found, cats = build_snapshot(gen, records[:N_RECORDS])
+    snap = sorted(snap + rules_snapshot(), key=lambda r: r["customer_id"])
     write_snapshot(os.path.join(outdir, "current-accounts.csv"), snap)
     with open(os.path.join(outdir, "example.ini"), "w", encoding="utf-8",
               newline="\n") as f:
@@ -1754,7 +1843,8 @@ def main():
     distinct = len({r["row"]["customer_id"] for r in data})
     n_invalid = sum(1 for r in data if r["kind"] not in
                     ("normal", "duplicate", "nbsp", "zero-width",
-                     "whitespace")) + 1     # + the conflict's first row
+                     "whitespace", "rules-accepted")) + \
+        1     # + the conflict's first row
     info = {
         "records": len(records), "data_rows": len(data),
         "distinct": distinct, "snapshot": len(snap),

@@ -78,15 +78,15 @@ P="--profile profiles/team.ini"
 run $P --json stage "$S/accounts-2026-11.csv"
 is "$rc" 1 "installed: stage exits 1 (the samples have invalid rows)"
 is "$(printf '%s' "$out" | python3 -c 'import json,sys; o=json.load(sys.stdin); print(o["rows"], o["invalid"], o["duplicate"])')" \
-    "299 12 1" "installed: stage: 299 rows, 12 invalid, 1 duplicate"
+    "303 12 1" "installed: stage: 303 rows, 12 invalid, 1 duplicate"
 run $P --json check --endpoint "$E"
 is "$rc" 1 "installed: check --endpoint exits 1 (not found, invalid)"
 is "$(printf '%s' "$out" | python3 -c 'import json,sys; o=json.load(sys.stdin); print(o["unchanged"], o["not_found"], o["changes"])')" \
-    "108 4 174" "installed: check: 108 unchanged, 4 not found, 174 to change"
+    "108 4 176" "installed: check: 108 unchanged, 4 not found, 176 to change"
 run $P --json submit --yes --endpoint "$E"
 is "$rc" 1 "installed: submit --yes exits 1"
 is "$(printf '%s' "$out" | python3 -c 'import json,sys; o=json.load(sys.stdin); print(o["applied"], o["failed"], o["conflicts"], o["pending"])')" \
-    "168 0 0 6" "installed: submit: 168 applied, 6 flagged rows pending"
+    "170 0 0 6" "installed: submit: 170 applied, 6 flagged rows pending"
 run $P report
 is "$rc" 1 "installed: report exits 1"
 like "$out" "report for run 1: reports/accounts-2026-11-run1.xlsx" \

@@ -43,36 +43,45 @@ token_posts() {
 }
 
 # --- 27002: the service names the cells at fault ------------------------
-sandbox_start names --token "$TOKEN" --accounts "$TMP/accounts.csv" ||
+# The service's US rules as they stand at submit, stricter than those check
+# judged by (offline, the bundled rules): only WA of the states, and not es-US.
+cat >"$TMP/us-strict.json" <<'EOF2'
+{"iso2Code": "US", "isStateRequired": true, "supportedStatesList": ["WA"],
+ "supportedCulturesList": ["en-US"], "supportedLanguagesList": ["en", "es"],
+ "isPostalCodeRequired": true, "postalCodeRegex": "^\\d{5}(-\\d{4})?$",
+ "isCityRequired": true}
+EOF2
+sandbox_start names --token "$TOKEN" --accounts "$TMP/accounts.csv" \
+    --country-rules "$TMP/us-strict.json" ||
     skip_all "the sandbox did not start"
-# Values stage cannot judge (no country in the file) that the service's
-# rules refuse: a state (defaultAddress.state) and a culture (culture).
+# Values check judges valid that the service's rules refuse at the write:
+# a state (defaultAddress.state) and a culture (culture).
 {
 	echo "customer_id,Province,culture,city"
-	echo "$(g 1),ZZ,,"
-	echo "$(g 2),,fr-FR,"
+	echo "$(g 1),OR,,"
+	echo "$(g 2),,es-US,"
 	echo "$(g 3),,,Bellevue"
 } >"$TMP/names.csv"
 run stage "$TMP/names.csv"
 is "$rc" 0 "stage: values only the service can judge are valid"
-run check --endpoint "$BASE"
-is "$rc" 0 "check: both planned"
+run check --snapshot "$TMP/accounts.csv"
+is "$rc" 0 "check (offline, the bundled rules): both planned"
 run submit --yes --endpoint "$BASE"
 is "$rc" 1 "submit: exit 1 (two rows refused)"
 is "$(outc 1 2 "o.state || '/' || o.http_status || '/' || o.error_code")" \
-    failed/400/27002 "row 2 (state ZZ): failed 400/27002"
+    failed/400/27002 "row 2 (state OR): failed 400/27002"
 like "$(outc 1 2 o.message)" "state: StateInvalid" \
     "... the message names the property the service named"
 is "$(outc 1 2 o.retryable)" 0 "... not retryable"
 is "$(sql "select p.col || '|' || p.rule || '|' || p.value from row_problem p join run_row r on r.id = p.row where r.run = 1 and r.line = 2")" \
-    "Province|service-refused|ZZ" \
+    "Province|service-refused|OR" \
     "... the cell at fault kept with the row: the input's header, the value"
 is "$(sql "select p.col || '|' || p.value from row_problem p join run_row r on r.id = p.row where r.run = 1 and r.line = 3")" \
-    "culture|fr-FR" "row 3: a bare property name (culture) maps to its column"
+    "culture|es-US" "row 3: a bare property name (culture) maps to its column"
 is "$(outc 1 4 o.state)" applied "row 4: applied"
-like "$err" "names.csv: row 2, customer $(g 1): column Province: 'ZZ': service-refused: the service refused the value \\(HTTP 400 code 27002\\): StateInvalid - 'ZZ' is not a supported state" \
+like "$err" "names.csv: row 2, customer $(g 1): column Province: 'OR': service-refused: the service refused the value \\(HTTP 400 code 27002\\): StateInvalid - 'OR' is not a supported state" \
     "submit prints the refused cell as a row message"
-like "$err" "row 3, customer $(g 2): column culture: 'fr-FR': service-refused: .*CultureInvalid" \
+like "$err" "row 3, customer $(g 2): column culture: 'es-US': service-refused: .*CultureInvalid" \
     "... each of them"
 
 X=$TMP/names.xlsx
@@ -83,14 +92,14 @@ is "$(xl "$X" '[r[10] for r in rows("Failed")]')" \
     "['Column', 'Province', 'culture']" \
     "Failed sheet: the column to fix, under the input's header"
 like "$(xl "$X" 'rows("Failed")[1][11]')" \
-    "^Province 'ZZ': the service refused the value .*StateInvalid" \
+    "^Province 'OR': the service refused the value .*StateInvalid" \
     "... with its value and why"
 is "$(xl "$X" '"Invalid" in wb.sheetnames')" \
     False "... and not listed as invalid (it was sent and refused)"
 like "$(sed -n 2p "$C" | tr -d '\r')" \
-    "^$(g 1),ZZ,,,failed: HTTP 400 27002: Province: service-refused: the service refused the value .*StateInvalid - 'ZZ' is not a supported state\\. \\(correct the cell in the fix-up CSV and stage it again\\)$" \
+    "^$(g 1),OR,,,failed: HTTP 400 27002: Province: service-refused: the service refused the value .*StateInvalid - 'OR' is not a supported state\\. \\(correct the cell in the fix-up CSV and stage it again\\)$" \
     "fix-up: the error cell names the column, rule and why"
-like "$(sed -n 3p "$C")" "^$(g 2),,fr-FR,,failed: HTTP 400 27002: culture: service-refused: " \
+like "$(sed -n 3p "$C")" "^$(g 2),,es-US,,failed: HTTP 400 27002: culture: service-refused: " \
     "... for every refused row"
 run stage "$C"
 is "$rc" 0 "the fix-up stages as it is (its error column ignored)"

@@ -42,13 +42,22 @@ free_port() {
 }
 
 # --- the main run -----------------------------------------------------------
-sandbox_start main --token "$TOKEN" --accounts "$TMP/accounts.csv"
+# The service's US rules as they stand at submit: es-US is no longer
+# listed (the check judged by the bundled rules, which list it).
+cat >"$TMP/us-rules.json" <<'EOF'
+{"iso2Code": "US", "isStateRequired": true, "supportedStatesList": [],
+ "supportedCulturesList": ["en-US"], "supportedLanguagesList": ["en", "es"],
+ "isPostalCodeRequired": true, "postalCodeRegex": "^\\d{5}(-\\d{4})?$",
+ "isCityRequired": true}
+EOF
+sandbox_start main --token "$TOKEN" --accounts "$TMP/accounts.csv" \
+    --country-rules "$TMP/us-rules.json"
 ok $? "the sandbox starts"
 
 {
 	echo "customer_id,company_name,last_name,email,city,postal_code,culture"
 	echo "$(g 1),,,,Bellevue,98004,"		# 2 applied
-	echo "$(g 2),,,,,,fr-FR"			# 3 failed (27002)
+	echo "$(g 2),,,,,,es-US"			# 3 failed (27002)
 	echo "$(g 3),Company 3,,,,,"			# 4 unchanged
 	echo "$(g 1),,,,Bellevue,98004,"		# 5 duplicate of 2
 	echo "$(g 4),,,new4@example.com,Seattle,,"	# 6 flagged

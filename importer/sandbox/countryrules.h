@@ -1,7 +1,8 @@
 /*
  * countryrules.h: the sandbox's country validation rules (the data behind
- * GET /v1/countryvalidationrules/{ISO2}) and the checks the service runs
- * on a billing profile or an address before it accepts it.
+ * GET /v1/countryvalidationrules/{ISO2}: country.c's table, overlaid by
+ * --country-rules) and the checks the service runs on a billing profile
+ * or an address before it accepts it.
  */
 #ifndef IMPORTER_COUNTRYRULES_H
 #define IMPORTER_COUNTRYRULES_H
@@ -9,23 +10,8 @@
 #include <jansson.h>
 
 #include "billing.h"
+#include "country.h"
 #include "isodata.h"
-
-/* One market's rules; the lists are NULL-terminated. Static data. */
-struct countryrules {
-	const char		*iso2;
-	const char		*default_culture;
-	int			 state_required;
-	int			 postal_required;
-	int			 city_required;
-	int			 phone_required;	/* error 600051 */
-	const char		*postal_regex;		/* ERE or NULL */
-	const char		*phone_regex;		/* ERE or NULL */
-	const char *const	*states;
-	const char *const	*cultures;
-	const char *const	*languages;
-	int			 generic;	/* not in the table: loose */
-};
 
 /* A failed check: the documented code and the offending property. */
 struct countryrules_problem {
@@ -37,26 +23,28 @@ struct countryrules_problem {
 
 /* countryrules.c */
 /*
- * The rules for cc (any case). Countries outside the built-in table but
- * known to iso get generic rules. Returns NULL for an unknown code.
- * The result is static or lives in *scratch.
+ * The rules the sandbox answers with for cc (any case): those of book (the
+ * bundled table, overlaid by --country-rules), else generic rules for a
+ * country iso knows, made in *scratch (the caller frees it with
+ * country_rules_free). NULL for an unknown code.
  */
-const struct countryrules *countryrules_find(const struct isodata *iso,
-	    const char *cc, struct countryrules *scratch);
-/* The rules as the API's CountryValidationRules JSON. New reference. */
-json_t	*countryrules_to_json(const struct countryrules *cr);
+const struct country_rules *countryrules_find(const struct isodata *iso,
+	    const struct country_book *book, const char *cc,
+	    struct country_rules **scratch);
 /*
  * Checks a whole profile as the service does on PUT. Returns 0 if it is
  * acceptable, -1 with the first problem in *p otherwise.
  */
 int	 countryrules_check_profile(const struct isodata *iso,
-	    const struct billing_profile *bp, struct countryrules_problem *p);
+	    const struct country_book *book, const struct billing_profile *bp,
+	    struct countryrules_problem *p);
 /*
  * Checks an address for POST /v1/validations/address. Fills names with a
  * comma-separated list of the invalid properties ("'City', 'PostalCode'")
  * and returns their number; -1 if the country itself is unknown.
  */
 int	 countryrules_check_address(const struct isodata *iso,
-	    const struct billing_profile *bp, char *names, size_t size);
+	    const struct country_book *book, const struct billing_profile *bp,
+	    char *names, size_t size);
 
 #endif

@@ -429,7 +429,8 @@ put_billing(struct MHD_Connection *c, struct sandbox_req *r, const char *id)
 		    "Invalid property: %s.", err.msg);
 		goto out;
 	}
-	if (countryrules_check_profile(r->sb->o.iso, &in, &prob) == -1) {
+	if (countryrules_check_profile(r->sb->o.iso, r->sb->rules, &in,
+	    &prob) == -1) {
 		ret = strcmp(prob.code, "3000") == 0 ? fail_property(c, r,
 		    &prob) : sandbox_fail(c, r, MHD_HTTP_BAD_REQUEST,
 		    prob.code, "%s", prob.description);
@@ -487,16 +488,19 @@ static enum MHD_Result
 country_rules(struct MHD_Connection *c, struct sandbox_req *r,
     const char *cc)
 {
-	const struct countryrules	*cr;
-	struct countryrules		 scratch;
+	const struct country_rules	*cr;
+	struct country_rules		*scratch;
+	enum MHD_Result			 ret;
 
-	cr = countryrules_find(r->sb->o.iso, cc, &scratch);
+	cr = countryrules_find(r->sb->o.iso, r->sb->rules, cc, &scratch);
 	if (cr == NULL)
 		return sandbox_fail(c, r, MHD_HTTP_NOT_FOUND, "1000",
 		    "No validation rules were found for the country/region "
 		    "%s.", cc);
-	return sandbox_respond(c, r, MHD_HTTP_OK, countryrules_to_json(cr),
+	ret = sandbox_respond(c, r, MHD_HTTP_OK, country_rules_to_json(cr),
 	    NULL, 0);
+	country_rules_free(scratch);
+	return ret;
 }
 
 /* An Address: the postal columns (column.h) under their properties. */
@@ -537,7 +541,8 @@ validate_address(struct MHD_Connection *c, struct sandbox_req *r)
 			billing_set(&a, col, billing_json_string(j,
 			    column_info[col].property));
 	json_decref(j);
-	n = countryrules_check_address(r->sb->o.iso, &a, names, sizeof names);
+	n = countryrules_check_address(r->sb->o.iso, r->sb->rules, &a, names,
+	    sizeof names);
 	sugg = json_array();
 	msg[0] = '\0';
 	if (n == -1) {

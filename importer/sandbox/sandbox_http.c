@@ -461,6 +461,12 @@ sandbox_open(const struct sandbox_opts *opts, struct imp_err *err)
 		return NULL;
 	}
 	sb->fault = fault_new(&opts->faults);
+	sb->rules = country_book_bundled();
+	if (opts->country_rules != NULL && country_book_load(sb->rules,
+	    opts->country_rules, err) == -1) {
+		sandbox_close(sb);
+		return NULL;
+	}
 	return sb;
 }
 
@@ -546,6 +552,7 @@ sandbox_close(struct sandbox *sb)
 		MHD_stop_daemon(sb->d);
 	accounts_close(sb->accounts);
 	fault_free(sb->fault);
+	country_book_free(sb->rules);
 	pthread_cond_destroy(&sb->wake);
 	pthread_mutex_destroy(&sb->lock);
 	free(sb);

@@ -16,6 +16,7 @@
 
 #include "accounts.h"
 #include "billing.h"
+#include "country.h"
 #include "fault.h"
 #include "importer.h"
 #include "sandbox.h"
@@ -38,6 +39,7 @@ struct sandbox {
 	struct sandbox_opts	 o;
 	struct accounts		*accounts;
 	struct fault		*fault;
+	struct country_book	*rules;		/* bundled, then the file's */
 	struct MHD_Daemon	*d;		/* NULL: not started */
 	unsigned		 port;
 	pthread_mutex_t		 lock;		/* stats, stopping */

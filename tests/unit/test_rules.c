@@ -444,8 +444,17 @@ test_culture_language(void)
 	check();
 	ok(only("culture-country", COL_CULTURE), "DE with fr-FR: "
 	    "culture-country");
-	ok(has(hint("culture-country"), "fr-DE"), "the hint suggests fr-DE: "
-	    "%s", hint("culture-country"));
+	ok(has(hint("culture-country"), "de-DE, en-US") &&
+	    !has(hint("culture-country"), "fr-DE"), "the hint lists DE's "
+	    "cultures, not a made-up fr-DE: %s", hint("culture-country"));
+	set(COL_COUNTRY, "US");
+	set(COL_CULTURE, "zh-CN");
+	check();
+	ok(only("culture-country", COL_CULTURE) &&
+	    !has(hint("culture-country"), "zh-US"), "US with zh-CN: no "
+	    "zh-US suggested: %s", hint("culture-country"));
+	set(COL_COUNTRY, "DE");
+	set(COL_CULTURE, "fr-FR");
 	set(COL_CULTURE, "de-DE");
 	ok(check() == 0 && clean(), "DE with de-DE is valid");
 	set(COL_CULTURE, "en-US");
@@ -455,6 +464,32 @@ test_culture_language(void)
 	set(COL_COUNTRY, "");
 	set(COL_CULTURE, "fr-FR");
 	ok(check() == 0 && clean(), "no country: any real culture is valid");
+
+	/* Issue 14: three-part cultures are supported cultures. */
+	reset();
+	set(COL_COUNTRY, "AZ");
+	set(COL_CULTURE, "az-Latn-AZ");
+	ok(check() == 0 && clean(), "AZ with az-Latn-AZ is valid");
+	set(COL_CULTURE, "AZ_latn_az");
+	ok(check() == 0, "'AZ_latn_az' is valid");
+	is_str(row.norm[COL_CULTURE], "az-Latn-AZ", "normalized to "
+	    "'az-Latn-AZ'");
+	set(COL_COUNTRY, "BA");
+	set(COL_CULTURE, "bs-Latn-BA");
+	ok(check() == 0 && clean(), "BA with bs-Latn-BA is valid");
+	set(COL_CULTURE, "bs-Lat-BA");
+	check();
+	ok(only("culture", COL_CULTURE), "'bs-Lat-BA': culture");
+
+	/* The documented language forms beyond two letters. */
+	reset();
+	set(COL_COUNTRY, "PT");
+	set(COL_LANGUAGE, "pt-PT");
+	ok(check() == 0 && clean(), "PT with language pt-PT is valid");
+	set(COL_COUNTRY, "CN");
+	set(COL_LANGUAGE, "zh-chs");
+	ok(check() == 0, "language 'zh-chs' is valid");
+	is_str(row.norm[COL_LANGUAGE], "zh-CHS", "normalized to 'zh-CHS'");
 
 	reset();
 	set(COL_LANGUAGE, "en-US");

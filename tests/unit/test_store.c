@@ -681,6 +681,7 @@ test_migrate_retryable(void)
 	    "ALTER TABLE outcome DROP COLUMN put_in_flight;"
 	    "ALTER TABLE outcome DROP COLUMN put_landed;"
 	    "ALTER TABLE row_problem DROP COLUMN at_check;"
+	    "DROP TABLE country_rules;"
 	    "PRAGMA user_version = 2;"
 	    "INSERT INTO outcome (row, run, state, http_status, message,"
 	    " attempts, request_id)"
