@@ -30,7 +30,7 @@ static int	cmd_sandbox_exec(int, char **);
 const struct cmd_entry cmd_sandbox_entry = {
 	"sandbox",
 	"sandbox [--port N] [--bind ADDR] [--accounts FILE.csv] "
-	"[--state FILE.db] [--token T] [--seed N] [fault options]",
+	"[--state FILE.db] [--token T] [--china] [--seed N] [fault options]",
 	"serve a local account service (same wire format as the real one) "
 	"for rehearsal and tests",
 	"  --port N            listen on port N (default 8080; 0: any free "
@@ -49,6 +49,11 @@ const struct cmd_entry cmd_sandbox_entry = {
 	"/{tenant}/oauth2/token\n"
 	"                      for OAuth2 client credentials with secret S\n"
 	"  --token-ttl N       the expires_in of those tokens (default 3600)\n"
+	"  --china             answer as Partner Center operated by 21Vianet "
+	"does: a\n"
+	"                      UTF-8 BOM before every JSON body (tokens too), "
+	"and\n"
+	"                      tokens only for the China API's resource\n"
 	"  --page-max N        largest page of GET /v1/customers (default "
 	"500)\n"
 	"faults, all drawn from --seed N (default 1); P is a probability "
@@ -78,7 +83,7 @@ enum {
 	OPT_PORT = 256, OPT_BIND, OPT_PORT_FILE, OPT_ACCOUNTS, OPT_STATE,
 	OPT_TOKEN, OPT_CLIENT_SECRET, OPT_TOKEN_TTL, OPT_SEED, OPT_LATENCY,
 	OPT_RATE, OPT_BURST, OPT_503, OPT_500, OPT_DROP, OPT_SLOW, OPT_BOM,
-	OPT_PAGE_MAX
+	OPT_PAGE_MAX, OPT_CHINA
 };
 
 static void
@@ -205,6 +210,7 @@ cmd_sandbox_exec(int argc, char **argv)
 		{ "slow", required_argument, NULL, OPT_SLOW },
 		{ "bom", required_argument, NULL, OPT_BOM },
 		{ "page-max", required_argument, NULL, OPT_PAGE_MAX },
+		{ "china", no_argument, NULL, OPT_CHINA },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -305,6 +311,9 @@ cmd_sandbox_exec(int argc, char **argv)
 			    -1 || fo->pslow > 1)
 				return cmd_usage(ce, "--slow: expected P:MS "
 				    "with P in 0..1: %s", optarg);
+			break;
+		case OPT_CHINA:
+			so.china = 1;
 			break;
 		case OPT_PAGE_MAX:
 			if (parse_uint(optarg, 100000, &u) == -1 || u == 0)

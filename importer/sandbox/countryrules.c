@@ -55,7 +55,7 @@ static const struct countryrules countryrules_table[] = {
 	{ "FR", "fr-FR", 0, 1, 1, 0, "^\\d{5}$", NULL,
 	  no_states, L("fr-FR", "en-US"), L("fr", "en"), 0 },
 	{ "CN", "zh-CN", 0, 1, 1, 0, "^\\d{6}$", NULL,
-	  no_states, L("zh-CN", "en-US"), L("zh", "en"), 0 },
+	  no_states, L("zh-CN", "en-US"), L("zh", "zh-CHS", "en"), 0 },
 	{ "JP", "ja-JP", 0, 1, 1, 0, "^\\d{3}-?\\d{4}$", NULL,
 	  no_states, L("ja-JP", "en-US"), L("ja", "en"), 0 },
 	{ "IN", "en-IN", 0, 1, 1, 0, "^\\d{6}$", NULL,
@@ -310,9 +310,10 @@ countryrules_check_profile(const struct isodata *iso,
 		return problem(p, "3000", COL_CULTURE,
 		    "The culture '%s' is not supported for the country.",
 		    f[COL_CULTURE] != NULL ? f[COL_CULTURE] : "");
-	if (f[COL_LANGUAGE] == NULL ||
-	    !regex_match("^[A-Za-z]{2}$", f[COL_LANGUAGE]) ||
-	    (!cr->generic && !in_list(cr->languages, f[COL_LANGUAGE])))
+	/* A listed language need not be two letters (zh-CHS, pt-PT). */
+	if (f[COL_LANGUAGE] == NULL || (cr->generic ?
+	    !regex_match("^[A-Za-z]{2}$", f[COL_LANGUAGE]) :
+	    !in_list(cr->languages, f[COL_LANGUAGE])))
 		return problem(p, "3000", COL_LANGUAGE,
 		    "The language '%s' is not supported for the country.",
 		    f[COL_LANGUAGE] != NULL ? f[COL_LANGUAGE] : "");

@@ -21,6 +21,9 @@
 #include "sandbox.h"
 
 #define SANDBOX_MAX_BODY	(256 * 1024)
+/* The token resource of Partner Center operated by 21Vianet (--china). */
+#define SANDBOX_CHINA_RESOURCE	\
+	"https://partner.partnercenterapi.microsoftonline.cn"
 
 /* Counters for GET /_admin/stats (API requests only, not admin ones). */
 struct sandbox_stats {
