@@ -45,5 +45,8 @@ int		plan_lost_characters(const char *want, const char *cur);
 
 /* The API's camelCase name of a column's field ("defaultAddress.city"). */
 const char	*plan_field_name(int col);
+/* What changing a column's field really does, when that is not what its
+ * name says (for the plan and the report), or NULL. Static. */
+const char	*plan_field_note(int col);
 
 #endif
