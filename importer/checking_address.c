@@ -24,6 +24,7 @@
 
 #include "billing.h"
 #include "column.h"
+#include "plan.h"
 
 /* The statuses that make an address invalid, and what each means. */
 static const struct {
@@ -197,7 +198,7 @@ checking_address_store(struct store *st, int64_t run, int64_t row,
 			continue;
 		val = merged(want, cur, col);
 		memset(&sp, 0, sizeof sp);
-		sp.rule = "address-validation";
+		sp.rule = PLAN_RULE_ADDRESS;
 		sp.value = val != NULL ? val : "";
 		sp.valuelen = strlen(sp.value);
 		sp.message = v->message;

@@ -93,14 +93,16 @@ print_change(const struct store_change *c, void *arg)
 	return 0;
 }
 
-/* A problem check found (an address the service rejects, characters
- * lost): the row is invalid and never sent. */
+/* An address the service rejected at check: the row is invalid and never
+ * sent; its suggestion is the hint. */
 static int
 print_invalid(const struct store_problem_line *p, void *arg)
 {
 	struct plan_print	*pp = arg;
 	json_t			*o;
 
+	if (strcmp(p->rule, PLAN_RULE_ADDRESS) != 0)
+		return 0;
 	if (pp->list != NULL) {
 		o = json_object();
 		json_object_set_new(o, "line", json_integer(p->line));
@@ -118,8 +120,8 @@ print_invalid(const struct store_problem_line *p, void *arg)
 		return 0;
 	}
 	if (pp->ninvalid++ == 0)
-		printf("\ninvalid at check (never sent; the fix-up CSV has "
-		    "them):\n");
+		printf("\naddresses the service rejected at check (invalid, "
+		    "never sent; the fix-up CSV has them):\n");
 	printf("\n%s  row %lu\n    %s: '%s': %s: %s\n",
 	    p->customer_id != NULL ? p->customer_id : "", p->line,
 	    p->column != NULL ? p->column : "", p->value != NULL ? p->value :
@@ -190,7 +192,7 @@ cmd_plan_exec(int argc, char **argv)
 		    json_string(ri.checked_at));
 		json_object_set_new(o, "source", json_string(ri.check_source));
 		json_object_set_new(o, "customers", pp.list);
-		json_object_set_new(o, "invalid_at_check", pp.invalid);
+		json_object_set_new(o, "rejected_addresses", pp.invalid);
 		pp.invalid = NULL;
 		cmd_json_print(o);
 		o = NULL;

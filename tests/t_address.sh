@@ -82,12 +82,12 @@ is "$(line_state 1 7)" unchanged "a row that changes nothing is unchanged"
 
 # The plan shows the invalid rows with the suggestion.
 run plan
-like "$out" "invalid at check" "plan: a section for the rows check found invalid"
+like "$out" "addresses the service rejected at check" "plan: a section for the addresses the service rejected"
 like "$out" "the service suggests: 10 Pine St, Portland, OR" "plan: the suggested address"
 run --json plan
-is "$(printf '%s' "$out" | "$PY" -c 'import json,sys; d=json.load(sys.stdin); print(sorted((p["line"], p["column"], p["rule"]) for p in d["invalid_at_check"]))')" \
+is "$(printf '%s' "$out" | "$PY" -c 'import json,sys; d=json.load(sys.stdin); print(sorted((p["line"], p["column"], p["rule"]) for p in d["rejected_addresses"]))')" \
     "[(2, 'state', 'address-validation'), (6, 'postal_code', 'address-validation')]" \
-    "plan --json: invalid_at_check lists both rows"
+    "plan --json: rejected_addresses lists both rows"
 
 # The fix-up CSV says which cell and what the service suggests.
 run report -o "$TMP/r.xlsx" --errors-csv "$TMP/fix.csv"
