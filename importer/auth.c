@@ -135,8 +135,9 @@ oauth(struct auth *a, struct imp_err *err)
 	struct growbuf	 body = { NULL, 0 };
 	CURL		*c;
 	char		*form = NULL, *id, *secret, *res;
+	const char	*p;
 	char		 ebuf[CURL_ERROR_SIZE] = "";
-	json_t		*o = NULL, *v;
+	json_t		*o = NULL, *v, *d;
 	long		 status = 0;
 	int		 rc = -1;
 	CURLcode	 cc;
@@ -170,11 +171,18 @@ oauth(struct auth *a, struct imp_err *err)
 		    ebuf[0] ? ebuf : curl_easy_strerror(cc));
 		goto out;
 	}
-	o = body.p != NULL ? json_loads(body.p, 0, NULL) : NULL;
+	/* The 21Vianet cloud may put a UTF-8 BOM first (reference §15). */
+	p = body.p;
+	if (p != NULL && strncmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	o = p != NULL ? json_loads(p, 0, NULL) : NULL;
 	v = json_object_get(o, "access_token");
 	if (status != 200 || !json_is_string(v)) {
+		d = json_object_get(o, "error_description");
 		imp_errf(err, IMP_EXIT_NOPERM, "token endpoint refused the "
-		    "client credentials (HTTP %ld)", status);
+		    "client credentials (HTTP %ld)%s%.200s", status,
+		    json_is_string(d) ? ": " : "", json_is_string(d) ?
+		    json_string_value(d) : "");
 		goto out;
 	}
 	if (set_token(a, json_string_value(v), err, "the token reply") == -1)

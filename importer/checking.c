@@ -179,6 +179,10 @@ checking_compare(const char *const *want, const char *const *cur,
 	    plan_phone_mangled(want[COL_PHONE_NUMBER], cur[COL_PHONE_NUMBER],
 	    why, sizeof why))
 		rp->review |= CHECK_REVIEW_PHONE;
+	/* The partner's own country cannot change (tied to the tenant and
+	 * its currency); a customer's is high risk (reference §15). */
+	if (rp->changed & (1u << COL_COUNTRY))
+		rp->review |= CHECK_REVIEW_COUNTRY;
 }
 
 /* A value that lost characters the account holds is never sent. */
@@ -221,7 +225,7 @@ checking_store_row(struct store *st, int64_t run, int64_t row,
     const char *const *want, const char *const *cur,
     const struct row_plan *rp, struct imp_err *err)
 {
-	char	msg[512], why[256];
+	char	msg[1024], why[256];
 	size_t	o = 0;
 	int	col;
 
@@ -238,11 +242,20 @@ checking_store_row(struct store *st, int64_t run, int64_t row,
 	if ((rp->review & CHECK_REVIEW_PHONE) && o < sizeof msg &&
 	    plan_phone_mangled(want[COL_PHONE_NUMBER],
 	    cur[COL_PHONE_NUMBER], why, sizeof why))
-		snprintf(msg + o, sizeof msg - o, "%s%s: a phone typed into a "
-		    "spreadsheet as a number loses its '+' and leading zeros "
-		    "(format the column as Text and enter it again, or send it "
-		    "as it is with --allow-flagged)", o > 0 ? "; " :
+		o += snprintf(msg + o, sizeof msg - o, "%s%s: a phone typed "
+		    "into a spreadsheet as a number loses its '+' and leading "
+		    "zeros (format the column as Text and enter it again, or "
+		    "send it as it is with --allow-flagged)", o > 0 ? "; " :
 		    "needs review: ", why);
+	if ((rp->review & CHECK_REVIEW_COUNTRY) && o < sizeof msg)
+		snprintf(msg + o, sizeof msg - o, "%schanges the country "
+		    "(%.40s -> %.40s): the country decides the account's "
+		    "billing, tax and currency, and may not be changeable "
+		    "for a customer (send it with --allow-flagged, or set "
+		    "[submit] send_country_changes = yes in the profile)",
+		    o > 0 ? "; " : "needs review: ",
+		    cur[COL_COUNTRY] != NULL ? cur[COL_COUNTRY] : "(empty)",
+		    want[COL_COUNTRY]);
 	return store_plan_outcome(st, run, row, rp->changed ? OUTCOME_PENDING :
 	    OUTCOME_UNCHANGED, rp->review != 0, rp->normalized, 0,
 	    rp->review != 0 ? msg : NULL, err);
@@ -473,9 +486,20 @@ struct rules_read {
 	struct rules_read	*next;
 };
 
+/* An address sent for validation, with the account it was read from. */
+struct addr_fetch {
+	struct client_req	 req;
+	int64_t			 row;
+	struct checking		*ck;
+	char			*account;	/* the account's body */
+	size_t			 accountlen;
+	char			 etag[CLIENT_ETAG_MAX + 1];
+};
+
 struct online {
 	struct checking		 ck;
 	struct client		*cl;
+	const struct profile	*pf;
 	size_t			 next;
 	int			 stop_code;	/* 69, 77 */
 	int			 failed;
@@ -486,11 +510,41 @@ struct online {
 };
 
 static void	read_rules(struct online *, const char *);
+static void	validated(struct client_req *, void *);
 
-/* Plans a row against the account the service returned; 1 if the row
- * was parked until its country's rules are read. */
+/* Sends the row's address as it will be to the service's validation;
+ * the account's body goes with it, to be planned when it answers. */
+static void
+queue_validation(struct online *on, struct fetch *f, const char *etag,
+    const char *const *want, const char *const *cur)
+{
+	struct addr_fetch	*a;
+
+	a = xcalloc(1, sizeof *a);
+	a->ck = &on->ck;
+	a->row = f->row;
+	a->account = f->req.resp;
+	a->accountlen = f->req.resplen;
+	f->req.resp = NULL;
+	f->req.resplen = 0;
+	snprintf(a->etag, sizeof a->etag, "%s", etag);
+	a->req.method = CLIENT_POST;
+	snprintf(a->req.path, sizeof a->req.path, "/v1/validations/address");
+	a->req.body = checking_address_body(want, cur);
+	client_add(on->cl, &a->req, validated, a);
+}
+
+/*
+ * Plans a row against the account the service returned (body, etag):
+ * queues its address for validation first when that is asked for and the
+ * row changes it (v NULL); with the answer (v), an address the service
+ * rejects makes the row invalid instead. Its country's rules judge it
+ * first; 1 if the row was parked until they are read.
+ */
 static int
-plan_fetched(struct online *on, struct fetch *f)
+plan_account(struct online *on, struct fetch *f, int64_t row,
+    const char *body, size_t bodylen, const char *etag,
+    const struct address_verdict *v)
 {
 	struct billing_profile	 bp;
 	struct store_account	 sa;
@@ -499,32 +553,32 @@ plan_fetched(struct online *on, struct fetch *f)
 	struct rules_read	*rr;
 	json_t			*o;
 	const char		*want[COL_COUNT], *cc;
-	uint32_t		 changed = 0;
 	int			 col, rc;
 
 	billing_init(&bp);
-	o = billing_json_load(f->req.resp, f->req.resplen, &on->err);
+	o = billing_json_load(body, bodylen, &on->err);
 	if (o == NULL || billing_from_json(o, &bp, &on->err) == -1) {
 		json_decref(o);
 		billing_clear(&bp);
-		return store_plan_outcome(on->ck.st, on->ck.ri->id, f->row,
+		return store_plan_outcome(on->ck.st, on->ck.ri->id, row,
 		    OUTCOME_FAILED, 0, 0, 200, "the service's reply is not a "
 		    "billing profile; check again", &on->err);
 	}
 	json_decref(o);
-	if (store_row_get(on->ck.st, f->row, &r) == -1) {
+	if (store_row_get(on->ck.st, row, &r) == -1) {
 		billing_clear(&bp);
 		return imp_errf(&on->err, IMP_EXIT_SOFTWARE, "row %lld "
-		    "vanished", (long long)f->row);
+		    "vanished", (long long)row);
 	}
 	copy_want(&r, &on->ck.buf, &on->ck.bufcap, want);
 	checking_compare(want, (const char *const *)bp.field, &rp);
-	changed = rp.changed;
+	if (on->pf->send_country_changes)
+		rp.review &= ~CHECK_REVIEW_COUNTRY;
 	cc = checking_row_country(want, (const char *const *)bp.field, &rp);
 	/* A country no read was asked for yet: its rules are read now and
 	 * the row waits for them. */
-	if (changed != 0 && rp.lost == 0 && cc != NULL &&
-	    country_book_get(on->rules.book, cc) == NULL) {
+	if (v == NULL && f != NULL && rp.changed != 0 && rp.lost == 0 &&
+	    cc != NULL && country_book_get(on->rules.book, cc) == NULL) {
 		read_rules(on, cc);
 		for (rr = on->reads; rr != NULL; rr = rr->next)
 			if (strcasecmp(rr->cc, cc) == 0 && !rr->done) {
@@ -534,30 +588,91 @@ plan_fetched(struct online *on, struct fetch *f)
 				return 1;
 			}
 	}
-	rc = checking_country(on->ck.st, cc != NULL ?
-	    checking_rules_get(&on->rules, cc) : NULL, on->ck.ri->id, f->row,
-	    want, (const char *const *)bp.field, &rp, &on->err);
-	if (rc == 1) {
+	/* Judged by the rules once, before its address is validated. */
+	if (v == NULL) {
+		rc = checking_country(on->ck.st, cc != NULL ?
+		    checking_rules_get(&on->rules, cc) : NULL, on->ck.ri->id,
+		    row, want, (const char *const *)bp.field, &rp, &on->err);
+		if (rc != 0) {
+			billing_clear(&bp);
+			return rc == 1 ? 0 : -1;
+		}
+	}
+	if (v == NULL && f != NULL && on->pf->validate_addresses &&
+	    rp.lost == 0 && checking_address_changes(rp.changed)) {
+		queue_validation(on, f, bp.etag != NULL ? bp.etag : etag, want,
+		    (const char *const *)bp.field);
 		billing_clear(&bp);
 		return 0;
 	}
-	if (rc == 0)
-		rc = checking_store_row(on->ck.st, on->ck.ri->id, f->row,
-		    want, (const char *const *)bp.field, &rp, &on->err);
-	if (rc == 0 && changed != 0) {
+	if (v != NULL && v->invalid && rp.lost == 0) {
+		rc = checking_address_store(on->ck.st, on->ck.ri->id, row,
+		    want, (const char *const *)bp.field, rp.changed, v,
+		    &on->err);
+		billing_clear(&bp);
+		return rc;
+	}
+	rc = checking_store_row(on->ck.st, on->ck.ri->id, row, want,
+	    (const char *const *)bp.field, &rp, &on->err);
+	if (rc == 0 && rp.changed != 0) {
 		/* What submit will PUT back, with the planned fields set. */
 		memset(&sa, 0, sizeof sa);
 		sa.customer_id = want[COL_CUSTOMER_ID];
-		sa.etag = bp.etag != NULL ? bp.etag : f->req.etag;
+		sa.etag = bp.etag != NULL ? bp.etag : etag;
 		sa.profile_id = bp.id;
-		sa.body = f->req.resp;
+		sa.body = body;
 		for (col = 1; col < COL_COUNT; col++)
 			sa.value[col] = bp.field[col];
-		rc = store_plan_account(on->ck.st, on->ck.ri->id, f->row, &sa,
+		rc = store_plan_account(on->ck.st, on->ck.ri->id, row, &sa,
 		    &on->err);
 	}
 	billing_clear(&bp);
 	return rc;
+}
+
+/* A request that ends the check: 1 (the run stops), else 0. */
+static int
+stopping(struct online *on, const struct client_req *q)
+{
+	char	msg[440];
+
+	switch (q->fate) {
+	case CLIENT_STOPPED:
+		return 1;
+	case CLIENT_AUTH:
+		on->stop_code = IMP_EXIT_NOPERM;
+		if (billing_refusal(q->status, q->resp, q->resplen, on->why,
+		    sizeof on->why) != BILLING_REFUSAL_MFA)
+			snprintf(on->why, sizeof on->why, "the service refused "
+			    "the token (HTTP 401); %.200s", q->error);
+		client_stop(on->cl);
+		return 1;
+	case CLIENT_WAIT:
+		on->stop_code = IMP_EXIT_UNAVAILABLE;
+		client_wait_text(q, on->why, sizeof on->why);
+		client_stop(on->cl);
+		return 1;
+	case CLIENT_UNREACHABLE:
+	case CLIENT_UNKNOWN:
+		on->stop_code = IMP_EXIT_UNAVAILABLE;
+		snprintf(on->why, sizeof on->why, "the service is unreachable: "
+		    "%.200s", q->error);
+		client_stop(on->cl);
+		return 1;
+	case CLIENT_DONE:
+		/* The partner's rights refused: every request would be. */
+		if (billing_refusal(q->status, q->resp, q->resplen, msg,
+		    sizeof msg) == BILLING_REFUSAL_RIGHTS) {
+			if (on->stop_code == 0) {
+				on->stop_code = IMP_EXIT_NOPERM;
+				snprintf(on->why, sizeof on->why, "%s", msg);
+			}
+			client_stop(on->cl);
+			return 1;
+		}
+		break;
+	}
+	return 0;
 }
 
 static void
@@ -568,71 +683,36 @@ fetched(struct client_req *q, void *arg)
 	char		 msg[440];
 	int		 rc = 0;
 
-	switch (q->fate) {
-	case CLIENT_STOPPED:
-		break;
-	case CLIENT_AUTH:
-		on->stop_code = IMP_EXIT_NOPERM;
-		if (billing_refusal(q->status, q->resp, q->resplen, on->why,
-		    sizeof on->why) != BILLING_REFUSAL_MFA)
-			snprintf(on->why, sizeof on->why, "the service refused "
-			    "the token (HTTP 401); %.200s", q->error);
-		client_stop(on->cl);
-		break;
-	case CLIENT_WAIT:
-		on->stop_code = IMP_EXIT_UNAVAILABLE;
-		client_wait_text(q, on->why, sizeof on->why);
-		client_stop(on->cl);
-		break;
-	case CLIENT_UNREACHABLE:
-	case CLIENT_UNKNOWN:
-		on->stop_code = IMP_EXIT_UNAVAILABLE;
-		snprintf(on->why, sizeof on->why, "the service is unreachable: "
-		    "%.200s", q->error);
-		client_stop(on->cl);
-		break;
-	case CLIENT_DONE:
-		/* The partner's rights refused: every read would be. */
-		if (billing_refusal(q->status, q->resp, q->resplen, msg,
-		    sizeof msg) == BILLING_REFUSAL_RIGHTS) {
-			if (on->stop_code == 0) {
-				on->stop_code = IMP_EXIT_NOPERM;
-				snprintf(on->why, sizeof on->why, "%s", msg);
-			}
-			client_stop(on->cl);
-			break;
-		}
-		on->ck.res->checked++;
-		if (q->status == 200) {
-			rc = plan_fetched(on, f);
-			if (rc == 1)
-				return;	/* parked: its rules come first */
-		}
-		else if (q->status == 404)
-			rc = store_plan_outcome(on->ck.st, on->ck.ri->id,
-			    f->row, OUTCOME_NOT_FOUND, 0, 0, 404, "no such "
-			    "customer (HTTP 404)", &on->err);
-		else {
-			/* Nothing was sent: check may run again. */
-			if (q->status == 0)
-				snprintf(msg, sizeof msg, "reading the account "
-				    "failed: %.200s; nothing was sent: check "
-				    "again", q->error);
-			else
-				snprintf(msg, sizeof msg, "reading the account "
-				    "failed: HTTP %ld; nothing was sent: check "
-				    "again", q->status);
-			rc = store_plan_outcome(on->ck.st, on->ck.ri->id,
-			    f->row, OUTCOME_FAILED, 0, 0, q->status, msg,
-			    &on->err);
-		}
-		/* The read's MS-RequestId, for a question to the service
-		 * about a row it did not give. */
-		if (rc == 0 && q->status != 200 && q->request_id[0] != '\0')
-			rc = store_plan_request_id(on->ck.st, f->row,
-			    q->request_id, &on->err);
-		break;
+	if (stopping(on, q))
+		goto out;
+	on->ck.res->checked++;
+	if (q->status == 200) {
+		rc = plan_account(on, f, f->row, q->resp, q->resplen, q->etag,
+		    NULL);
+		if (rc == 1)
+			return;	/* parked: its rules come first */
+	} else if (q->status == 404)
+		rc = store_plan_outcome(on->ck.st, on->ck.ri->id, f->row,
+		    OUTCOME_NOT_FOUND, 0, 0, 404, "no such customer (HTTP 404)",
+		    &on->err);
+	else {
+		/* Nothing was sent: check may run again. */
+		if (q->status == 0)
+			snprintf(msg, sizeof msg, "reading the account failed: "
+			    "%.200s; nothing was sent: check again", q->error);
+		else
+			snprintf(msg, sizeof msg, "reading the account failed: "
+			    "HTTP %ld; nothing was sent: check again",
+			    q->status);
+		rc = store_plan_outcome(on->ck.st, on->ck.ri->id, f->row,
+		    OUTCOME_FAILED, 0, 0, q->status, msg, &on->err);
 	}
+	/* The read's MS-RequestId, for a question to the service about a
+	 * row it did not give. */
+	if (rc == 0 && q->status != 200 && q->request_id[0] != '\0')
+		rc = store_plan_request_id(on->ck.st, f->row, q->request_id,
+		    &on->err);
+out:
 	if (rc == -1) {
 		on->failed = 1;
 		client_stop(on->cl);
@@ -652,7 +732,8 @@ unpark(struct online *on, struct rules_read *rr)
 	while ((f = rr->parked) != NULL) {
 		rr->parked = f->next;
 		if (!on->failed && on->stop_code == 0 &&
-		    plan_fetched(on, f) == -1) {
+		    plan_account(on, f, f->row, f->req.resp,
+		    f->req.resplen, f->req.etag, NULL) == -1) {
 			on->failed = 1;
 			client_stop(on->cl);
 		}
@@ -742,6 +823,72 @@ add_country(const char *cc, void *arg)
 	return 0;
 }
 
+/* The service's verdict on an address: the row is planned with it. */
+static void
+validated(struct client_req *q, void *arg)
+{
+	struct addr_fetch	*a = arg;
+	struct online		*on = (struct online *)a->ck;
+	struct address_verdict	 v;
+	struct billing_profile	 bp;
+	struct store_row	 r;
+	json_t			*o;
+	const char		*want[COL_COUNT];
+	char			 msg[320];
+	int			 rc = 0;
+
+	if (stopping(on, q))
+		goto out;
+	if (q->status == 200) {
+		/* The verdict needs the row's values and the account's. */
+		billing_init(&bp);
+		o = billing_json_load(a->account, a->accountlen, &on->err);
+		if (o != NULL && billing_from_json(o, &bp, &on->err) == 0 &&
+		    store_row_get(on->ck.st, a->row, &r) == 0) {
+			copy_want(&r, &on->ck.buf, &on->ck.bufcap, want);
+			if (checking_address_read(q->resp, q->resplen, want,
+			    (const char *const *)bp.field, &v) == -1)
+				q->status = -1;
+		} else
+			q->status = -1;
+		json_decref(o);
+		billing_clear(&bp);
+	}
+	if (q->status == 200)
+		rc = plan_account(on, NULL, a->row, a->account, a->accountlen,
+		    a->etag, &v);
+	else {
+		/* Not validated, so not planned: check may run again. */
+		if (q->status == -1)
+			snprintf(msg, sizeof msg, "validating the address "
+			    "failed: the service's answer is not an address "
+			    "validation; nothing was sent: check again");
+		else if (q->status == 0)
+			snprintf(msg, sizeof msg, "validating the address "
+			    "failed: %.200s; nothing was sent: check again",
+			    q->error);
+		else
+			snprintf(msg, sizeof msg, "validating the address "
+			    "failed: HTTP %ld; nothing was sent: check again",
+			    q->status);
+		rc = store_plan_outcome(on->ck.st, on->ck.ri->id, a->row,
+		    OUTCOME_FAILED, 0, 0, q->status > 0 ? q->status : 0, msg,
+		    &on->err);
+		if (rc == 0 && q->request_id[0] != '\0')
+			rc = store_plan_request_id(on->ck.st, a->row,
+			    q->request_id, &on->err);
+	}
+out:
+	if (rc == -1) {
+		on->failed = 1;
+		client_stop(on->cl);
+	}
+	client_req_clear(q);
+	free(a->req.body);
+	free(a->account);
+	free(a);
+}
+
 static int
 feed_fetches(void *arg)
 {
@@ -767,8 +914,8 @@ feed_fetches(void *arg)
 
 int
 checking_online(struct store *st, const struct store_runinfo *ri,
-    struct client *cl, const char *source, struct checking_result *res,
-    struct imp_err *err)
+    struct client *cl, const char *source, const struct profile *pf,
+    struct checking_result *res, struct imp_err *err)
 {
 	struct online		 on;
 	struct rules_read	*rr;
@@ -781,6 +928,7 @@ checking_online(struct store *st, const struct store_runinfo *ri,
 	on.ck.ri = ri;
 	on.ck.res = res;
 	on.cl = cl;
+	on.pf = pf;
 	if (checking_refuse_sent(st, ri, err) == -1 ||
 	    checking_rules_init(&on.rules, st, err) == -1 ||
 	    checking_wants(st, ri, 0, &on.ck.ws, err) == -1)

@@ -44,6 +44,7 @@ struct row_plan {
 
 #define CHECK_REVIEW_FRAUD	0x1	/* email and address together */
 #define CHECK_REVIEW_PHONE	0x2	/* a phone a spreadsheet mangled */
+#define CHECK_REVIEW_COUNTRY	0x4	/* the country changes */
 
 void	checking_compare(const char *const *want, const char *const *cur,
 	    struct row_plan *rp);
@@ -86,5 +87,31 @@ int	checking_country(struct store *st, const struct country_rules *rules,
 	    int64_t run, int64_t row, const char *const *want,
 	    const char *const *cur, const struct row_plan *rp,
 	    struct imp_err *err);
+/* checking_address.c: the service's address validation, opt-in. */
+struct address_verdict {
+	char		status[32];	/* as the service said it */
+	int		invalid;	/* the status needs a person */
+	char		message[320];	/* the service's reason, in words */
+	char		suggestion[512];	/* its first suggested address,
+					   "" if none */
+	uint32_t	cols;		/* columns its message names */
+	uint32_t	differs;	/* columns the suggestion corrects */
+};
+
+/* Nonzero if the changed fields (1 << col) touch the postal address. */
+int	checking_address_changes(uint32_t changed);
+/* The body of POST /v1/validations/address: the address as it will be
+ * (want over cur). Caller frees. */
+char	*checking_address_body(const char *const *want,
+	    const char *const *cur);
+/* Reads the service's answer into v; -1 if it is not one. */
+int	checking_address_read(const char *resp, size_t len,
+	    const char *const *want, const char *const *cur,
+	    struct address_verdict *v);
+/* Stores an invalid address: a problem on each column at fault, the row
+ * invalid at check (nothing of its plan is kept). */
+int	checking_address_store(struct store *st, int64_t run, int64_t row,
+	    const char *const *want, const char *const *cur, uint32_t changed,
+	    const struct address_verdict *v, struct imp_err *err);
 
 #endif

@@ -454,6 +454,8 @@ plan_rows(void *arg)
 				p += strlen(p) + 1;
 			}
 			checking_compare(want, cur, &pr->rp);
+			if (ck->pf->send_country_changes)
+				pr->rp.review &= ~CHECK_REVIEW_COUNTRY;
 			for (col = 0; col < COL_COUNT; col++) {
 				pr->want[col] = pr->cur[col] = NONE;
 				if (col == COL_CUSTOMER_ID ||

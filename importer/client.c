@@ -498,7 +498,7 @@ start(struct client *cl, struct pending *p)
 	p->hdrs = curl_slist_append(p->hdrs,
 	    "MS-PartnerCenter-Application: importer/" PACKAGE_VERSION);
 	p->hdrs = curl_slist_append(p->hdrs, "Expect:");
-	if (req->method == CLIENT_PUT) {
+	if (req->method == CLIENT_PUT || req->method == CLIENT_POST) {
 		p->hdrs = curl_slist_append(p->hdrs,
 		    "Content-Type: application/json");
 		if (req->if_match[0] != '\0') {
@@ -509,7 +509,8 @@ start(struct client *cl, struct pending *p)
 		/* From a read callback, so that a send again shows. */
 		p->sent = 0;
 		p->bodylen = strlen(req->body);
-		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "PUT");
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST,
+		    req->method == CLIENT_PUT ? "PUT" : "POST");
 		curl_easy_setopt(e, CURLOPT_POST, 1L);
 		curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read);
 		curl_easy_setopt(e, CURLOPT_READDATA, p);
@@ -545,7 +546,8 @@ start(struct client *cl, struct pending *p)
 	cl->active++;
 	if (cl->opts.verbose > 1)
 		fprintf(stderr, "importer: %s %s (request %s)\n",
-		    req->method == CLIENT_PUT ? "PUT" : "GET", req->path,
+		    req->method == CLIENT_PUT ? "PUT" :
+		    req->method == CLIENT_POST ? "POST" : "GET", req->path,
 		    req->request_id);
 	curl_multi_add_handle(cl->multi, e);
 	return 0;

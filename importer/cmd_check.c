@@ -21,16 +21,25 @@ static int	cmd_check_exec(int, char **);
 
 static const struct option cmd_check_options[] = {
 	{ "snapshot", required_argument, NULL, 's' },
+	{ "validate-addresses", no_argument, NULL, 'A' },
 	{ NULL, 0, NULL, 0 }
 };
 
 const struct cmd_entry cmd_check_entry = {
 	"check",
-	"check [RUN] [--snapshot FILE.csv | --endpoint URL]",
+	"check [RUN] [--snapshot FILE.csv | --endpoint URL] "
+	"[--validate-addresses]",
 	"compare a staged run with the current accounts and save the plan",
 	"  --snapshot FILE  a current-accounts CSV (same columns as an update "
 	"file):\n"
-	"                   check offline, without the service\n",
+	"                   check offline, without the service\n"
+	"  --validate-addresses  have the service validate each address a "
+	"row\n"
+	"                   changes (POST /v1/validations/address); one it "
+	"rejects\n"
+	"                   makes the row invalid, with its reason and "
+	"suggestion\n"
+	"                   (also [validation] validate_addresses = yes)\n",
 	CMD_SERVICE,
 	NULL,
 	cmd_check_options,
@@ -70,22 +79,28 @@ cmd_check_exec(int argc, char **argv)
 	struct store		*st = NULL;
 	const char		*snapshot = NULL, *source = NULL;
 	int64_t			 run;
-	int			 c, rc;
+	int			 c, rc, validate = 0;
 
 	memset(&err, 0, sizeof err);
 	memset(&pf, 0, sizeof pf);
 	memset(&opts, 0, sizeof opts);
 	memset(&sv, 0, sizeof sv);
 	while ((c = cmd_getopt(&cmd_check_entry, argc, argv, &opts)) != -1) {
-		if (c != 's')
+		if (c == 'A')
+			validate = 1;
+		else if (c == 's')
+			snapshot = optarg;
+		else
 			return opts.exit;
-		snapshot = optarg;
 	}
 	if ((rc = cmd_run_operand(&cmd_check_entry, argc, argv, &run)) != 0)
 		return rc;
 	if (snapshot != NULL && opts.submit.sa.endpoint != NULL)
 		return cmd_usage(&cmd_check_entry, "--snapshot or --endpoint, "
 		    "not both");
+	if (snapshot != NULL && validate)
+		return cmd_usage(&cmd_check_entry, "--validate-addresses asks "
+		    "the service: not with --snapshot");
 
 	if (profile_load(&pf, imp_opts.profile, &err) == -1 ||
 	    (st = store_open(imp_opts.db, &err)) == NULL ||
@@ -94,11 +109,18 @@ cmd_check_exec(int argc, char **argv)
 		rc = cmd_fail(&err);
 		goto out;
 	}
+	if (validate)
+		pf.validate_addresses = 1;
+	if (snapshot != NULL && pf.validate_addresses && !imp_opts.quiet)
+		fprintf(stderr, "importer: addresses are not validated "
+		    "offline (the profile's validate_addresses needs the "
+		    "service)\n");
 	if (snapshot != NULL)
 		rc = checking_snapshot(st, &ri, snapshot, &pf, &res, &err);
 	else if ((rc = service_open(&sv, &opts.submit.sa, &pf, NULL,
 	    &err)) == 0) {
-		rc = checking_online(st, &ri, sv.client, sv.base, &res, &err);
+		rc = checking_online(st, &ri, sv.client, sv.base, &pf, &res,
+		    &err);
 		source = sv.base;
 	}
 	if (rc == -1) {

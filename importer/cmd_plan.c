@@ -31,6 +31,8 @@ struct plan_print {
 	int64_t	 row;		/* the row being printed */
 	json_t	*list;		/* --json: one object per row */
 	json_t	*fields;
+	json_t	*invalid;	/* --json: the problems check found */
+	long	 ninvalid;
 };
 
 static const char *
@@ -69,6 +71,9 @@ print_change(const struct store_change *c, void *arg)
 		json_object_set_new(f, "old", c->old != NULL ?
 		    json_string(c->old) : json_null());
 		json_object_set_new(f, "new", json_string(c->new));
+		if (plan_field_note(c->col) != NULL)
+			json_object_set_new(f, "note",
+			    json_string(plan_field_note(c->col)));
 		json_array_append_new(pp->fields, f);
 		return 0;
 	}
@@ -83,6 +88,46 @@ print_change(const struct store_change *c, void *arg)
 	}
 	printf("    %-28s %s -> %s\n", plan_field_name(c->col), shown(c->old),
 	    *c->new == '\0' ? "(cleared)" : c->new);
+	if (plan_field_note(c->col) != NULL)
+		printf("      (%s)\n", plan_field_note(c->col));
+	return 0;
+}
+
+/* An address the service rejected at check: the row is invalid and never
+ * sent; its suggestion is the hint. */
+static int
+print_invalid(const struct store_problem_line *p, void *arg)
+{
+	struct plan_print	*pp = arg;
+	json_t			*o;
+
+	if (strcmp(p->rule, PLAN_RULE_ADDRESS) != 0)
+		return 0;
+	if (pp->list != NULL) {
+		o = json_object();
+		json_object_set_new(o, "line", json_integer(p->line));
+		json_object_set_new(o, "customer_id", p->customer_id != NULL ?
+		    json_string(p->customer_id) : json_null());
+		json_object_set_new(o, "column", p->column != NULL ?
+		    json_string(p->column) : json_null());
+		json_object_set_new(o, "value", p->value != NULL ?
+		    json_string(p->value) : json_null());
+		json_object_set_new(o, "rule", json_string(p->rule));
+		json_object_set_new(o, "message", json_string(p->message));
+		json_object_set_new(o, "hint", p->hint != NULL ?
+		    json_string(p->hint) : json_null());
+		json_array_append_new(pp->invalid, o);
+		return 0;
+	}
+	if (pp->ninvalid++ == 0)
+		printf("\naddresses the service rejected at check (invalid, "
+		    "never sent; the fix-up CSV has them):\n");
+	printf("\n%s  row %lu\n    %s: '%s': %s: %s\n",
+	    p->customer_id != NULL ? p->customer_id : "", p->line,
+	    p->column != NULL ? p->column : "", p->value != NULL ? p->value :
+	    "", p->rule, p->message);
+	if (p->hint != NULL && *p->hint != '\0')
+		printf("    (%s)\n", p->hint);
 	return 0;
 }
 
@@ -124,13 +169,15 @@ cmd_plan_exec(int argc, char **argv)
 		o = json_object();
 		json_object_set_new(o, "run", json_integer(ri.id));
 		pp.list = json_array();
+		pp.invalid = json_array();
 	} else if (!imp_opts.quiet)
 		printf("run %lld: %s, checked %s against %s\n",
 		    (long long)ri.id, ri.file, ri.checked_at,
 		    ri.check_source);
 	if (!imp_opts.quiet || imp_opts.json)
 		if (store_changes_each(st, &ri, print_change, &pp,
-		    &err) == -1) {
+		    &err) == -1 || store_check_problems(st, ri.id, -1,
+		    print_invalid, &pp, &err) == -1) {
 			rc = cmd_fail(&err);
 			goto out;
 		}
@@ -145,6 +192,8 @@ cmd_plan_exec(int argc, char **argv)
 		    json_string(ri.checked_at));
 		json_object_set_new(o, "source", json_string(ri.check_source));
 		json_object_set_new(o, "customers", pp.list);
+		json_object_set_new(o, "rejected_addresses", pp.invalid);
+		pp.invalid = NULL;
 		cmd_json_print(o);
 		o = NULL;
 	} else if (!imp_opts.quiet) {
@@ -154,6 +203,7 @@ cmd_plan_exec(int argc, char **argv)
 	}
 	rc = cmd_counts_exit(&counts);
 out:
+	json_decref(pp.invalid);
 	json_decref(o);
 	store_close(st);
 	return rc;

@@ -135,7 +135,8 @@ cmd_run_exec(int argc, char **argv)
 		rc = checking_snapshot(st, &ri, snapshot, &pf, &cres, &err);
 	else if ((rc = service_open(&sv, &opts.submit.sa, &pf, NULL,
 	    &err)) == 0)
-		rc = checking_online(st, &ri, sv.client, sv.base, &cres, &err);
+		rc = checking_online(st, &ri, sv.client, sv.base, &pf, &cres,
+		    &err);
 	service_close(&sv);
 	if (rc == -1 || store_run_info(st, sres.run, &ri, &err) == -1 ||
 	    store_counts(st, &ri, &c, &err) == -1) {

@@ -30,8 +30,8 @@ static int	cmd_sandbox_exec(int, char **);
 const struct cmd_entry cmd_sandbox_entry = {
 	"sandbox",
 	"sandbox [--port N] [--bind ADDR] [--accounts FILE.csv] "
-	"[--state FILE.db] [--token T] [--country-rules FILE.json] [--seed N] "
-	"[fault options]",
+	"[--state FILE.db] [--token T] [--country-rules FILE.json] [--china] "
+	"[--seed N] [fault options]",
 	"serve a local account service (same wire format as the real one) "
 	"for rehearsal and tests",
 	"  --port N            listen on port N (default 8080; 0: any free "
@@ -50,6 +50,11 @@ const struct cmd_entry cmd_sandbox_entry = {
 	"/{tenant}/oauth2/token\n"
 	"                      for OAuth2 client credentials with secret S\n"
 	"  --token-ttl N       the expires_in of those tokens (default 3600)\n"
+	"  --china             answer as Partner Center operated by 21Vianet "
+	"does: a\n"
+	"                      UTF-8 BOM before every JSON body (tokens too), "
+	"and\n"
+	"                      tokens only for the China API's resource\n"
 	"  --page-max N        largest page of GET /v1/customers (default "
 	"500)\n"
 	"  --country-rules FILE.json\n"
@@ -98,7 +103,7 @@ enum {
 	OPT_COUNTRY_RULES,
 	OPT_TOKEN, OPT_CLIENT_SECRET, OPT_TOKEN_TTL, OPT_SEED, OPT_LATENCY,
 	OPT_RATE, OPT_BURST, OPT_503, OPT_500, OPT_DROP, OPT_SLOW, OPT_BOM,
-	OPT_PAGE_MAX, OPT_FORBID, OPT_FORBID_CUSTOMER
+	OPT_PAGE_MAX, OPT_FORBID, OPT_FORBID_CUSTOMER, OPT_CHINA
 };
 
 /*
@@ -253,6 +258,7 @@ cmd_sandbox_exec(int argc, char **argv)
 		{ "forbid", required_argument, NULL, OPT_FORBID },
 		{ "forbid-customer", required_argument, NULL,
 		    OPT_FORBID_CUSTOMER },
+		{ "china", no_argument, NULL, OPT_CHINA },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -382,6 +388,9 @@ cmd_sandbox_exec(int argc, char **argv)
 				return cmd_usage(ce, "--forbid-customer: "
 				    "expected a customer ID, optionally with "
 				    ":put: %s", optarg);
+			break;
+		case OPT_CHINA:
+			so.china = 1;
 			break;
 		case OPT_PAGE_MAX:
 			if (parse_uint(optarg, 100000, &u) == -1 || u == 0)

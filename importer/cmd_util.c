@@ -92,9 +92,9 @@ cmd_counts_print(const struct outcome_counts *c)
 	putchar('\n');
 	if (c->review > 0)
 		printf("  %lld row%s need%s review (the plan says why: the "
-		    "billing email and the address change together, or a "
-		    "phone lost its '+' or leading 0) and %s sent only with "
-		    "--allow-flagged\n", (long long)c->review,
+		    "billing email and the address change together, a "
+		    "phone lost its '+' or leading 0, or the country "
+		    "changes) and %s sent only with --allow-flagged\n", (long long)c->review,
 		    c->review == 1 ? "" : "s", c->review == 1 ? "s" : "",
 		    c->review == 1 ? "is" : "are");
 }

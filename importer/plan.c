@@ -20,6 +20,18 @@ plan_field_name(int col)
 	return col >= 0 && col < COL_COUNT ? column_info[col].field : "?";
 }
 
+const char *
+plan_field_note(int col)
+{
+	/* Reference §15, "Company name" (learn: update-customer-account-
+	 * info). */
+	if (col == COL_COMPANY_NAME)
+		return "changes the name Partner Center shows (customer list, "
+		    "billing), not the tenant's organisation name, which "
+		    "stays as it is in Company details";
+	return NULL;
+}
+
 int
 plan_needs_review(uint32_t mask)
 {

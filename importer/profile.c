@@ -104,6 +104,28 @@ set_string(char **dst, const char *value)
 	return 1;
 }
 
+/* yes/no (true/false, on/off, 1/0) into *out; 0 (refused) otherwise. */
+static int
+set_bool(struct profile_ctx *ctx, const char *name, const char *value,
+    int *out)
+{
+	char	why[256];
+
+	if (strcasecmp(value, "yes") == 0 || strcasecmp(value, "true") == 0 ||
+	    strcasecmp(value, "on") == 0 || strcmp(value, "1") == 0)
+		*out = 1;
+	else if (strcasecmp(value, "no") == 0 ||
+	    strcasecmp(value, "false") == 0 || strcasecmp(value, "off") == 0 ||
+	    strcmp(value, "0") == 0)
+		*out = 0;
+	else {
+		snprintf(why, sizeof why, "%s: '%s' is not yes or no", name,
+		    value);
+		return refuse(ctx, why);
+	}
+	return 1;
+}
+
 static int
 service_key(struct profile_ctx *ctx, const char *name, const char *value)
 {
@@ -199,9 +221,11 @@ submit_key(struct profile_ctx *ctx, const char *name, const char *value)
 	if (strcmp(name, "max_change_percent") == 0)
 		return set_number(ctx, name, value, 0, 100,
 		    &pf->max_change_percent);
+	if (strcmp(name, "send_country_changes") == 0)
+		return set_bool(ctx, name, value, &pf->send_country_changes);
 	snprintf(why, sizeof why, "unknown key '%s' in [submit] (known: "
 	    "concurrency, rate, retries, timeout, max_wait, max_changes, "
-	    "max_change_percent)", name);
+	    "max_change_percent, send_country_changes)", name);
 	return refuse(ctx, why);
 }
 
@@ -301,9 +325,12 @@ set_key(struct profile_ctx *ctx, const char *section, const char *name,
 		}
 		if (strcmp(name, "required") == 0)
 			return set_required(ctx, value);
+		if (strcmp(name, "validate_addresses") == 0)
+			return set_bool(ctx, name, value,
+			    &pf->validate_addresses);
 		snprintf(why, sizeof why,
 		    "unknown key '%s' in [validation] (known: clear_token, "
-		    "required)", name);
+		    "required, validate_addresses)", name);
 		return refuse(ctx, why);
 	}
 	if (strcmp(section, "service") == 0)

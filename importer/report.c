@@ -22,6 +22,7 @@
 #include "cellpack.h"
 #include "colmap.h"
 #include "norm.h"
+#include "plan.h"
 #include "xmalloc.h"
 
 /* The sheets besides the Summary, in workbook order. */
@@ -78,7 +79,7 @@ static const struct groupspec report_groups[G_COUNT] = {
 	    { "Row", 8, K_NUM, 0 }, { "Customer ID", 38, K_ID, 0 },
 	    { "Company", 30, K_TEXT, BY(COMPANY) }, { "Field", 16, K_TEXT, 0 },
 	    { "Before", 30, K_ID, BY(OLD) }, { "After", 30, K_AFTER, BY(NEW) },
-	    { "Outcome", 12, K_TEXT, 0 } } },
+	    { "Outcome", 12, K_TEXT, 0 }, { "Note", 50, K_TEXT, 0 } } },
 	{ "Failed", {
 	    { "Row", 8, K_NUM, 0 }, { "Customer ID", 38, K_ID, 0 },
 	    { "Company", 30, K_TEXT, BY(COMPANY) },
@@ -779,6 +780,9 @@ report_add_row(struct report *rep, const struct store_report_row *r,
 		else
 			put(rep, ws, row, 5, r->changes[i].new, rep->f_after);
 		put(rep, ws, row, 6, outcome_name(r->state), NULL);
+		if (plan_field_note(r->changes[i].col) != NULL)
+			put(rep, ws, row, 7,
+			    plan_field_note(r->changes[i].col), NULL);
 	}
 
 	switch (o) {

@@ -33,11 +33,13 @@ int	checking_snapshot(struct store *st, const struct store_runinfo *ri,
 /*
  * Checks run ri against the service: reads every pending row's billing
  * profile with cl (concurrently) and stores it (body, etag) with the plan.
- * source names the service. All or nothing: a 401 (77) or an unreachable
- * service (69) saves nothing.
+ * source names the service. With pf's validate_addresses, each row that
+ * changes the postal address has it validated by the service first (an
+ * address it rejects makes the row invalid). All or nothing: a 401 (77)
+ * or an unreachable service (69) saves nothing.
  */
 int	checking_online(struct store *st, const struct store_runinfo *ri,
-	    struct client *cl, const char *source,
+	    struct client *cl, const char *source, const struct profile *pf,
 	    struct checking_result *res, struct imp_err *err);
 
 /*

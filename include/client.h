@@ -35,7 +35,9 @@ struct client_opts {
 
 enum client_method {
 	CLIENT_GET,
-	CLIENT_PUT
+	CLIENT_PUT,
+	CLIENT_POST	/* a question with a body (an address to validate):
+			 * changes nothing, retried as a read is */
 };
 
 enum client_fate {
@@ -53,7 +55,7 @@ struct client_req {
 	/* in */
 	enum client_method	 method;
 	char			 path[192];	/* "/v1/customers/.../..." */
-	char			*body;		/* PUT: JSON; caller's */
+	char			*body;		/* PUT, POST: JSON; caller's */
 	char			 if_match[CLIENT_ETAG_MAX + 1];	/* unquoted;
 							 * "" none */
 	char			 request_id[40];	/* "": a new GUID */

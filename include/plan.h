@@ -45,5 +45,11 @@ int		plan_lost_characters(const char *want, const char *cur);
 
 /* The API's camelCase name of a column's field ("defaultAddress.city"). */
 const char	*plan_field_name(int col);
+/* The rule of an address the service's validation rejected at check. */
+#define PLAN_RULE_ADDRESS	"address-validation"
+
+/* What changing a column's field really does, when that is not what its
+ * name says (for the plan and the report), or NULL. Static. */
+const char	*plan_field_note(int col);
 
 #endif

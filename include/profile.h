@@ -28,6 +28,9 @@ struct profile {
 	size_t			 ncolumns;
 	char			*clear_token;	/* [validation] clear_token */
 	unsigned		 required;	/* [validation] required: 1 << col */
+	int			 validate_addresses;	/* [validation]
+					   validate_addresses: check asks the
+					   service about each changed address */
 
 	/* [service]: where the account service is and how to log in. */
 	char			*cloud;		/* "global" or "china" */
@@ -46,6 +49,8 @@ struct profile {
 	int			 max_wait;	/* seconds of Retry-After */
 	long			 max_changes;	/* -1: no limit */
 	double			 max_change_percent;	/* -1: no limit */
+	int			 send_country_changes;	/* not held for
+					   review (check decides) */
 
 	/* [report]: NULL where not given (the defaults above apply). */
 	char			*report_folder;

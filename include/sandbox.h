@@ -69,6 +69,9 @@ struct sandbox_opts {
 						 * oauth2/token; NULL: no
 						 * such endpoint */
 	unsigned		 token_ttl;	/* its expires_in (0: 3600) */
+	int			 china;		/* as the 21Vianet cloud: a BOM
+						 * before every body, tokens
+						 * for its resource only */
 	const char		*state;		/* the accounts' SQLite file;
 						 * NULL: in memory */
 	const struct isodata	*iso;		/* borrowed */

@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "column.h"
+#include "postal.h"
 
 /* The markets where the phone number is mandatory (error 600051). */
 static const char *const countryrules_phone[] = {
@@ -247,6 +248,13 @@ countryrules_check_address(const struct isodata *iso,
 	if ((cr->postal_required && f[COL_POSTAL_CODE] == NULL) ||
 	    (f[COL_POSTAL_CODE] != NULL &&
 	    !country_postal_ok(cr, f[COL_POSTAL_CODE])))
+		add_name(names, size, &n, COL_POSTAL_CODE);
+	/* A code of the right shape that no state holds (a US ZIP starting
+	 * 000 to 004): no such place, which only validation can tell. */
+	else if (f[COL_POSTAL_CODE] != NULL &&
+	    (strcmp(cr->iso2, "US") == 0 || strcmp(cr->iso2, "CA") == 0 ||
+	    strcmp(cr->iso2, "AU") == 0) &&
+	    postal_state(cr->iso2, f[COL_POSTAL_CODE]) == NULL)
 		add_name(names, size, &n, COL_POSTAL_CODE);
 	country_rules_free(scratch);
 	return n;

@@ -20,6 +20,7 @@
 #include "billing.h"
 #include "column.h"
 #include "countryrules.h"
+#include "postal.h"
 
 #define SANDBOX_DEFAULT_PAGE	100
 
@@ -522,7 +523,7 @@ validate_address(struct MHD_Connection *c, struct sandbox_req *r)
 {
 	struct billing_profile	 a, s;
 	struct imp_err		 err;
-	const char		*status;
+	const char		*status, *st;
 	json_t			*j, *o, *sugg;
 	char			 names[256], msg[320];
 	int			 col, n, changed = 0;
@@ -575,6 +576,16 @@ validate_address(struct MHD_Connection *c, struct sandbox_req *r)
 		status = changed ? "InteractionRequired" :
 		    strcmp(s.field[COL_COUNTRY], "US") == 0 ?
 		    "VerifiedShippable" : "Verified";
+		/* A postal code of another state: the state it belongs to. */
+		st = postal_state(s.field[COL_COUNTRY],
+		    s.field[COL_POSTAL_CODE]);
+		if (st != NULL && s.field[COL_STATE] != NULL &&
+		    strcmp(st, s.field[COL_STATE]) != 0) {
+			snprintf(msg, sizeof msg, "Address field invalid for "
+			    "property: 'State'");
+			billing_set(&s, COL_STATE, st);
+			status = "InteractionRequired";
+		}
 		json_array_append_new(sugg, address_json(&s));
 	}
 	o = json_object();

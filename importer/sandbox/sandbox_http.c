@@ -131,7 +131,7 @@ sandbox_respond(struct MHD_Connection *c, struct sandbox_req *r,
 	json_decref(body);
 	if (s != NULL) {
 		len = strlen(s);
-		off = !r->admin && r->fd.bom ? 3 : 0;
+		off = !r->admin && (r->fd.bom || r->sb->o.china) ? 3 : 0;
 	}
 	buf = xmalloc(len + off + 1);
 	memcpy(buf, "\xef\xbb\xbf", off);
@@ -315,7 +315,7 @@ token_endpoint(struct MHD_Connection *c, struct sandbox_req *r)
 {
 	struct sandbox	*sb = r->sb;
 	json_t		*o;
-	char		 grant[64], secret[256], id[256];
+	char		 grant[64], secret[256], id[256], res[256];
 	const char	*body = r->body != NULL ? r->body : "";
 
 	if (!form_value(body, "grant_type", grant, sizeof grant) ||
@@ -327,6 +327,18 @@ token_endpoint(struct MHD_Connection *c, struct sandbox_req *r)
 		json_object_set_new(o, "error",
 		    json_string("invalid_client"));
 		return sandbox_respond(c, r, MHD_HTTP_UNAUTHORIZED, o, NULL, 0);
+	}
+	/* The 21Vianet cloud hands out tokens for its own API only. */
+	if (sb->o.china && (!form_value(body, "resource", res, sizeof res) ||
+	    strcmp(res, SANDBOX_CHINA_RESOURCE) != 0)) {
+		o = json_object();
+		json_object_set_new(o, "error",
+		    json_string("invalid_resource"));
+		json_object_set_new(o, "error_description",
+		    json_string("AADSTS500011: The resource principal named "
+		    "in the request was not found in the tenant: this cloud "
+		    "serves " SANDBOX_CHINA_RESOURCE "."));
+		return sandbox_respond(c, r, MHD_HTTP_BAD_REQUEST, o, NULL, 0);
 	}
 	o = json_object();
 	json_object_set_new(o, "token_type", json_string("Bearer"));

@@ -24,6 +24,9 @@
 #define SANDBOX_MAX_BODY	(256 * 1024)
 /* The "source" of the service's error bodies. */
 #define SANDBOX_SOURCE		"PartnerFD"
+/* The token resource of Partner Center operated by 21Vianet (--china). */
+#define SANDBOX_CHINA_RESOURCE	\
+	"https://partner.partnercenterapi.microsoftonline.cn"
 
 /* Counters for GET /_admin/stats (API requests only, not admin ones). */
 struct sandbox_stats {
