@@ -261,19 +261,6 @@ checking_store_row(struct store *st, int64_t run, int64_t row,
 	    rp->review != 0 ? msg : NULL, err);
 }
 
-int
-checking_plan_row(struct store *st, int64_t run, int64_t row,
-    const char *const *want, const char *const *cur, uint32_t *changedp,
-    struct imp_err *err)
-{
-	struct row_plan	rp;
-
-	checking_compare(want, cur, &rp);
-	if (changedp != NULL)
-		*changedp = rp.changed;
-	return checking_store_row(st, run, row, want, cur, &rp, err);
-}
-
 /* An answer of the service an earlier check kept. */
 struct kept_rules {
 	char	 cc[3];

@@ -42,14 +42,4 @@ int	checking_online(struct store *st, const struct store_runinfo *ri,
 	    struct client *cl, const char *source, const struct profile *pf,
 	    struct checking_result *res, struct imp_err *err);
 
-/*
- * Plans one row against one account: stores the changes and the row's
- * outcome (pending with changes, or unchanged). want and cur hold the 16
- * canonical values (NULL: leave unchanged / empty). The changed fields
- * (1 << col) go to *changed when it is not NULL.
- */
-int	checking_plan_row(struct store *st, int64_t run, int64_t row,
-	    const char *const *want, const char *const *cur,
-	    uint32_t *changed, struct imp_err *err);
-
 #endif
