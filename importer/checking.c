@@ -627,23 +627,31 @@ stopping(struct online *on, const struct client_req *q)
 	case CLIENT_STOPPED:
 		return 1;
 	case CLIENT_AUTH:
-		on->stop_code = IMP_EXIT_NOPERM;
-		if (billing_refusal(q->status, q->resp, q->resplen, on->why,
-		    sizeof on->why) != BILLING_REFUSAL_MFA)
-			snprintf(on->why, sizeof on->why, "the service refused "
-			    "the token (HTTP 401); %.200s", q->error);
+		/* The first reason to stop is the one told. */
+		if (on->stop_code == 0) {
+			on->stop_code = IMP_EXIT_NOPERM;
+			if (billing_refusal(q->status, q->resp, q->resplen,
+			    on->why, sizeof on->why) != BILLING_REFUSAL_MFA)
+				snprintf(on->why, sizeof on->why, "the service "
+				    "refused the token (HTTP 401); %.200s",
+				    q->error);
+		}
 		client_stop(on->cl);
 		return 1;
 	case CLIENT_WAIT:
-		on->stop_code = IMP_EXIT_UNAVAILABLE;
-		client_wait_text(q, on->why, sizeof on->why);
+		if (on->stop_code == 0) {
+			on->stop_code = IMP_EXIT_UNAVAILABLE;
+			client_wait_text(q, on->why, sizeof on->why);
+		}
 		client_stop(on->cl);
 		return 1;
 	case CLIENT_UNREACHABLE:
 	case CLIENT_UNKNOWN:
-		on->stop_code = IMP_EXIT_UNAVAILABLE;
-		snprintf(on->why, sizeof on->why, "the service is unreachable: "
-		    "%.200s", q->error);
+		if (on->stop_code == 0) {
+			on->stop_code = IMP_EXIT_UNAVAILABLE;
+			snprintf(on->why, sizeof on->why, "the service is "
+			    "unreachable: %.200s", q->error);
+		}
 		client_stop(on->cl);
 		return 1;
 	case CLIENT_DONE:
@@ -741,21 +749,17 @@ rules_read(struct client_req *q, void *arg)
 
 	switch (q->fate) {
 	case CLIENT_STOPPED:
-		break;
 	case CLIENT_AUTH:
-		on->stop_code = IMP_EXIT_NOPERM;
-		snprintf(on->why, sizeof on->why, "the service refused the "
-		    "token (HTTP 401); %.200s", q->error);
-		client_stop(on->cl);
-		break;
 	case CLIENT_WAIT:
-		on->stop_code = IMP_EXIT_UNAVAILABLE;
-		client_wait_text(q, on->why, sizeof on->why);
-		client_stop(on->cl);
+		(void)stopping(on, q);
 		break;
+	case CLIENT_DONE:
+		/* The partner's rights refused: the check stops. */
+		if (stopping(on, q))
+			break;
+		/* FALLTHROUGH */
 	case CLIENT_UNREACHABLE:
 	case CLIENT_UNKNOWN:
-	case CLIENT_DONE:
 		/* Any other answer: the kept or bundled rules stand in. */
 		if (q->fate == CLIENT_DONE && q->status == 200 &&
 		    q->resp != NULL) {

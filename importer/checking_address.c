@@ -24,6 +24,7 @@
 
 #include "billing.h"
 #include "column.h"
+#include "norm.h"
 #include "plan.h"
 
 /* The statuses that make an address invalid, and what each means. */
@@ -137,17 +138,21 @@ checking_address_read(const char *resp, size_t len,
 		if (strcasecmp(status, address_bad[i].status) == 0) {
 			v->invalid = 1;
 			snprintf(v->message, sizeof v->message, "the service's "
-			    "address validation answered %s: %s%s%.200s",
+			    "address validation answered %s: %s%s%.*s",
 			    address_bad[i].status, address_bad[i].meaning,
-			    msg != NULL ? " (" : "", msg != NULL ? msg : "");
+			    msg != NULL ? " (" : "", msg != NULL ?
+			    (int)norm_cut(msg, strlen(msg), 200) : 0,
+			    msg != NULL ? msg : "");
 			if (msg != NULL)
 				strncat(v->message, ")", sizeof v->message -
 				    strlen(v->message) - 1);
+			norm_fit(v->message);
 		}
 	sugg = billing_json_get(o, "suggestedAddresses");
 	first = json_is_array(sugg) ? json_array_get(sugg, 0) : NULL;
 	if (json_is_object(first)) {
 		address_text(first, v->suggestion, sizeof v->suggestion);
+		norm_fit(v->suggestion);
 		/* Where the suggestion differs from what was sent. */
 		for (col = 1; col < COL_COUNT; col++) {
 			if (!column_has(col, COLUMN_POSTAL))
@@ -192,6 +197,7 @@ checking_address_store(struct store *st, int64_t run, int64_t row,
 	else
 		snprintf(hint, sizeof hint, "correct the address and stage "
 		    "it again (the service has no suggestion)");
+	norm_fit(hint);
 	first[0] = '\0';
 	for (col = 1; col < COL_COUNT; col++) {
 		if (!(cols & (1u << col)))
@@ -206,9 +212,10 @@ checking_address_store(struct store *st, int64_t run, int64_t row,
 		if (store_check_problem(st, row, col, &sp, err) == -1)
 			return -1;
 		if (first[0] == '\0')
-			snprintf(first, sizeof first, "%s: %.320s (%.500s)",
+			snprintf(first, sizeof first, "%s: %s (%s)",
 			    column_info[col].name, v->message, hint);
 	}
+	norm_fit(first);
 	return store_plan_outcome(st, run, row, OUTCOME_INVALID, 0, 0, 0,
 	    first, err);
 }

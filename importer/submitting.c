@@ -567,9 +567,11 @@ on_done(struct client_req *q, void *arg)
 	case CLIENT_STOPPED:
 		break;
 	case CLIENT_AUTH:
+		/* The first reason to stop is the one told. No MFA claim:
+		 * what to do instead; else the token's source's answer. */
+		if (sb->res->stopped != 0)
+			break;
 		sb->res->stopped = IMP_EXIT_NOPERM;
-		/* No MFA claim: what to do instead; else the token's
-		 * source's answer. */
 		if (billing_refusal(q->status, q->resp, q->resplen,
 		    sb->res->why, sizeof sb->res->why) != BILLING_REFUSAL_MFA)
 			snprintf(sb->res->why, sizeof sb->res->why, "the "
@@ -577,11 +579,15 @@ on_done(struct client_req *q, void *arg)
 			    q->error);
 		break;
 	case CLIENT_UNREACHABLE:
+		if (sb->res->stopped != 0)
+			break;
 		sb->res->stopped = IMP_EXIT_UNAVAILABLE;
 		snprintf(sb->res->why, sizeof sb->res->why, "the service is "
 		    "unreachable: %.200s", q->error);
 		break;
 	case CLIENT_WAIT:
+		if (sb->res->stopped != 0)
+			break;
 		sb->res->stopped = IMP_EXIT_UNAVAILABLE;
 		client_wait_text(q, sb->res->why, sizeof sb->res->why);
 		break;

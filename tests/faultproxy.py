@@ -10,7 +10,9 @@ GUID or "*", "nth": the 0-based count of that method for that customer, or
 null for every one, "action": ...}; the first rule that matches a request
 acts on it. Actions:
 
-  "status:CODE"      answer CODE with an ApiFault body, send nothing on
+  "status:CODE[:ERR[:TEXT]]"  answer CODE with an ApiFault body (its
+                     code ERR, default CODE; its description TEXT), send
+                     nothing on
   "retry:CODE:SECS"  answer CODE (429, 503) with Retry-After: SECS
   "empty:CODE"       send it on, then answer CODE without a body
   "noetag"           send it on; the reply loses its etag (header and body)
@@ -120,10 +122,13 @@ def main():
                     os.kill(int(f.read().strip()), signal.SIGKILL)
                 self.close_connection = True
             elif kind == "status":
-                b = json.dumps({"code": arg, "description": "injected",
+                code, _, rest = arg.partition(":")
+                err, _, text = rest.partition(":")
+                b = json.dumps({"code": err or code,
+                                "description": text or "injected",
                                 "data": [], "source": "faultproxy"})
-                status = self.reply(int(arg), [("Content-Type",
-                                                "application/json")],
+                status = self.reply(int(code), [("Content-Type",
+                                                 "application/json")],
                                     b.encode())
             elif kind == "retry":
                 code, _, secs = arg.partition(":")

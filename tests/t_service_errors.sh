@@ -165,6 +165,41 @@ for k in relationship:20002:"direct-bill partner or an indirect provider" \
 	sandbox_stop
 done
 
+# Rows that name their country: check reads the country's rules first. A
+# refusal of the partner's rights there (the accounts read fine) is the
+# same stop, not a fallback to the bundled rules.
+{
+	echo "customer_id,city,country"
+	echo "$(g 1),Bellevue,US"
+	echo "$(g 2),Tacoma,US"
+} >"$TMP/countries.csv"
+db_remove
+run stage "$TMP/countries.csv"
+sandbox_start rules --token "$TOKEN" --accounts "$TMP/accounts.csv"
+printf '[{"method": "GET", "customer": "US", "action": "status:403:2032:The supplied role does not have the rights to perform the requested operation."}]\n' \
+    >"$TMP/proxy-rules.json"
+"$PY" "$TESTS_SRCDIR/faultproxy.py" --upstream "${BASE##*:}" \
+    --port-file "$TMP/proxy.port" --rules "$TMP/proxy-rules.json" \
+    --log "$TMP/proxy.log" --token "$TOKEN" 2>"$TMP/proxy.err" &
+proxy_pid=$!
+pids="$pids $proxy_pid"
+port_wait "$TMP/proxy.port" "$proxy_pid" || bail_out "the fault proxy did not start"
+run check --endpoint "http://127.0.0.1:$(cat "$TMP/proxy.port")"
+is "$rc" 77 "a 403 on the country rules read (the role's): check exits 77"
+like "$err" "HTTP 403 code 2032" "... explaining the refusal"
+is "$(sql "select count(*) from outcome")" 0 "... nothing saved"
+kill "$proxy_pid" 2>/dev/null
+sandbox_stop
+db_remove
+run stage "$TMP/countries.csv"
+sandbox_start rules-mfa --token "$TOKEN" --accounts "$TMP/accounts.csv" \
+    --forbid mfa
+run check --endpoint "$BASE"
+is "$rc" 77 "--forbid mfa, the rules read first: check exits 77"
+like "$err" "no MFA claim" "... with the MFA advice"
+unlike "$err" "\\(HTTP 401\\); the service refused" "... said once, not inside another refusal"
+sandbox_stop
+
 db_remove
 run stage "$TMP/towns.csv"
 sandbox_start one --token "$TOKEN" --accounts "$TMP/accounts.csv" \

@@ -225,7 +225,7 @@ sandbox_fault_draw(struct sandbox_req *r)
 
 /*
  * The refusals a partner without the rights, or a token without MFA, gets
- * for every customer request (--forbid), and the one customer a partner
+ * for every API request (--forbid), and the one customer a partner
  * may not touch (--forbid-customer). Returns 1 with *ret when one hit.
  */
 static int
@@ -238,11 +238,13 @@ forbidden(struct MHD_Connection *c, struct sandbox_req *r,
 	size_t			 n;
 	int			 put = strcmp(r->method, "PUT") == 0;
 
-	if (strncmp(r->path, prefix, sizeof prefix - 1) != 0)
+	/* The partner's rights and its token: every API request. */
+	if (strncmp(r->path, "/v1/", 4) != 0)
 		return 0;
-	id = r->path + sizeof prefix - 1;
+	id = strncmp(r->path, prefix, sizeof prefix - 1) == 0 ?
+	    r->path + sizeof prefix - 1 : NULL;
 	n = strlen(fo->forbid_customer);
-	if (n > 0 && (put || !fo->forbid_customer_puts) &&
+	if (id != NULL && n > 0 && (put || !fo->forbid_customer_puts) &&
 	    strncasecmp(id, fo->forbid_customer, n) == 0 &&
 	    (id[n] == '/' || id[n] == '\0')) {
 		*ret = sandbox_fail(c, r, MHD_HTTP_FORBIDDEN, "403",
