@@ -28,8 +28,8 @@ static const struct option cmd_purge_options[] = {
 const struct cmd_entry cmd_purge_entry = {
 	"purge",
 	"purge --before DATE [--yes]",
-	"remove the personal data of runs staged before DATE (counts, "
-	"hashes, outcomes\n             and the audit trail stay)",
+	"remove the personal data of runs staged before DATE; counts, "
+	"hashes stay",
 	"  --before DATE    YYYY-MM-DD (UTC): the runs staged before this "
 	"day\n"
 	"  --yes            do not ask (needed without a terminal)\n",
