@@ -135,6 +135,19 @@ is "$rc" 0 "min_rows = 4 and 3 changes: none needed"
 run --as alice --profile "$TMP/min3.ini" submit --yes --endpoint "$BASE"
 is "$rc" 77 "min_rows = 3 and 3 changes: 77"
 like "$err" "changes 3 rows \(\[approval\] min_rows = 3\)" "saying so"
+# retry too: a row left failed for a retryable reason by an earlier submit.
+sql "update outcome set state = 'failed', http_status = 503, message = 'HTTP 503', retryable = 1 where row = (select min(id) from run_row)"
+run --as alice --profile "$TMP/min3.ini" retry --yes --endpoint "$BASE"
+is "$rc" 77 "retry without an approval: 77"
+is "$(sql "select count(*) from outcome where state = 'applied'")" 0 \
+    "nothing sent"
+run --as bob approve --yes
+run --as alice --profile "$TMP/min3.ini" retry --yes --endpoint "$BASE"
+is "$rc" 0 "retry with bob's approval sends"
+is "$(sql "select count(*) from outcome where state = 'applied'")" 3 \
+    "the retried row and the pending ones"
+is "$(sql "select what from audit order by id desc limit 1")" retry \
+    "retry adds its own trail entry"
 printf '[approval]\nrequired = sometimes\n' >"$TMP/bad.ini"
 run --profile "$TMP/bad.ini" submit --yes --endpoint "$BASE"
 is "$rc" 64 "a bad [approval] required is refused (64)"
