@@ -40,6 +40,9 @@ _importer()
 		--db=*|--profile=*)
 			global+=("$w")
 			;;
+		--as)
+			((i++))
+			;;
 		-*)
 			;;
 		*)

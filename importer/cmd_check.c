@@ -128,6 +128,9 @@ cmd_check_exec(int argc, char **argv)
 		goto out;
 	}
 	counts = res.counts;
+	/* Its operator is the plan's preparer (store_run_preparer). */
+	if ((rc = cmd_audit_counts(st, "check", ri.id, &counts)) != 0)
+		goto out;
 	if (counts.n[OUTCOME_INVALID] > ri.invalid)
 		cmd_print_check_problems(st, ri.id, ri.file);
 	if (res.duplicate_accounts > 0 && !imp_opts.quiet)

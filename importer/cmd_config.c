@@ -197,6 +197,25 @@ other_settings(struct config *cf)
 		snprintf(buf, sizeof buf, "%g", pf->max_change_percent);
 	set_key(cf, "submit", "max_change_percent", buf, NULL);
 
+	set_key(cf, "approval", "required",
+	    pf->approval == PROFILE_APPROVAL_ALWAYS ? "always" :
+	    pf->approval == PROFILE_APPROVAL_FLAGGED ? "flagged" : "never",
+	    "never");
+	buf[0] = '\0';
+	if (pf->approval_min_rows > 0)
+		snprintf(buf, sizeof buf, "%ld", pf->approval_min_rows);
+	set_key(cf, "approval", "min_rows", buf, NULL);
+	/* The operator, as cmd_operator() resolves it. */
+	if (imp_opts.as != NULL)
+		set(cf, "operator", imp_opts.as, from_option("--as"));
+	else if ((v = env("IMPORTER_USER")) != NULL)
+		set(cf, "operator", v, from_env("IMPORTER_USER"));
+	else if (pf->user_name != NULL)
+		set(cf, "operator", pf->user_name, from_profile(cf, "user",
+		    "name"));
+	else
+		set(cf, "operator", cmd_operator(), from("default"));
+
 	set_key(cf, "report", "folder", pf->report_folder,
 	    PROFILE_REPORT_FOLDER);
 	set_key(cf, "report", "name", pf->report_name, PROFILE_REPORT_NAME);

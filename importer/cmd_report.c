@@ -116,6 +116,25 @@ fixup_default(const char *xlsx)
 	return xasprintf("%.*s-fixup.csv", (int)n, xlsx);
 }
 
+/* A report's trail entry: the files and the outcomes they show. */
+static json_t *
+report_audit_detail(const char *xlsx, const char *csv,
+    const struct report_result *res)
+{
+	json_t	*o = json_object(), *n = json_object();
+	int	 k;
+
+	json_object_set_new(o, "xlsx", json_string(xlsx));
+	if (csv != NULL)
+		json_object_set_new(o, "fixup_csv", json_string(csv));
+	for (k = 0; k < REPORT_NOUTCOMES; k++)
+		json_object_set_new(n, report_outcome_name(k),
+		    json_integer(res->counts[k]));
+	json_object_set_new(o, "outcomes", n);
+	json_object_set_new(o, "rows", json_integer(res->rows_in));
+	return o;
+}
+
 int
 cmd_report_write(struct store *st, int64_t run, const char *o_arg,
     const char *e_arg, long long sheet_rows, struct cmd_reported *out)
@@ -173,6 +192,9 @@ cmd_report_write(struct store *st, int64_t run, const char *o_arg,
 	if (rc == -1)
 		goto fail;
 	store_report_end(st);
+	if ((rc = cmd_audit(st, "report", rr.id, report_audit_detail(path,
+	    csv, res))) != 0)
+		goto out;
 
 	out->run = rr.id;
 	out->xlsx = path;

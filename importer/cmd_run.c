@@ -109,6 +109,8 @@ cmd_run_exec(int argc, char **argv)
 		rc = cmd_fail(&err);
 		goto out;
 	}
+	if ((rc = cmd_audit_staged(st, &sres, file)) != 0)
+		goto out;
 	cmd_print_problems(st, sres.run, file, sres.unknown, sres.nunknown);
 	if (!imp_opts.quiet && !imp_opts.json)
 	{
@@ -143,6 +145,9 @@ cmd_run_exec(int argc, char **argv)
 		rc = cmd_fail(&err);
 		goto out;
 	}
+	/* Whoever runs run prepares its plan. */
+	if ((rc = cmd_audit_counts(st, "check", ri.id, &c)) != 0)
+		goto out;
 	if (c.n[OUTCOME_INVALID] > ri.invalid)
 		cmd_print_check_problems(st, ri.id, file);
 	/* The plan's counts before the question. */

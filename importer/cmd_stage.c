@@ -189,6 +189,8 @@ cmd_stage_exec(int argc, char **argv)
 		goto out;
 	}
 
+	if ((rc = cmd_audit_staged(st, &res, opts.staging.file)) != 0)
+		goto out;
 	cmd_print_problems(st, res.run, opts.staging.file, res.unknown,
 	    res.nunknown);
 	if (imp_opts.json)

@@ -103,6 +103,9 @@ cmd_submit_run(struct store *st, struct store_runinfo *ri,
 		out->nsending = nsending + (size_t)a->reopen;
 		return cmd_counts_exit(c);
 	}
+	/* Four eyes, where the profile asks for them: before the question. */
+	if ((rc = cmd_approval_gate(st, ri, pf, c)) != 0)
+		return rc;
 	if (nrows > 0 && !a->yes) {
 		if (!isatty(STDIN_FILENO)) {
 			fprintf(stderr, "importer: not asking without a "
@@ -134,6 +137,9 @@ cmd_submit_run(struct store *st, struct store_runinfo *ri,
 	if (store_counts(st, ri, c, &err) == -1)
 		return cmd_fail(&err);
 	out->done = CMD_SUBMIT_SENT;
+	if ((rc = cmd_audit(st, a->what != NULL ? a->what : "submit", ri->id,
+	    cmd_submit_json(out))) != 0)
+		return rc;
 	/* Cells the service refused, as stage and check name theirs. */
 	if (out->res.settled.n[OUTCOME_FAILED] > 0)
 		cmd_print_submit_problems(st, ri->id, ri->file);
@@ -226,6 +232,7 @@ cmd_submit_main(const struct cmd_entry *ce, int argc, char **argv,
 		rc = cmd_fail(&err);
 		goto out;
 	}
+	opts.submit.what = ce->name;
 	if (prepare != NULL && (rc = prepare(st, &ri, &opts.submit)) != 0)
 		goto out;
 	rc = cmd_submit_run(st, &ri, &pf, &opts.submit, &sub);

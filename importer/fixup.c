@@ -8,7 +8,10 @@
 
 #include "fixup.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <iconv.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -256,6 +259,7 @@ fixup_open(const char *path, const struct store_report_run *rr,
 	json_t		*map;
 	const char	*enc, *bom, *cell, *name;
 	size_t		 bomlen, i, len;
+	int		 fd;
 
 	fx = xcalloc(1, sizeof *fx);
 	fx->cd = (iconv_t)-1;
@@ -288,7 +292,12 @@ fixup_open(const char *path, const struct store_report_run *rr,
 	}
 	json_decref(map);
 
-	fx->fp = fopen(fx->tmp, "wb");
+	/* Personal data: 0600 like the database, whatever the umask (and
+	 * whatever an earlier temp file's mode). */
+	fd = open(fx->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd != -1 && (fchmod(fd, 0600) == -1 ||
+	    (fx->fp = fdopen(fd, "wb")) == NULL))
+		close(fd);
 	if (fx->fp == NULL) {
 		imp_errf(err, IMP_EXIT_SOFTWARE, "%s: %s", fx->tmp,
 		    strerror(errno));

@@ -22,6 +22,8 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_retry_entry,
 	&cmd_report_entry,
 	&cmd_history_entry,
+	&cmd_approve_entry,
+	&cmd_purge_entry,
 	&cmd_sandbox_entry,
 	&cmd_init_entry,
 	&cmd_config_entry,
@@ -29,13 +31,18 @@ static const struct cmd_entry *const cmd_table[] = {
 #define CMD_COUNT (sizeof cmd_table / sizeof cmd_table[0])
 
 static const char main_usage[] =
-    "usage: importer [--db PATH] [--profile FILE] [--json] [-q] [-v] "
+    "usage: importer [--db PATH] [--profile FILE] [--as NAME] [--json] [-q] "
+    "[-v] "
     "COMMAND [ARGS]\n";
 
 static const char main_options[] =
     "  --db PATH        the run database (default: $IMPORTER_DB, "
     "else importer.db)\n"
     "  --profile FILE   the team's INI profile (column mapping, rules)\n"
+    "  --as NAME        who is working (default: $IMPORTER_USER, the "
+    "profile's\n"
+    "                   [user] name, else login@host): the audit trail's "
+    "name\n"
     "  --json           machine-readable output on stdout\n"
     "  -q, --quiet      print only errors\n"
     "  -v, --verbose    print more (every problem of every row)\n"
@@ -102,6 +109,7 @@ main(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "profile", required_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "as", required_argument, NULL, 'a' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -125,6 +133,13 @@ main(int argc, char **argv)
 			break;
 		case 'j':
 			imp_opts.json = 1;
+			break;
+		case 'a':
+			if (*optarg == '\0') {
+				fputs("importer: --as needs a name\n", stderr);
+				return IMP_EXIT_USAGE;
+			}
+			imp_opts.as = optarg;
 			break;
 		case 'q':
 			imp_opts.quiet = 1;

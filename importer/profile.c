@@ -26,7 +26,8 @@ struct profile_ctx {
 };
 
 static const char *const profile_sections[] = {
-	"columns", "validation", "service", "submit", "report"
+	"columns", "validation", "service", "submit", "report", "approval",
+	"user"
 };
 
 /* Keeps the reason for the first refused line. */
@@ -66,7 +67,7 @@ reader(char *str, int num, void *stream)
 		    strncmp(p + 1, profile_sections[i], e - p - 1) == 0)
 			return str;
 	snprintf(why, sizeof why, "unknown section [%.*s] (known: [columns], "
-	    "[validation], [service], [submit], [report])", (int)(e - p - 1),
+	    "[validation], [service], [submit], [report], [approval], [user])", (int)(e - p - 1),
 	    p + 1);
 	refuse(ctx, why);
 	return str;
@@ -287,6 +288,37 @@ report_key(struct profile_ctx *ctx, const char *name, const char *value)
 	return refuse(ctx, buf);
 }
 
+/* [approval]: when submit needs a second person's approval. */
+static int
+approval_key(struct profile_ctx *ctx, const char *name, const char *value)
+{
+	struct profile	*pf = ctx->pf;
+	double		 v;
+	char		 why[256];
+
+	if (strcmp(name, "required") == 0) {
+		if (strcmp(value, "never") == 0)
+			pf->approval = PROFILE_APPROVAL_NEVER;
+		else if (strcmp(value, "flagged") == 0)
+			pf->approval = PROFILE_APPROVAL_FLAGGED;
+		else if (strcmp(value, "always") == 0)
+			pf->approval = PROFILE_APPROVAL_ALWAYS;
+		else
+			return refuse(ctx, "required is never, flagged or "
+			    "always");
+		return 1;
+	}
+	if (strcmp(name, "min_rows") == 0) {
+		if (!set_number(ctx, name, value, 1, 1e12, &v))
+			return 0;
+		pf->approval_min_rows = (long)v;
+		return 1;
+	}
+	snprintf(why, sizeof why, "unknown key '%s' in [approval] (known: "
+	    "required, min_rows)", name);
+	return refuse(ctx, why);
+}
+
 static int
 set_key(struct profile_ctx *ctx, const char *section, const char *name,
     const char *value)
@@ -339,6 +371,18 @@ set_key(struct profile_ctx *ctx, const char *section, const char *name,
 		return submit_key(ctx, name, value);
 	if (strcmp(section, "report") == 0)
 		return report_key(ctx, name, value);
+	if (strcmp(section, "approval") == 0)
+		return approval_key(ctx, name, value);
+	if (strcmp(section, "user") == 0) {
+		if (strcmp(name, "name") == 0) {
+			if (*value == '\0')
+				return refuse(ctx, "name cannot be empty");
+			return set_string(&pf->user_name, value);
+		}
+		snprintf(why, sizeof why, "unknown key '%s' in [user] (known: "
+		    "name)", name);
+		return refuse(ctx, why);
+	}
 	if (*section == '\0')
 		return refuse(ctx, "a key before any [section]");
 	/* reader() has refused the section line already. */
@@ -423,6 +467,7 @@ profile_free(struct profile *pf)
 	free(pf->client_secret_env);
 	free(pf->report_folder);
 	free(pf->report_name);
+	free(pf->user_name);
 	for (i = 0; i < pf->norigins; i++) {
 		free(pf->origins[i].section);
 		free(pf->origins[i].key);

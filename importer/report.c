@@ -9,6 +9,8 @@
 
 #include "report.h"
 
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1061,6 +1063,15 @@ write_summary(struct report *rep, struct store *st, int64_t fixup_rows,
 	s_date(&s, "Submitted (UTC)", rr->submitted_at, "not submitted");
 	s_pair(&s, "MS-CorrelationId", rr->correlation_id);
 	s_pair(&s, "Operator", rr->operator);
+	/* Four eyes: who prepared the plan, who approved it as it stands. */
+	s_pair(&s, "Preparer (ran check)", rr->preparer[0] != '\0' ?
+	    rr->preparer : "not recorded");
+	s_pair(&s, "Approved by", rr->approvers[0] != '\0' ? rr->approvers :
+	    "no approval");
+	s_pair(&s, "Plan hash (SHA-256)", rr->plan_hash[0] != '\0' ?
+	    rr->plan_hash : "not checked");
+	s_pair(&s, "Service's log", "not verified: 'importer verify' matches "
+	    "the writes with the service's activity log");
 	if (strcmp(rr->version, rep->version) == 0 || rep->version[0] == '\0')
 		snprintf(v, sizeof v, "%s", rr->version);
 	else
@@ -1215,6 +1226,7 @@ report_close(struct report *rep, struct store *st, int64_t fixup_rows,
     struct report_result *res, struct imp_err *err)
 {
 	lxw_error	e;
+	mode_t		mask;
 
 	memset(res, 0, sizeof *res);
 	if (write_summary(rep, st, fixup_rows, res, err) == -1) {
@@ -1228,8 +1240,14 @@ report_close(struct report *rep, struct store *st, int64_t fixup_rows,
 		report_abort(rep);
 		return -1;
 	}
+	/* libxlsxwriter creates the file at close: personal data, so 0600
+	 * like the database, and a file written before keeps no other mode. */
+	mask = umask(077);
 	e = workbook_close(rep->wb);
+	umask(mask);
 	rep->wb = NULL;
+	if (e == LXW_NO_ERROR && chmod(rep->path, 0600) == -1)
+		e = LXW_ERROR_CREATING_XLSX_FILE;
 	if (e != LXW_NO_ERROR) {
 		imp_errf(err, IMP_EXIT_SOFTWARE, "%s: %s", rep->path,
 		    lxw_strerror(e));

@@ -172,6 +172,40 @@ static const char *const store_migrations[] = {
 	"  body TEXT NOT NULL,"
 	"  read_at TEXT NOT NULL"
 	") WITHOUT ROWID;",
+
+	/*
+	 * 7: four eyes and the trail. An approval binds to a run's plan
+	 * hash; a new check voids it. The audit trail is append-only, here
+	 * too: each entry carries the hash of the one before (audit.c).
+	 * purged_at: when a run's personal data was removed (purge).
+	 */
+	"CREATE TABLE approval ("
+	"  id INTEGER PRIMARY KEY,"
+	"  run INTEGER NOT NULL,"
+	"  approver TEXT NOT NULL,"
+	"  at TEXT NOT NULL,"
+	"  note TEXT,"
+	"  plan_hash TEXT NOT NULL,"
+	"  void INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE INDEX approval_run ON approval(run);"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at TEXT NOT NULL,"
+	"  who TEXT NOT NULL,"
+	"  what TEXT NOT NULL,"
+	"  run INTEGER,"
+	"  input_sha256 TEXT,"
+	"  plan_hash TEXT,"
+	"  detail TEXT,"
+	"  prev TEXT NOT NULL,"
+	"  hash TEXT NOT NULL"
+	");"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	" BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+	" BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+	"ALTER TABLE run ADD COLUMN purged_at TEXT;",
 };
 
 int

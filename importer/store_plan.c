@@ -598,6 +598,15 @@ store_run_checked(struct store *st, int64_t run, const char *source,
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
 		return store_db_err(st, err, "checked");
+	/* A new plan: approvals of the old one no longer stand. */
+	if (store_prepare(st, "UPDATE approval SET void = 1 WHERE run = ?"
+	    " AND void = 0", &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, run);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_db_err(st, err, "approvals");
 	return 0;
 }
 

@@ -96,6 +96,19 @@ store_report_run(struct store *st, int64_t run, struct store_report_run *rr,
 	rr->mapping = xstrdup(store_col_text(stmt, 24));
 	rr->prev = sqlite3_column_int64(stmt, 25);
 	sqlite3_finalize(stmt);
+	snprintf(rr->plan_hash, sizeof rr->plan_hash, "%s", ri.plan_hash);
+	if (store_run_preparer(st, rr->id, rr->preparer, sizeof rr->preparer,
+	    err) == -1 || store_prepare(st, "SELECT group_concat(approver ||"
+	    " ' (' || at || ')', ', ') FROM approval WHERE run = ? AND"
+	    " void = 0 AND plan_hash = ?", &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, rr->id);
+	sqlite3_bind_text(stmt, 2, ri.plan_hash, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		store_copy_col(stmt, 0, rr->approvers, sizeof rr->approvers);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW)
+		return store_db_err(st, err, "approval");
 	return 0;
 }
 

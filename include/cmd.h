@@ -47,6 +47,35 @@ extern const struct cmd_entry cmd_run_entry;
 extern const struct cmd_entry cmd_retry_entry;
 extern const struct cmd_entry cmd_init_entry;
 extern const struct cmd_entry cmd_config_entry;
+extern const struct cmd_entry cmd_approve_entry;
+extern const struct cmd_entry cmd_purge_entry;
+
+/* cmd_audit.c: who is working, and the trail's entries. */
+/*
+ * The operator's name: --as, else $IMPORTER_USER, else the profile's
+ * [user] name, else login@host. Borrowed, valid until exit.
+ */
+const char *cmd_operator(void);
+/*
+ * Appends a "what" entry for run (0: none) to the trail: the operator,
+ * the run's input and plan hashes, and detail (a JSON object, consumed;
+ * NULL: none). Returns 0, or prints the error and returns its exit code.
+ */
+int	cmd_audit(struct store *st, const char *what, int64_t run,
+	    json_t *detail);
+/* A staging's entry: the file and its counts. */
+int	cmd_audit_staged(struct store *st, const struct staging_result *r,
+	    const char *file);
+/* cmd_audit(), with the run's counts as its detail. */
+int	cmd_audit_counts(struct store *st, const char *what, int64_t run,
+	    const struct outcome_counts *c);
+/*
+ * Whether the profile lets run's plan (counts c) be sent: when approval
+ * is required, an approval of the plan as it stands by someone other
+ * than its preparer. Returns 0, or prints what is missing and returns 77.
+ */
+int	cmd_approval_gate(struct store *st, const struct store_runinfo *ri,
+	    const struct profile *pf, const struct outcome_counts *c);
 
 /* Prints "importer: <msg>" on stderr and returns err->code (70 if unset). */
 int	cmd_fail(const struct imp_err *err);
@@ -121,6 +150,8 @@ struct submit_args {
 	int			batch;
 	int64_t			reopen;	/* retry --dry-run: rows it would
 					 * send again, not reopened */
+	const char		*what;	/* its trail entry: "submit" (NULL)
+					 * or "retry" */
 	struct service_args	sa;
 };
 /* Rows committed as 'sending' at a time, without --batch-size. */

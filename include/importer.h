@@ -42,6 +42,7 @@ struct imp_opts {
 	int		 json;		/* --json */
 	int		 quiet;		/* -q */
 	int		 verbose;	/* -v */
+	const char	*as;		/* --as NAME: the operator, or NULL */
 };
 extern struct imp_opts imp_opts;
 

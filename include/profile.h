@@ -15,6 +15,10 @@
 #define PROFILE_REPORT_FOLDER	"reports"
 #define PROFILE_REPORT_NAME	"{input}-run{run}"
 
+#define PROFILE_APPROVAL_NEVER	0
+#define PROFILE_APPROVAL_FLAGGED 1	/* when rows are flagged for review */
+#define PROFILE_APPROVAL_ALWAYS	2
+
 /* Where a key was set, for 'importer config'. */
 struct profile_origin {
 	char	*section;
@@ -56,6 +60,11 @@ struct profile {
 	char			*report_folder;
 	char			*report_name;	/* {input} {run} {date} */
 
+	/* [approval]: when submit needs someone other than the preparer
+	 * to have approved the plan; min_rows 0: no row threshold. */
+	int			 approval;	/* PROFILE_APPROVAL_* */
+	long			 approval_min_rows;
+	char			*user_name;	/* [user] name, or NULL */
 	struct profile_origin	*origins;	/* every key set, in order */
 	size_t			 norigins;
 };

@@ -9,11 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "audit.h"
 #include "colmap.h"
 #include "importer.h"
 #include "outcome.h"
 
-#define STORE_SCHEMA_VERSION	6
+#define STORE_SCHEMA_VERSION	7
 
 struct store;
 
@@ -332,6 +333,10 @@ struct store_report_run {
 	char		 check_source[1024];
 	char		 snapshot_mtime[32];
 	char		 correlation_id[128];
+	char		 plan_hash[65];		/* "" before check */
+	char		 preparer[320];		/* who ran check, or "" */
+	char		 approvers[1024];	/* of the plan as it stands:
+						   "name (time), ..." or "" */
 	void		*header;	/* packed names (cellpack.h); owned */
 	size_t		 headerlen;
 	char		*mapping;	/* JSON array; owned */
@@ -550,5 +555,48 @@ int	store_run_submitting(struct store *st, int64_t run, char id[37],
  */
 int64_t	store_retryable(struct store *st, const struct store_runinfo *ri,
 	    int reopen, struct imp_err *err);
+
+/* store_audit.c: the audit trail, approvals and purging. */
+/*
+ * Appends e to the trail (e->at, e->prev and e->hash are set here: now,
+ * the last entry's hash, and audit_entry_hash()). Returns 0 or -1.
+ */
+int	store_audit_add(struct store *st, const struct audit_entry *e,
+	    struct imp_err *err);
+/* Calls fn for each entry in order (run 0: all; else that run's only);
+ * the entry is valid during the call; stops when fn returns -1. */
+int	store_audit_each(struct store *st, int64_t run,
+	    int (*fn)(const struct audit_entry *, void *), void *arg,
+	    struct imp_err *err);
+/* The input SHA-256 and plan hash of run ("" where none). */
+int	store_run_hashes(struct store *st, int64_t run, char sha256[65],
+	    char plan_hash[65], struct imp_err *err);
+/* Who last ran check on run (its latest 'check' entry), or "". */
+int	store_run_preparer(struct store *st, int64_t run, char *who,
+	    size_t size, struct imp_err *err);
+/* An approval of run's plan; a new check voids it (store_run_checked). */
+int	store_approval_add(struct store *st, int64_t run, const char *approver,
+	    const char *note, const char *plan_hash, struct imp_err *err);
+struct store_approval {
+	int64_t		 id;
+	const char	*approver;
+	const char	*at;
+	const char	*note;		/* NULL: none */
+	const char	*plan_hash;
+	int		 void_;		/* voided by a later check */
+};
+/* Calls fn for each approval of run, oldest first. */
+int	store_approval_each(struct store *st, int64_t run,
+	    int (*fn)(const struct store_approval *, void *), void *arg,
+	    struct imp_err *err);
+/*
+ * Removes the personal data of the runs staged before date (YYYY-MM-DD,
+ * UTC): cells, raw cells, accounts, planned, conflicting and problem
+ * values. Counts, hashes, outcomes and the trail stay. Then VACUUM and a
+ * checkpoint, so that the file itself no longer holds them. The runs'
+ * count in *runs and rows in *rows (with dry: counted only).
+ */
+int	store_purge(struct store *st, const char *date, int dry,
+	    int64_t *runs, int64_t *rows, struct imp_err *err);
 
 #endif

@@ -40,13 +40,13 @@ run init extra
 is "$rc" 64 "init with an argument: usage (64)"
 
 P=$TMP/team.ini
-for s in service columns validation submit report; do
+for s in service columns validation submit approval user report; do
 	grep -q "^\[$s\]\$" "$P"
 	ok $? "init: the profile has [$s]"
 done
 for k in cloud endpoint cacert token_command tenant client_id \
     client_secret_env clear_token required concurrency rate retries \
-    timeout max_changes max_change_percent folder name; do
+    timeout max_changes max_change_percent min_rows folder name; do
 	grep -qE "^;?$k = " "$P"
 	ok $? "init: the profile has key $k"
 	grep -qE "^; ([a-z_]+, )*$k[:,]" "$P"
