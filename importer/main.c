@@ -22,6 +22,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_retry_entry,
 	&cmd_report_entry,
 	&cmd_history_entry,
+	&cmd_verify_entry,
 	&cmd_sandbox_entry,
 	&cmd_init_entry,
 	&cmd_config_entry,

@@ -888,6 +888,35 @@ s_pair(struct summary *s, const char *label, const char *value)
 	s->row++;
 }
 
+/* Whether the service's activity log confirmed the run's writes, as
+ * 'importer verify' last found. */
+static int
+s_verify(struct summary *s, struct store *st, int64_t run,
+    struct imp_err *err)
+{
+	struct store_verify	vf;
+	char			v[800];
+	int			k;
+
+	if ((k = store_verify_get(st, run, &vf, err)) == -1)
+		return -1;
+	if (k == 0)
+		snprintf(v, sizeof v, "not verified ('importer verify' matches "
+		    "the writes with the service's activity log)");
+	else if (vf.note[0] != '\0')
+		snprintf(v, sizeof v, "%s (%s)", vf.note, vf.at);
+	else
+		snprintf(v, sizeof v, "%s: %lld of %lld applied rows matched, "
+		    "%lld missing, %lld unexpected write%s (verified %s)",
+		    vf.missing == 0 && vf.unexpected == 0 ? "confirmed" :
+		    "NOT confirmed", (long long)vf.matched,
+		    (long long)(vf.matched + vf.missing),
+		    (long long)vf.missing, (long long)vf.unexpected,
+		    vf.unexpected == 1 ? "" : "s", vf.at);
+	s_pair(s, "Service's log", v);
+	return 0;
+}
+
 static int
 parse_stamp(const char *s, struct tm *tm)
 {
@@ -1060,6 +1089,8 @@ write_summary(struct report *rep, struct store *st, int64_t fixup_rows,
 	}
 	s_date(&s, "Submitted (UTC)", rr->submitted_at, "not submitted");
 	s_pair(&s, "MS-CorrelationId", rr->correlation_id);
+	if (s_verify(&s, st, rr->id, err) == -1)
+		goto out;
 	s_pair(&s, "Operator", rr->operator);
 	if (strcmp(rr->version, rep->version) == 0 || rep->version[0] == '\0')
 		snprintf(v, sizeof v, "%s", rr->version);

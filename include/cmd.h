@@ -47,6 +47,7 @@ extern const struct cmd_entry cmd_run_entry;
 extern const struct cmd_entry cmd_retry_entry;
 extern const struct cmd_entry cmd_init_entry;
 extern const struct cmd_entry cmd_config_entry;
+extern const struct cmd_entry cmd_verify_entry;
 
 /* Prints "importer: <msg>" on stderr and returns err->code (70 if unset). */
 int	cmd_fail(const struct imp_err *err);
