@@ -46,23 +46,9 @@ static int	cmd_verify_exec(int, char **);
 const struct cmd_entry cmd_verify_entry = {
 	"verify",
 	"verify [RUN] [--endpoint URL]",
-	"match the run's writes with the service's activity log",
-	"  Reads GET /v1/auditrecords from the run's first write to now "
-	"(paged) and\n"
-	"  matches each applied row with an update_customer_billing_profile "
-	"record\n"
-	"  for its customer (and the run's MS-CorrelationId where the record "
-	"has one).\n"
-	"  Prints matched, missing (applied, but not in the log) and "
-	"unexpected (a\n"
-	"  write to a run customer the run did not make); keeps the result "
-	"for the\n"
-	"  report. The log keeps 90 days: an older run is refused (65). The "
-	"China\n"
-	"  cloud (21Vianet) has no activity log: verify says so and checks "
-	"nothing (0).\n"
-	"  Exit 0 when every applied row matched and nothing unexpected "
-	"showed, else 1.\n",
+	"match the run's writes with the service's activity log: matched, "
+	"missing, unexpected",
+	NULL,
 	CMD_SERVICE,
 	NULL,
 	NULL,

@@ -682,6 +682,8 @@ test_migrate_retryable(void)
 	    "ALTER TABLE outcome DROP COLUMN put_landed;"
 	    "ALTER TABLE row_problem DROP COLUMN at_check;"
 	    "DROP TABLE country_rules;"
+	    "DROP TABLE verify;"
+	    "DROP TABLE verify_row;"
 	    "PRAGMA user_version = 2;"
 	    "INSERT INTO outcome (row, run, state, http_status, message,"
 	    " attempts, request_id)"
