@@ -210,7 +210,8 @@ take_page(struct verify *v, const char *base, const char *body, size_t len,
 		json_array_append(v->records, it);
 	}
 	l = json_object_get(json_object_get(o, "links"), "next");
-	if ((uri = jstr(l, "uri")) != NULL) {
+	uri = jstr(l, "uri");
+	if (uri != NULL) {
 		/* Relative, with or without /v1; or absolute at the base. */
 		bl = strlen(base);
 		if (strncmp(uri, base, bl) == 0)
@@ -378,10 +379,12 @@ match(struct verify *v, struct store_verify *res)
 	/* A service that keeps correlation ids keeps ours: then a record
 	 * without one is not ours. */
 	ours = 0;
-	json_array_foreach(v->records, i, rec)
-		if ((corr = jstr(rec, "originalCorrelationId")) != NULL &&
-		    v->corr[0] != '\0' && strcasecmp(corr, v->corr) == 0)
+	json_array_foreach(v->records, i, rec) {
+		corr = jstr(rec, "originalCorrelationId");
+		if (corr != NULL && v->corr[0] != '\0' &&
+		    strcasecmp(corr, v->corr) == 0)
 			ours = 1;
+	}
 	used = xcalloc(json_array_size(v->records) + 1, 1);
 	for (pass = 0; pass < (ours ? 1U : 2U); pass++)
 		json_array_foreach(v->records, i, rec) {
@@ -429,6 +432,7 @@ print_rows(const struct verify *v, const char *file)
 	json_t				*rec;
 	const char			*corr;
 	size_t				 i, shown = 0, left = 0;
+	int				 ours;
 
 	for (i = 0; i < v->nout; i++) {
 		o = &v->out[i];
@@ -451,10 +455,14 @@ print_rows(const struct verify *v, const char *file)
 		}
 		rec = json_loads(o->record, 0, NULL);
 		corr = jstr(rec, "originalCorrelationId");
+		ours = corr != NULL && v->corr[0] != '\0' &&
+		    strcasecmp(corr, v->corr) == 0;
 		fprintf(stderr, "importer: %s: row %lld, customer %s: "
-		    "verify-unexpected: a write this run did not make: by %s "
-		    "at %s, correlation id %s%s\n", file, (long long)r->line,
-		    o->customer_id, jstr(rec, "userPrincipalName") != NULL ?
+		    "verify-unexpected: %s: by %s at %s, correlation id %s%s\n",
+		    file, (long long)r->line, o->customer_id, ours ?
+		    "a write with this run's correlation id that no applied "
+		    "row accounts for" : "a write this run did not make",
+		    jstr(rec, "userPrincipalName") != NULL ?
 		    jstr(rec, "userPrincipalName") : "(unknown)",
 		    jstr(rec, "operationDate") != NULL ?
 		    jstr(rec, "operationDate") : "(no date)",
@@ -529,6 +537,7 @@ cmd_verify_exec(int argc, char **argv)
 	memset(&sv, 0, sizeof sv);
 	memset(&v, 0, sizeof v);
 	memset(&res, 0, sizeof res);
+	/* No options of its own: anything but the end is CMD_EXIT. */
 	while ((c = cmd_getopt(&cmd_verify_entry, argc, argv, &opts)) != -1)
 		return opts.exit;
 	if ((rc = cmd_run_operand(&cmd_verify_entry, argc, argv, &run)) != 0)

@@ -898,7 +898,8 @@ s_verify(struct summary *s, struct store *st, int64_t run,
 	char			v[800];
 	int			k;
 
-	if ((k = store_verify_get(st, run, &vf, err)) == -1)
+	k = store_verify_get(st, run, &vf, err);
+	if (k == -1)
 		return -1;
 	if (k == 0)
 		snprintf(v, sizeof v, "not verified ('importer verify' matches "
