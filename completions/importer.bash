@@ -115,7 +115,7 @@ _importer()
 		return
 	fi
 	case $cmd in
-	check|plan|submit|retry|report)
+	check|plan|submit|retry|report|verify)
 		COMPREPLY=($(compgen -W "$("$prog" "${global[@]}" --json \
 		    history 2>/dev/null |
 		    sed -n 's/^ *"run": *\([0-9][0-9]*\).*/\1/p')" -- "$cur"))

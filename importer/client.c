@@ -494,6 +494,11 @@ start(struct client *cl, struct pending *p)
 		    cl->opts.correlation_id);
 		p->hdrs = curl_slist_append(p->hdrs, h);
 	}
+	if (req->continuation[0] != '\0') {
+		snprintf(h, sizeof h, "MS-ContinuationToken: %s",
+		    req->continuation);
+		p->hdrs = curl_slist_append(p->hdrs, h);
+	}
 	p->hdrs = curl_slist_append(p->hdrs, "X-Locale: en-US");
 	p->hdrs = curl_slist_append(p->hdrs,
 	    "MS-PartnerCenter-Application: importer/" PACKAGE_VERSION);

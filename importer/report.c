@@ -890,6 +890,36 @@ s_pair(struct summary *s, const char *label, const char *value)
 	s->row++;
 }
 
+/* Whether the service's activity log confirmed the run's writes, as
+ * 'importer verify' last found. */
+static int
+s_verify(struct summary *s, struct store *st, int64_t run,
+    struct imp_err *err)
+{
+	struct store_verify	vf;
+	char			v[800];
+	int			k;
+
+	k = store_verify_get(st, run, &vf, err);
+	if (k == -1)
+		return -1;
+	if (k == 0)
+		snprintf(v, sizeof v, "not verified ('importer verify' matches "
+		    "the writes with the service's activity log)");
+	else if (vf.note[0] != '\0')
+		snprintf(v, sizeof v, "%s (%s)", vf.note, vf.at);
+	else
+		snprintf(v, sizeof v, "%s: %lld of %lld applied rows matched, "
+		    "%lld missing, %lld unexpected write%s (verified %s)",
+		    vf.missing == 0 && vf.unexpected == 0 ? "confirmed" :
+		    "NOT confirmed", (long long)vf.matched,
+		    (long long)(vf.matched + vf.missing),
+		    (long long)vf.missing, (long long)vf.unexpected,
+		    vf.unexpected == 1 ? "" : "s", vf.at);
+	s_pair(s, "Service's log", v);
+	return 0;
+}
+
 static int
 parse_stamp(const char *s, struct tm *tm)
 {
@@ -1062,6 +1092,8 @@ write_summary(struct report *rep, struct store *st, int64_t fixup_rows,
 	}
 	s_date(&s, "Submitted (UTC)", rr->submitted_at, "not submitted");
 	s_pair(&s, "MS-CorrelationId", rr->correlation_id);
+	if (s_verify(&s, st, rr->id, err) == -1)
+		goto out;
 	s_pair(&s, "Operator", rr->operator);
 	/* Four eyes: who prepared the plan, who approved it as it stands. */
 	s_pair(&s, "Preparer (ran check)", rr->preparer[0] != '\0' ?
@@ -1070,8 +1102,6 @@ write_summary(struct report *rep, struct store *st, int64_t fixup_rows,
 	    "no approval");
 	s_pair(&s, "Plan hash (SHA-256)", rr->plan_hash[0] != '\0' ?
 	    rr->plan_hash : "not checked");
-	s_pair(&s, "Service's log", "not verified: 'importer verify' matches "
-	    "the writes with the service's activity log");
 	if (strcmp(rr->version, rep->version) == 0 || rep->version[0] == '\0')
 		snprintf(v, sizeof v, "%s", rr->version);
 	else

@@ -206,6 +206,33 @@ static const char *const store_migrations[] = {
 	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
 	" BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
 	"ALTER TABLE run ADD COLUMN purged_at TEXT;",
+
+	/*
+	 * 8: verify: a run's writes matched against the service's activity
+	 * log (GET /v1/auditrecords), the last verification of each run.
+	 * verify_row: each applied row (matched or missing) and each write
+	 * to a run customer we did not make (unexpected), with the record's
+	 * JSON.
+	 */
+	"CREATE TABLE verify ("
+	"  run INTEGER PRIMARY KEY,"
+	"  at TEXT NOT NULL,"
+	"  window_start TEXT,"
+	"  window_end TEXT,"
+	"  records INTEGER NOT NULL DEFAULT 0,"
+	"  matched INTEGER NOT NULL DEFAULT 0,"
+	"  missing INTEGER NOT NULL DEFAULT 0,"
+	"  unexpected INTEGER NOT NULL DEFAULT 0,"
+	"  note TEXT"
+	");"
+	"CREATE TABLE verify_row ("
+	"  run INTEGER NOT NULL,"
+	"  row INTEGER NOT NULL,"
+	"  customer_id TEXT NOT NULL,"
+	"  state TEXT NOT NULL,"
+	"  record TEXT"
+	");"
+	"CREATE INDEX verify_row_run ON verify_row(run);",
 };
 
 int

@@ -54,11 +54,15 @@ enum client_fate {
 struct client_req {
 	/* in */
 	enum client_method	 method;
-	char			 path[192];	/* "/v1/customers/.../..." */
+	char			 path[512];	/* "/v1/customers/.../..." */
 	char			*body;		/* PUT, POST: JSON; caller's */
 	char			 if_match[CLIENT_ETAG_MAX + 1];	/* unquoted;
 							 * "" none */
 	char			 request_id[40];	/* "": a new GUID */
+	char			 continuation[1024];	/* a collection's next
+						 * page: its
+						 * MS-ContinuationToken;
+						 * "" none */
 	void			*arg;
 	/* out */
 	enum client_fate	 fate;

@@ -76,6 +76,7 @@ int	cmd_audit_counts(struct store *st, const char *what, int64_t run,
  */
 int	cmd_approval_gate(struct store *st, const struct store_runinfo *ri,
 	    const struct profile *pf, const struct outcome_counts *c);
+extern const struct cmd_entry cmd_verify_entry;
 
 /* Prints "importer: <msg>" on stderr and returns err->code (70 if unset). */
 int	cmd_fail(const struct imp_err *err);

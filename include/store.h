@@ -14,7 +14,7 @@
 #include "importer.h"
 #include "outcome.h"
 
-#define STORE_SCHEMA_VERSION	7
+#define STORE_SCHEMA_VERSION	8
 
 struct store;
 
@@ -598,5 +598,49 @@ int	store_approval_each(struct store *st, int64_t run,
  */
 int	store_purge(struct store *st, const char *date, int dry,
 	    int64_t *runs, int64_t *rows, struct imp_err *err);
+/* store_verify.c: verify, the run's writes against the service's activity
+ * log. */
+
+/* When and how a run wrote: the window verify reads the log for. */
+struct store_verify_window {
+	char	correlation_id[128];	/* "": never submitted */
+	char	submitted_at[32];	/* the last submit or retry */
+	char	first_sent[40];		/* the first write sent; "": none */
+	char	last_answered[40];	/* the last applied row's answer */
+	int64_t	applied;		/* rows applied */
+};
+int	store_verify_window(struct store *st, int64_t run,
+	    struct store_verify_window *w, struct imp_err *err);
+
+/* Calls fn for each row of the run that names a customer, in line order:
+ * its id, line, customer ID and whether it was applied. */
+int	store_verify_rows(struct store *st, const struct store_runinfo *ri,
+	    int (*fn)(int64_t row, int64_t line, const char *customer_id,
+	    int applied, void *arg), void *arg, struct imp_err *err);
+
+/* A run's verification, as stored. */
+struct store_verify {
+	int64_t	run;
+	char	at[32];			/* when verify ran (UTC) */
+	char	window_start[40], window_end[40];
+	int64_t	records;		/* activity records read */
+	int64_t	matched, missing, unexpected;
+	char	note[512];		/* why nothing was verified, or "" */
+};
+/* One row's verdict: state "matched", "missing" or "unexpected"; record:
+ * the activity record's JSON, or NULL. */
+struct store_verify_row {
+	int64_t		 row;
+	const char	*customer_id;
+	const char	*state;
+	char		*record;
+};
+/* Replaces run's verification with v and its rows, in one transaction. */
+int	store_verify_save(struct store *st, const struct store_verify *v,
+	    const struct store_verify_row *rows, size_t n,
+	    struct imp_err *err);
+/* The run's last verification into v: 1, 0 when never verified, or -1. */
+int	store_verify_get(struct store *st, int64_t run, struct store_verify *v,
+	    struct imp_err *err);
 
 #endif

@@ -38,6 +38,8 @@ struct accounts {
 	sqlite3_stmt	*req_get;
 	sqlite3_stmt	*req_put;
 	sqlite3_stmt	*count;
+	sqlite3_stmt	*audit_add;
+	sqlite3_stmt	*audit_list;
 };
 
 /*
@@ -73,7 +75,13 @@ static const char accounts_schema[] =
     "CREATE TABLE IF NOT EXISTS sandbox_request ("
     " request_id TEXT NOT NULL, customer_id TEXT NOT NULL,"
     " profile TEXT NOT NULL, created_at TEXT NOT NULL,"
-    " PRIMARY KEY (request_id, customer_id));";
+    " PRIMARY KEY (request_id, customer_id));"
+    /* The activity log: one record per change applied (GET
+     * /v1/auditrecords). */
+    "CREATE TABLE IF NOT EXISTS sandbox_audit ("
+    " id INTEGER PRIMARY KEY, customer_id TEXT NOT NULL,"
+    " operation_date TEXT NOT NULL, correlation_id TEXT,"
+    " user TEXT NOT NULL, application_id TEXT, old TEXT, new TEXT);";
 
 static int
 db_fail(struct accounts *a, struct imp_err *err, const char *what)
@@ -178,6 +186,18 @@ prepare_all(struct accounts *a, struct imp_err *err)
 	if (prepare(a, "SELECT count(*) FROM sandbox_account", &a->count,
 	    err) == -1)
 		return -1;
+	if (prepare(a, "INSERT INTO sandbox_audit (customer_id,"
+	    " operation_date, correlation_id, user, application_id, old, new)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &a->audit_add, err) == -1)
+		return -1;
+	/* A day range: the dates compared by their first 10 characters. */
+	if (prepare(a, "SELECT id, customer_id, operation_date,"
+	    " correlation_id, user, application_id, old, new"
+	    " FROM sandbox_audit WHERE id > ?1"
+	    " AND substr(operation_date, 1, 10) >= ?2"
+	    " AND substr(operation_date, 1, 10) <= ?3"
+	    " ORDER BY id LIMIT ?4", &a->audit_list, err) == -1)
+		return -1;
 	return 0;
 }
 
@@ -267,6 +287,8 @@ accounts_close(struct accounts *a)
 	sqlite3_finalize(a->req_get);
 	sqlite3_finalize(a->req_put);
 	sqlite3_finalize(a->count);
+	sqlite3_finalize(a->audit_add);
+	sqlite3_finalize(a->audit_list);
 	sqlite3_close(a->db);
 	pthread_mutex_destroy(&a->lock);
 	free(a);
@@ -568,6 +590,86 @@ remember_locked(struct accounts *a, const char *rid, const char *cid,
 	return 0;
 }
 
+/* The profile as compact JSON (the activity log's old and new values);
+ * free()d by the caller. */
+static char *
+profile_text(const struct billing_profile *bp)
+{
+	json_t	*j = billing_to_json(bp, NULL);
+	char	*s = json_dumps(j, JSON_COMPACT);
+
+	json_decref(j);
+	return s;
+}
+
+/* Adds a record of a change to the activity log. Lock held. */
+static int
+audit_locked(struct accounts *a, const char *cid, const char *old,
+    const struct billing_profile *now_bp, const char *correlation_id,
+    const char *user, const char *app, struct imp_err *err)
+{
+	char	*nv = profile_text(now_bp), now[32];
+	int	 rc;
+
+	now_iso(now, sizeof now);
+	sqlite3_bind_text(a->audit_add, 1, cid, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(a->audit_add, 2, now, -1, SQLITE_TRANSIENT);
+	bind_text(a->audit_add, 3, correlation_id);
+	sqlite3_bind_text(a->audit_add, 4, user, -1, SQLITE_TRANSIENT);
+	bind_text(a->audit_add, 5, app);
+	bind_text(a->audit_add, 6, old);
+	bind_text(a->audit_add, 7, nv);
+	rc = sqlite3_step(a->audit_add);
+	sqlite3_reset(a->audit_add);
+	sqlite3_clear_bindings(a->audit_add);
+	free(nv);
+	if (rc != SQLITE_DONE)
+		return db_fail(a, err, "activity log");
+	return 0;
+}
+
+int
+accounts_audit_list(struct accounts *a, const char *start, const char *end,
+    long long after, size_t limit, accounts_audit_fn fn, void *arg,
+    int *more, struct imp_err *err)
+{
+	struct accounts_audit	 rec;
+	sqlite3_stmt		*st = a->audit_list;
+	size_t			 n = 0;
+	int			 rc;
+
+	*more = 0;
+	pthread_mutex_lock(&a->lock);
+	sqlite3_bind_int64(st, 1, after);
+	sqlite3_bind_text(st, 2, start, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, end, -1, SQLITE_TRANSIENT);
+	/* One more than asked, to know whether a next page exists. */
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)limit + 1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == limit) {
+			*more = 1;
+			break;
+		}
+		rec.id = sqlite3_column_int64(st, 0);
+		rec.customer_id = (const char *)sqlite3_column_text(st, 1);
+		rec.operation_date = (const char *)sqlite3_column_text(st, 2);
+		rec.correlation_id = (const char *)sqlite3_column_text(st, 3);
+		rec.user = (const char *)sqlite3_column_text(st, 4);
+		rec.application_id = (const char *)sqlite3_column_text(st, 5);
+		rec.old = (const char *)sqlite3_column_text(st, 6);
+		rec.now = (const char *)sqlite3_column_text(st, 7);
+		n++;
+		if (fn(&rec, arg) == -1)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		n = (size_t)db_fail(a, err, "activity log");
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	pthread_mutex_unlock(&a->lock);
+	return (int)n;
+}
+
 enum accounts_result
 accounts_update(struct accounts *a, const char *customer_id,
     const struct billing_profile *in, const struct accounts_put *put,
@@ -575,6 +677,7 @@ accounts_update(struct accounts *a, const char *customer_id,
 {
 	struct accounts_info	info;
 	enum accounts_result	res = ACCOUNTS_ERROR;
+	char			*old = NULL;
 	int			rc;
 
 	billing_clear(out);
@@ -600,11 +703,16 @@ accounts_update(struct accounts *a, const char *customer_id,
 		res = ACCOUNTS_STALE_ETAG;
 		goto out;
 	}
+	old = profile_text(out);
 	sqlite3_exec(a->db, "BEGIN", NULL, NULL, NULL);
 	if (write_locked(a, customer_id, (const char *const *)in->field,
 	    info.version, 1, err) == -1)
 		goto rollback;
 	if (get_locked(a, customer_id, out, NULL, err) != 1)
+		goto rollback;
+	if (audit_locked(a, customer_id, old, out, put->correlation_id,
+	    put->user != NULL ? put->user : "api@sandbox", put->application_id,
+	    err) == -1)
 		goto rollback;
 	if (put->request_id != NULL &&
 	    remember_locked(a, put->request_id, customer_id, out, err) == -1)
@@ -619,6 +727,7 @@ rollback:
 	sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
 out:
 	pthread_mutex_unlock(&a->lock);
+	free(old);
 	if (res != ACCOUNTS_OK && res != ACCOUNTS_REPLAYED &&
 	    res != ACCOUNTS_STALE_ETAG && res != ACCOUNTS_STALE_IF_MATCH)
 		billing_clear(out);
@@ -632,6 +741,7 @@ accounts_patch(struct accounts *a, const char *customer_id,
 {
 	struct accounts_info	 info;
 	const char		*nv[COL_COUNT];
+	char			*old = NULL;
 	int			 i, rc, created = 0;
 
 	billing_clear(out);
@@ -654,11 +764,16 @@ accounts_patch(struct accounts *a, const char *customer_id,
 	if (rc != 1)
 		goto fail;
 	if (!created) {
+		/* A change made by another user: in the activity log as a
+		 * portal edit is, without our correlation id. */
+		old = profile_text(out);
 		for (i = 0; i < COL_COUNT; i++)
 			nv[i] = mask & (1U << i) ? vals[i] : out->field[i];
 		if (write_locked(a, customer_id, nv, info.version, 0,
 		    err) == -1 ||
-		    get_locked(a, customer_id, out, NULL, err) != 1) {
+		    get_locked(a, customer_id, out, NULL, err) != 1 ||
+		    audit_locked(a, customer_id, old, out, NULL,
+		    "portal.user@sandbox", NULL, err) == -1) {
 			rc = -1;
 			goto fail;
 		}
@@ -668,10 +783,12 @@ accounts_patch(struct accounts *a, const char *customer_id,
 		goto fail;
 	}
 	pthread_mutex_unlock(&a->lock);
+	free(old);
 	return created ? 2 : 1;
 fail:
 	sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
 	pthread_mutex_unlock(&a->lock);
+	free(old);
 	billing_clear(out);
 	return rc == 0 ? 0 : -1;
 }

@@ -25,6 +25,21 @@ struct accounts_put {
 	const char	*if_match;	/* NULL: none; "*": any */
 	const char	*body_etag;	/* attributes.etag; NULL: none */
 	const char	*request_id;	/* MS-RequestId; NULL: none */
+	/* For the activity log: */
+	const char	*correlation_id;	/* MS-CorrelationId, or NULL */
+	const char	*user;		/* who wrote; NULL: "api@sandbox" */
+	const char	*application_id;	/* or NULL */
+};
+
+/* One record of the activity log. Borrowed for the call. */
+struct accounts_audit {
+	long long	 id;		/* increasing */
+	const char	*customer_id;
+	const char	*operation_date;	/* UTC, ISO 8601 */
+	const char	*correlation_id;	/* NULL: none */
+	const char	*user;
+	const char	*application_id;	/* NULL: none */
+	const char	*old, *now;	/* the profile's JSON before, after */
 };
 
 enum accounts_result {
@@ -35,6 +50,9 @@ enum accounts_result {
 	ACCOUNTS_STALE_ETAG,		/* body etag differs: 400/2055 */
 	ACCOUNTS_REPLAYED		/* request id seen: stored outcome */
 };
+
+/* Called per record by accounts_audit_list; return -1 to stop. */
+typedef int (*accounts_audit_fn)(const struct accounts_audit *rec, void *arg);
 
 /* Called per account by accounts_list; return -1 to stop. */
 typedef int (*accounts_fn)(const struct billing_profile *bp,
@@ -85,6 +103,17 @@ int		 accounts_list(struct accounts *a, const char *after,
 enum accounts_result accounts_update(struct accounts *a,
 		    const char *customer_id, const struct billing_profile *in,
 		    const struct accounts_put *put, struct billing_profile *out,
+		    struct imp_err *err);
+/*
+ * Calls fn for up to limit records of the activity log after record id
+ * `after' (0: the first) whose operation date (UTC day) lies from start
+ * to end (YYYY-MM-DD, both included), oldest first. *more tells whether
+ * any follow. Returns the number listed or -1 with err. Every change
+ * accounts_update and accounts_patch apply is recorded.
+ */
+int		 accounts_audit_list(struct accounts *a, const char *start,
+		    const char *end, long long after, size_t limit,
+		    accounts_audit_fn fn, void *arg, int *more,
 		    struct imp_err *err);
 /*
  * A change made "by another user": sets the fields whose bit (1 << col)

@@ -1,7 +1,8 @@
 /*
  * sandbox_api.c: the sandbox's API: customers and their billing profiles
  * (GET, paging, PUT with etag preconditions and the service's checks), the
- * country validation rules and address validation, in the service's JSON.
+ * country validation rules and address validation, in the service's JSON;
+ * the activity log is sandbox_audit.c's.
  */
 #include "config.h"
 
@@ -445,6 +446,8 @@ put_billing(struct MHD_Connection *c, struct sandbox_req *r, const char *id)
 	}
 	put.body_etag = in.etag;
 	put.request_id = sandbox_header(c, "MS-RequestId");
+	/* The activity log keeps the client's own correlation id only. */
+	put.correlation_id = sandbox_header(c, "MS-CorrelationId");
 	res = accounts_update(r->sb->accounts, cid, &in, &put, &out, &err);
 	switch (res) {
 	case ACCOUNTS_NOT_FOUND:
@@ -625,6 +628,9 @@ sandbox_route_api(struct MHD_Connection *c, struct sandbox_req *r, char **seg,
 			return get ? get_customer(c, r, seg[2], 0, 1) :
 			    sandbox_method_not_allowed(c, r);
 	}
+	if (n == 2 && strcmp(seg[1], "auditrecords") == 0)
+		return get ? sandbox_audit_records(c, r) :
+		    sandbox_method_not_allowed(c, r);
 	if (n == 3 && strcmp(seg[1], "countryvalidationrules") == 0)
 		return get ? country_rules(c, r, seg[2]) :
 		    sandbox_method_not_allowed(c, r);

@@ -112,6 +112,10 @@ enum MHD_Result	 sandbox_not_found_customer(struct MHD_Connection *c,
 enum MHD_Result	 sandbox_route_api(struct MHD_Connection *c,
 		    struct sandbox_req *r, char **seg, int n);
 
+/* sandbox_audit.c: GET /v1/auditrecords, the activity log. */
+enum MHD_Result	 sandbox_audit_records(struct MHD_Connection *c,
+		    struct sandbox_req *r);
+
 /* sandbox_admin.c */
 /* Routes /_admin/...: seg are the path's n segments. */
 enum MHD_Result	 sandbox_route_admin(struct MHD_Connection *c,

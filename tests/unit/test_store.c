@@ -685,6 +685,8 @@ test_migrate_retryable(void)
 	    "DROP TABLE approval;"
 	    "DROP TABLE audit;"
 	    "ALTER TABLE run DROP COLUMN purged_at;"
+	    "DROP TABLE verify;"
+	    "DROP TABLE verify_row;"
 	    "PRAGMA user_version = 2;"
 	    "INSERT INTO outcome (row, run, state, http_status, message,"
 	    " attempts, request_id)"
@@ -742,6 +744,59 @@ test_migrate_retryable(void)
 	store_close(st);
 }
 
+/*
+ * verify's result: kept per run, a second verification replacing the
+ * first with its rows; a run never verified says so.
+ */
+static void
+test_verify(void)
+{
+	struct store_verify_row	 rows[2];
+	struct store_verify	 v, got;
+	struct store		*st;
+	struct imp_err		 err;
+	char			 path[1100], rec[] = "{\"customerId\":\"c2\"}";
+
+	memset(&err, 0, sizeof err);
+	st = store_open(in_dir(path, sizeof path, "verify.db"), &err);
+	if (!ok(st != NULL, "verify.db opens: %s", err.msg))
+		return;
+	is_int(store_verify_get(st, 1, &got, &err), 0,
+	    "a run never verified: 0");
+	memset(&v, 0, sizeof v);
+	v.run = 1;
+	snprintf(v.window_start, sizeof v.window_start,
+	    "2026-12-01T10:00:00Z");
+	v.records = 3;
+	v.matched = 1;
+	v.unexpected = 1;
+	rows[0].row = 10;
+	rows[0].customer_id = "c1";
+	rows[0].state = "matched";
+	rows[0].record = NULL;
+	rows[1].row = 11;
+	rows[1].customer_id = "c2";
+	rows[1].state = "unexpected";
+	rows[1].record = rec;
+	is_int(store_verify_save(st, &v, rows, 2, &err), 0, "saved: %s",
+	    err.msg);
+	v.matched = 2;
+	v.unexpected = 0;
+	rows[1].state = "matched";
+	is_int(store_verify_save(st, &v, rows, 2, &err), 0,
+	    "saved again: %s", err.msg);
+	is_int(store_verify_get(st, 1, &got, &err), 1, "then it is found");
+	is_int(got.matched, 2, "the last verification stands");
+	is_int(got.records, 3, "with the records read");
+	is_str(got.window_start, "2026-12-01T10:00:00Z", "and its window");
+	store_close(st);
+	is_int(query_int(path, "SELECT count(*) FROM verify_row"), 2,
+	    "its rows replace the earlier ones");
+	is_int(query_int(path, "SELECT count(*) FROM verify_row WHERE record"
+	    " LIKE '%c2%' AND state = 'matched'"), 1,
+	    "each with its state and record");
+}
+
 int
 main(void)
 {
@@ -760,6 +815,7 @@ main(void)
 	test_rollback();
 	test_plan_counts();
 	test_migrate_retryable();
+	test_verify();
 	remove_dir();
 	return done_testing();
 }
