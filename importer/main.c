@@ -24,6 +24,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_history_entry,
 	&cmd_approve_entry,
 	&cmd_purge_entry,
+	&cmd_evidence_entry,
 	&cmd_sandbox_entry,
 	&cmd_init_entry,
 	&cmd_config_entry,
