@@ -67,7 +67,15 @@ _importer()
 		return
 		;;
 	-o|--output)
-		_importer_files '*.xlsx'
+		if [ "$cmd" = evidence ]; then
+			_importer_files '*.zip'
+		else
+			_importer_files '*.xlsx'
+		fi
+		return
+		;;
+	--check)
+		_importer_files '*.zip'
 		return
 		;;
 	--token-file|--cacert|--state|--port-file)

@@ -25,6 +25,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_approve_entry,
 	&cmd_purge_entry,
 	&cmd_verify_entry,
+	&cmd_evidence_entry,
 	&cmd_sandbox_entry,
 	&cmd_init_entry,
 	&cmd_config_entry,

@@ -49,6 +49,7 @@ extern const struct cmd_entry cmd_init_entry;
 extern const struct cmd_entry cmd_config_entry;
 extern const struct cmd_entry cmd_approve_entry;
 extern const struct cmd_entry cmd_purge_entry;
+extern const struct cmd_entry cmd_evidence_entry;
 
 /* cmd_audit.c: who is working, and the trail's entries. */
 /*

@@ -1,0 +1,499 @@
+/*
+ * evidence.c: the evidence pack's zip (libzip), its manifest, the masking
+ * of a redacted pack, and the offline check of a pack: every member
+ * against the manifest, the trail's chain (audit.c), the approvals
+ * against the plan hash.
+ */
+#include "config.h"
+
+#include "evidence.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <zip.h>
+
+#include "audit.h"
+#include "xmalloc.h"
+
+static const char	hexdig[] = "0123456789abcdef";
+
+static void
+tohex(const unsigned char *d, size_t n, char *out)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hexdig[d[i] >> 4];
+		out[2 * i + 1] = hexdig[d[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+int
+evidence_sha256(const void *p, size_t len, char hex[65])
+{
+	unsigned char	d[EVP_MAX_MD_SIZE];
+	unsigned int	dn = 0;
+
+	if (EVP_Digest(p, len, d, &dn, EVP_sha256(), NULL) != 1 || dn != 32)
+		return -1;
+	tohex(d, 32, hex);
+	return 0;
+}
+
+int
+evidence_add(struct evidence_pack *p, const char *name, void *data,
+    size_t len, struct imp_err *err)
+{
+	struct evidence_member	*m;
+
+	p->m = xreallocarray(p->m, p->n + 1, sizeof *p->m);
+	m = &p->m[p->n++];
+	m->name = xstrdup(name);
+	m->data = data;
+	m->len = len;
+	if (evidence_sha256(data != NULL ? data : "", len, m->sha256) == -1)
+		return imp_errf(err, IMP_EXIT_SOFTWARE, "%s: SHA-256 failed",
+		    name);
+	return 0;
+}
+
+void
+evidence_pack_free(struct evidence_pack *p)
+{
+	size_t	i;
+
+	for (i = 0; i < p->n; i++) {
+		free(p->m[i].name);
+		free(p->m[i].data);
+	}
+	free(p->m);
+	p->m = NULL;
+	p->n = 0;
+}
+
+static int
+zip_fail(zip_t *z, const char *path, struct imp_err *err)
+{
+	imp_errf(err, IMP_EXIT_SOFTWARE, "%s: %s", path, zip_strerror(z));
+	zip_discard(z);
+	remove(path);
+	return -1;
+}
+
+/* Adds a member from a buffer that outlives zip_close. */
+static int
+zip_member(zip_t *z, const char *name, const void *data, size_t len)
+{
+	zip_source_t	*src;
+
+	if ((src = zip_source_buffer(z, len > 0 ? data : "", len, 0)) == NULL)
+		return -1;
+	if (zip_file_add(z, name, src, ZIP_FL_ENC_UTF_8) < 0) {
+		zip_source_free(src);
+		return -1;
+	}
+	return 0;
+}
+
+int
+evidence_write(const char *path, const struct evidence_pack *p,
+    json_t *manifest, char manifest_sha256[65], struct imp_err *err)
+{
+	zip_t	*z;
+	json_t	*ms, *o;
+	char	*text;
+	size_t	 i;
+	mode_t	 mask;
+	int	 ze, rc;
+
+	ms = json_array();
+	for (i = 0; i < p->n; i++) {
+		o = json_object();
+		json_object_set_new(o, "name", json_string(p->m[i].name));
+		json_object_set_new(o, "bytes", json_integer((json_int_t)
+		    p->m[i].len));
+		json_object_set_new(o, "sha256", json_string(p->m[i].sha256));
+		json_array_append_new(ms, o);
+	}
+	json_object_set_new(manifest, "members", ms);
+	text = json_dumps(manifest, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(manifest);
+	if (text == NULL)
+		return imp_errf(err, IMP_EXIT_SOFTWARE, "%s: the manifest",
+		    path);
+	if (evidence_sha256(text, strlen(text), manifest_sha256) == -1) {
+		free(text);
+		return imp_errf(err, IMP_EXIT_SOFTWARE, "SHA-256 failed");
+	}
+	if ((z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &ze)) == NULL) {
+		zip_error_t	zerr;
+
+		zip_error_init_with_code(&zerr, ze);
+		imp_errf(err, IMP_EXIT_NOINPUT, "%s: %s", path,
+		    zip_error_strerror(&zerr));
+		zip_error_fini(&zerr);
+		free(text);
+		return -1;
+	}
+	if (zip_member(z, EVIDENCE_MANIFEST, text, strlen(text)) == -1)
+		goto fail;
+	for (i = 0; i < p->n; i++)
+		if (zip_member(z, p->m[i].name, p->m[i].data,
+		    p->m[i].len) == -1)
+			goto fail;
+	/* Personal data: 0600 like the database, whatever the umask (libzip
+	 * creates the file at close). */
+	mask = umask(077);
+	rc = zip_close(z);
+	umask(mask);
+	if (rc == -1)
+		goto fail;
+	free(text);
+	if (chmod(path, 0600) == -1)
+		return imp_errf(err, IMP_EXIT_SOFTWARE, "%s: %s", path,
+		    strerror(errno));
+	return 0;
+fail:
+	free(text);
+	return zip_fail(z, path, err);
+}
+
+int
+evidence_mask_init(struct evidence_mask *mk, struct imp_err *err)
+{
+	if (RAND_bytes(mk->key, sizeof mk->key) != 1)
+		return imp_errf(err, IMP_EXIT_SOFTWARE, "no random key for "
+		    "the masking");
+	return 0;
+}
+
+char *
+evidence_mask(const struct evidence_mask *mk, const char *kind,
+    const char *value)
+{
+	unsigned char	d[EVP_MAX_MD_SIZE];
+	unsigned int	dn = 0;
+	char		hex[2 * EVP_MAX_MD_SIZE + 1];
+
+	if (value == NULL || *value == '\0')
+		return xstrdup(value != NULL ? value : "");
+	if (HMAC(EVP_sha256(), mk->key, (int)sizeof mk->key,
+	    (const unsigned char *)value, strlen(value), d, &dn) == NULL)
+		return xstrdup("[masked]");
+	tohex(d, 6, hex);
+	return xasprintf("[%s:%s]", kind, hex);
+}
+
+/* --- the check --- */
+
+static void
+failed(struct evidence_result *res, const char *fmt, ...)
+{
+	va_list	ap;
+	char	buf[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	res->failed = xreallocarray(res->failed, res->nfailed + 1,
+	    sizeof *res->failed);
+	res->failed[res->nfailed++] = xstrdup(buf);
+}
+
+void
+evidence_result_free(struct evidence_result *res)
+{
+	size_t	i;
+
+	for (i = 0; i < res->nfailed; i++)
+		free(res->failed[i]);
+	free(res->failed);
+	json_decref(res->manifest);
+	memset(res, 0, sizeof *res);
+}
+
+/* A member's bytes (NUL-terminated, caller frees), or NULL. */
+static char *
+zip_read(zip_t *z, const char *name, size_t *len)
+{
+	zip_stat_t	 sb;
+	zip_file_t	*f;
+	char		*buf;
+	zip_int64_t	 n;
+
+	zip_stat_init(&sb);
+	if (zip_stat(z, name, 0, &sb) == -1 ||
+	    (sb.valid & ZIP_STAT_SIZE) == 0 || sb.size > SIZE_MAX - 1)
+		return NULL;
+	if ((f = zip_fopen(z, name, 0)) == NULL)
+		return NULL;
+	buf = xmalloc((size_t)sb.size + 1);
+	n = zip_fread(f, buf, sb.size);
+	zip_fclose(f);
+	if (n < 0 || (zip_uint64_t)n != sb.size) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = (size_t)n;
+	return buf;
+}
+
+static const char *
+jstr(json_t *o, const char *key)
+{
+	json_t	*v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* The trail: its chain, and what it says of the run's check and
+ * approvals. */
+struct trail_facts {
+	const char	*check_plan;	/* the run's last check's plan hash */
+	const char	*stage_input;	/* the run's stage's input SHA-256 */
+};
+
+static void
+check_trail(const char *text, size_t len, json_int_t run,
+    struct evidence_result *res, json_t **trail, struct trail_facts *tf)
+{
+	struct audit_chain	 c;
+	struct audit_entry	 e;
+	json_error_t		 je;
+	json_t			*a, *o;
+	size_t			 i;
+
+	*trail = a = json_loadb(text, len, 0, &je);
+	if (!json_is_array(a)) {
+		failed(res, "trail.json: not a JSON array of entries (%s)",
+		    je.text);
+		return;
+	}
+	audit_chain_init(&c);
+	json_array_foreach(a, i, o) {
+		memset(&e, 0, sizeof e);
+		e.id = json_integer_value(json_object_get(o, "id"));
+		e.at = jstr(o, "at");
+		e.who = jstr(o, "who");
+		e.what = jstr(o, "what");
+		e.run = json_integer_value(json_object_get(o, "run"));
+		e.input_sha256 = jstr(o, "input_sha256");
+		e.plan_hash = jstr(o, "plan_hash");
+		e.detail = jstr(o, "detail");
+		e.prev = jstr(o, "prev");
+		e.hash = jstr(o, "hash");
+		if (e.hash == NULL || e.prev == NULL) {
+			failed(res, "trail.json: entry %" PRId64 " has no "
+			    "hash or no prev", e.id);
+			return;
+		}
+		if (audit_chain_next(&c, &e) == -1) {
+			failed(res, "trail.json: the chain does not hold at "
+			    "entry %" PRId64 ": %s", c.broken_id, c.why);
+			return;
+		}
+		if (e.run == run && e.what != NULL &&
+		    strcmp(e.what, "check") == 0)
+			tf->check_plan = e.plan_hash;
+		if (e.run == run && e.what != NULL &&
+		    strcmp(e.what, "stage") == 0)
+			tf->stage_input = e.input_sha256;
+	}
+	res->entries = c.entries;
+}
+
+/* Whether the trail records approver's approval of plan in run. */
+static int
+trail_approved(json_t *trail, json_int_t run, const char *approver,
+    const char *plan)
+{
+	json_t	*o;
+	size_t	 i;
+
+	json_array_foreach(trail, i, o) {
+		const char	*what = jstr(o, "what"), *who = jstr(o, "who");
+		const char	*ph = jstr(o, "plan_hash");
+
+		if (json_integer_value(json_object_get(o, "run")) == run &&
+		    what != NULL && strcmp(what, "approve") == 0 &&
+		    who != NULL && strcmp(who, approver) == 0 &&
+		    ph != NULL && strcmp(ph, plan) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+check_approvals(json_t *man, json_t *trail, struct evidence_result *res)
+{
+	json_t		*a, *o;
+	json_int_t	 run = json_integer_value(json_object_get(man, "run"));
+	const char	*plan = jstr(man, "plan_hash");
+	const char	*preparer = jstr(man, "preparer");
+	const char	*who, *ph;
+	size_t		 i;
+
+	a = json_object_get(man, "approvals");
+	if (a != NULL && !json_is_array(a)) {
+		failed(res, "manifest.json: approvals is not a list");
+		return;
+	}
+	json_array_foreach(a, i, o) {
+		who = jstr(o, "approver");
+		ph = jstr(o, "plan_hash");
+		if (json_is_true(json_object_get(o, "void")))
+			continue;
+		if (who == NULL || ph == NULL) {
+			failed(res, "manifest.json: approval %zu names no "
+			    "approver or no plan hash", i + 1);
+			continue;
+		}
+		if (plan == NULL || strcmp(ph, plan) != 0) {
+			failed(res, "approval by %s is of plan %.16s, not of "
+			    "the pack's plan %.16s", who, ph, plan != NULL ?
+			    plan : "(none)");
+			continue;
+		}
+		if (preparer != NULL && strcasecmp(who, preparer) == 0) {
+			failed(res, "approval by %s is by the plan's preparer "
+			    "(who ran check): it is no second person's", who);
+			continue;
+		}
+		if (json_is_array(trail) && !trail_approved(trail, run, who,
+		    ph)) {
+			failed(res, "approval by %s of plan %.16s is not in "
+			    "the trail", who, ph);
+			continue;
+		}
+		res->approvals++;
+	}
+}
+
+int
+evidence_check(const char *path, struct evidence_result *res,
+    struct imp_err *err)
+{
+	zip_t		*z;
+	json_error_t	 je;
+	json_t		*man, *ms, *o, *trail = NULL, *in;
+	struct trail_facts tf;
+	char		*text, sha[65], **named = NULL;
+	const char	*name, *want, *plan, *insha, *inname;
+	zip_int64_t	 k, nent;
+	size_t		 len, i, j, nnamed = 0;
+	int		 ze;
+
+	memset(res, 0, sizeof *res);
+	memset(&tf, 0, sizeof tf);
+	if ((z = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &ze)) == NULL) {
+		zip_error_t	zerr;
+
+		zip_error_init_with_code(&zerr, ze);
+		imp_errf(err, IMP_EXIT_DATAERR, "%s: not a readable zip: %s",
+		    path, zip_error_strerror(&zerr));
+		zip_error_fini(&zerr);
+		return -1;
+	}
+	if ((text = zip_read(z, EVIDENCE_MANIFEST, &len)) == NULL) {
+		zip_discard(z);
+		return imp_errf(err, IMP_EXIT_DATAERR, "%s: no %s: not an "
+		    "evidence pack", path, EVIDENCE_MANIFEST);
+	}
+	man = json_loadb(text, len, 0, &je);
+	free(text);
+	ms = json_object_get(man, "members");
+	if (!json_is_object(man) || !json_is_array(ms)) {
+		json_decref(man);
+		zip_discard(z);
+		return imp_errf(err, IMP_EXIT_DATAERR, "%s: %s is not an "
+		    "evidence manifest", path, EVIDENCE_MANIFEST);
+	}
+	res->manifest = man;
+
+	/* Every member the manifest names, by its SHA-256. */
+	json_array_foreach(ms, i, o) {
+		name = jstr(o, "name");
+		want = jstr(o, "sha256");
+		if (name == NULL || want == NULL) {
+			failed(res, "manifest.json: member %zu has no name or "
+			    "no sha256", i + 1);
+			continue;
+		}
+		named = xreallocarray(named, nnamed + 1, sizeof *named);
+		named[nnamed++] = (char *)name;
+		if ((text = zip_read(z, name, &len)) == NULL) {
+			failed(res, "%s: named in the manifest, missing from "
+			    "the pack", name);
+			continue;
+		}
+		if (evidence_sha256(text, len, sha) == -1 ||
+		    strcmp(sha, want) != 0) {
+			failed(res, "%s: SHA-256 %.16s does not match the "
+			    "manifest's %.16s: the member was changed", name,
+			    sha, want);
+		} else
+			res->members++;
+		if (strcmp(name, "trail.json") == 0)
+			check_trail(text, len, json_integer_value(
+			    json_object_get(man, "run")), res, &trail, &tf);
+		free(text);
+	}
+	/* And nothing the manifest does not name. */
+	nent = zip_get_num_entries(z, 0);
+	for (k = 0; k < nent; k++) {
+		name = zip_get_name(z, (zip_uint64_t)k, 0);
+		if (name == NULL || strcmp(name, EVIDENCE_MANIFEST) == 0)
+			continue;
+		for (j = 0; j < nnamed; j++)
+			if (strcmp(named[j], name) == 0)
+				break;
+		if (j == nnamed)
+			failed(res, "%s: in the pack, not named in the "
+			    "manifest", name);
+	}
+	free(named);
+	if (trail == NULL && res->nfailed == 0)
+		failed(res, "the pack holds no trail.json");
+
+	/* The input, the plan hash and the approvals. */
+	plan = jstr(man, "plan_hash");
+	in = json_object_get(man, "input");
+	insha = jstr(in, "sha256");
+	inname = jstr(in, "member");
+	if (inname != NULL && insha != NULL) {
+		json_array_foreach(ms, i, o)
+			if ((name = jstr(o, "name")) != NULL &&
+			    strcmp(name, inname) == 0 && (want = jstr(o,
+			    "sha256")) != NULL && strcmp(want, insha) != 0)
+				failed(res, "%s: not the input that was staged "
+				    "(SHA-256 %.16s, staged %.16s)", inname,
+				    want, insha);
+	}
+	if (tf.stage_input != NULL && insha != NULL &&
+	    strcmp(tf.stage_input, insha) != 0)
+		failed(res, "the input's SHA-256 %.16s is not the one the "
+		    "trail's stage entry records (%.16s)", insha,
+		    tf.stage_input);
+	if (plan != NULL && *plan != '\0' && tf.check_plan != NULL &&
+	    strcmp(tf.check_plan, plan) != 0)
+		failed(res, "the plan hash %.16s is not the one the trail's "
+		    "last check recorded (%.16s)", plan, tf.check_plan);
+	check_approvals(man, trail, res);
+	json_decref(trail);
+	zip_discard(z);
+	return 0;
+}
