@@ -189,7 +189,14 @@ cmd_approve_exec(int argc, char **argv)
 		goto out;
 	}
 	who = cmd_operator();
-	if (strcasecmp(who, preparer) == 0) {
+	if (preparer[0] == '\0') {
+		fprintf(stderr, "importer: run %lld: the trail does not say who "
+		    "prepared plan %.16s: 'importer check' it again, then "
+		    "approve it\n", (long long)ri.id, ri.plan_hash);
+		rc = IMP_EXIT_NOPERM;
+		goto out;
+	}
+	if (cmd_same_person(who, preparer)) {
 		fprintf(stderr, "importer: run %lld: %s prepared this plan (ran "
 		    "check) and cannot approve it: the approval is a second "
 		    "person's\n", (long long)ri.id, who);
@@ -214,8 +221,10 @@ cmd_approve_exec(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (store_approval_add(st, ri.id, who, note, ri.plan_hash,
-	    &err) == -1) {
+	/* The approval and its trail entry: both or neither. */
+	if (store_begin(st, &err) == -1 || store_approval_add(st, ri.id, who,
+	    note, ri.plan_hash, &err) == -1) {
+		store_rollback(st);
 		rc = cmd_fail(&err);
 		goto out;
 	}
@@ -224,8 +233,14 @@ cmd_approve_exec(int argc, char **argv)
 	if (note != NULL)
 		json_object_set_new(o, "note", json_string(note));
 	json_object_set_new(o, "preparer", json_string(preparer));
-	if ((rc = cmd_audit(st, "approve", ri.id, o)) != 0)
+	if ((rc = cmd_audit(st, "approve", ri.id, o)) != 0) {
+		store_rollback(st);
 		goto out;
+	}
+	if (store_commit(st, &err) == -1) {
+		rc = cmd_fail(&err);
+		goto out;
+	}
 	if (imp_opts.json) {
 		o = json_object();
 		json_object_set_new(o, "run", json_integer(ri.id));

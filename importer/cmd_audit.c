@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <utf8proc.h>
 
 #include "cmd.h"
 #include "importer.h"
@@ -112,6 +113,46 @@ cmd_audit_staged(struct store *st, const struct staging_result *r,
 	return cmd_audit(st, "stage", r->run, o);
 }
 
+int
+cmd_same_person(const char *a, const char *b)
+{
+	utf8proc_uint8_t	*x = NULL, *y = NULL;
+	char			*p, *q;
+	int			 same;
+
+	/* Compatibility forms, case and invisible characters folded:
+	 * "Alice", " alice ", "ＡＬＩＣＥ" and "Al\u00ADice" are one person. */
+	if (utf8proc_map((const utf8proc_uint8_t *)a, 0, &x, UTF8PROC_NULLTERM |
+	    UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
+	    UTF8PROC_CASEFOLD | UTF8PROC_IGNORE | UTF8PROC_STRIPCC) < 0 ||
+	    utf8proc_map((const utf8proc_uint8_t *)b, 0, &y, UTF8PROC_NULLTERM |
+	    UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
+	    UTF8PROC_CASEFOLD | UTF8PROC_IGNORE | UTF8PROC_STRIPCC) < 0) {
+		free(x);
+		free(y);
+		return strcasecmp(a, b) == 0;
+	}
+	/* Runs of spaces count once; leading and trailing ones not at all. */
+	p = (char *)x;
+	q = (char *)y;
+	for (;;) {
+		while (*p == ' ' && (p == (char *)x || p[1] == ' ' ||
+		    p[1] == '\0'))
+			p++;
+		while (*q == ' ' && (q == (char *)y || q[1] == ' ' ||
+		    q[1] == '\0'))
+			q++;
+		if (*p != *q || *p == '\0')
+			break;
+		p++;
+		q++;
+	}
+	same = *p == *q;
+	free(x);
+	free(y);
+	return same;
+}
+
 /* The approvals that stand: of this plan, not voided, not the
  * preparer's own. */
 struct standing {
@@ -128,7 +169,7 @@ standing_one(const struct store_approval *a, void *arg)
 
 	if (a->void_ || strcmp(a->plan_hash, s->plan_hash) != 0)
 		return 0;
-	if (strcasecmp(a->approver, s->preparer) == 0) {
+	if (cmd_same_person(a->approver, s->preparer)) {
 		s->own++;
 		return 0;
 	}
@@ -164,6 +205,14 @@ cmd_approval_gate(struct store *st, const struct store_runinfo *ri,
 	if (store_run_preparer(st, ri->id, preparer, sizeof preparer,
 	    &err) == -1)
 		return cmd_fail(&err);
+	/* Whose plan it is must be known for a second person to count. */
+	if (preparer[0] == '\0') {
+		fprintf(stderr, "importer: run %lld needs an approval (%s), but "
+		    "the trail does not say who prepared plan %.16s: "
+		    "'importer check' it again, then have it approved\n",
+		    (long long)ri->id, why, ri->plan_hash);
+		return IMP_EXIT_NOPERM;
+	}
 	s.plan_hash = ri->plan_hash;
 	s.preparer = preparer;
 	if (store_approval_each(st, ri->id, standing_one, &s, &err) == -1)

@@ -79,7 +79,9 @@ cmd_purge_exec(int argc, char **argv)
 	struct store	*st = NULL;
 	const char	*before = NULL;
 	json_t		*o;
-	char		 q[160];
+	struct tm	 tm;
+	time_t		 now;
+	char		 q[160], today[16];
 	int64_t		 runs = 0, rows = 0;
 	int		 c, rc, yes = 0;
 
@@ -100,6 +102,13 @@ cmd_purge_exec(int argc, char **argv)
 	if (!valid_date(before))
 		return cmd_usage(&cmd_purge_entry, "'%s' is not a date "
 		    "(YYYY-MM-DD)", before);
+	now = time(NULL);
+	gmtime_r(&now, &tm);
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	if (strcmp(before, today) > 0)
+		return cmd_usage(&cmd_purge_entry, "'%s' is after today (%s, "
+		    "UTC): purge removes runs staged before a day that has "
+		    "come", before, today);
 	if ((st = store_open(imp_opts.db, &err)) == NULL ||
 	    store_lock(st, &err) == -1 ||
 	    store_purge(st, before, 1, &runs, &rows, &err) == -1) {
@@ -145,7 +154,13 @@ cmd_purge_exec(int argc, char **argv)
 	json_object_set_new(o, "runs", json_integer(runs));
 	json_object_set_new(o, "rows", json_integer(rows));
 	if ((rc = cmd_audit(st, "purge", 0, json_deep_copy(o))) != 0) {
+		store_rollback(st);
 		json_decref(o);
+		goto out;
+	}
+	if (store_purge_commit(st, &err) == -1) {
+		json_decref(o);
+		rc = cmd_fail(&err);
 		goto out;
 	}
 	if (imp_opts.json)

@@ -259,8 +259,12 @@ store_purge(struct store *st, const char *date, int dry, int64_t *runs,
 		    " WHERE row IN " PURGED_ROWS,
 		"UPDATE conflict SET at_check = NULL, now = NULL,"
 		    " wanted = NULL WHERE row IN " PURGED_ROWS,
-		"UPDATE row_problem SET value = NULL, hint = NULL"
-		    " WHERE row IN " PURGED_ROWS,
+		/* A message may quote a value: the rule stays. */
+		"UPDATE row_problem SET value = NULL, hint = NULL,"
+		    " message = 'removed by purge' WHERE row IN " PURGED_ROWS,
+		"UPDATE outcome SET message = NULL WHERE row IN " PURGED_ROWS,
+		"UPDATE verify_row SET record = NULL WHERE run IN " PURGED,
+
 		"UPDATE run SET purged_at = strftime('%Y-%m-%dT%H:%M:%SZ',"
 		    " 'now') WHERE id IN " PURGED,
 	};
@@ -296,15 +300,36 @@ store_purge(struct store *st, const char *date, int dry, int64_t *runs,
 			goto fail;
 		}
 	}
-	if (store_exec(st, "COMMIT", err) == -1)
-		goto fail;
-	/* The old pages go with a rebuilt file, and the log is emptied:
-	 * neither keeps a copy of what was removed. */
-	if (store_exec(st, "VACUUM", err) == -1 ||
-	    store_exec(st, "PRAGMA wal_checkpoint(TRUNCATE)", err) == -1)
-		return -1;
+	/* Left open: the caller's trail entry goes in the same commit
+	 * (store_purge_commit), or neither (store_rollback). */
+	st->in_tx = 1;
 	return 0;
 fail:
 	store_exec(st, "ROLLBACK", NULL);
 	return -1;
+}
+
+int
+store_purge_commit(struct store *st, struct imp_err *err)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc, busy = 1;
+
+	if (store_commit(st, err) == -1)
+		return -1;
+	/* The old pages go with a rebuilt file, and the log is emptied:
+	 * neither keeps a copy of what was removed. */
+	if (store_exec(st, "VACUUM", err) == -1 ||
+	    store_prepare(st, "PRAGMA wal_checkpoint(TRUNCATE)", &stmt,
+	    err) == -1)
+		return -1;
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		busy = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW || busy != 0)
+		return imp_errf(err, IMP_EXIT_TEMPFAIL, "%s: the purged data "
+		    "is gone from the database, but its write-ahead log could "
+		    "not be emptied (another process is reading it): run "
+		    "'importer purge' again when it is done", st->path);
+	return 0;
 }

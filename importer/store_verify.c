@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "store_int.h"
+#include "xmalloc.h"
 
 int
 store_verify_window(struct store *st, int64_t run,
@@ -168,5 +169,32 @@ store_verify_get(struct store *st, int64_t run, struct store_verify *v,
 		return 1;
 	if (rc != SQLITE_DONE)
 		return store_db_err(st, err, "verify");
+	return 0;
+}
+
+int
+store_other_correlations(struct store *st, int64_t run, char ***ids,
+    size_t *n, struct imp_err *err)
+{
+	sqlite3_stmt	*stmt;
+	size_t		 cap = 0;
+	int		 rc;
+
+	*ids = NULL;
+	*n = 0;
+	if (store_prepare(st, "SELECT correlation_id FROM run WHERE id <> ?"
+	    " AND coalesce(correlation_id, '') <> ''", &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, run);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*ids = xreallocarray(*ids, cap, sizeof **ids);
+		}
+		(*ids)[(*n)++] = xstrdup(store_col_text(stmt, 0));
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_db_err(st, err, "correlation ids");
 	return 0;
 }

@@ -57,6 +57,9 @@ extern const struct cmd_entry cmd_evidence_entry;
  * [user] name, else login@host. Borrowed, valid until exit.
  */
 const char *cmd_operator(void);
+/* Nonzero if two operator names are one person's: case, compatibility
+ * forms, invisible characters and runs of spaces aside. */
+int	cmd_same_person(const char *a, const char *b);
 /*
  * Appends a "what" entry for run (0: none) to the trail: the operator,
  * the run's input and plan hashes, and detail (a JSON object, consumed;

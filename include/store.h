@@ -598,6 +598,10 @@ int	store_approval_each(struct store *st, int64_t run,
  */
 int	store_purge(struct store *st, const char *date, int dry,
 	    int64_t *runs, int64_t *rows, struct imp_err *err);
+/* After store_purge (not dry, runs found: its transaction is left open
+ * for the trail's entry): commits, rebuilds the file and empties the
+ * log. */
+int	store_purge_commit(struct store *st, struct imp_err *err);
 /* store_verify.c: verify, the run's writes against the service's activity
  * log. */
 
@@ -625,8 +629,14 @@ struct store_verify {
 	char	window_start[40], window_end[40];
 	int64_t	records;		/* activity records read */
 	int64_t	matched, missing, unexpected;
+	int64_t	other_runs;		/* records of this database's other
+					   runs (not kept) */
 	char	note[512];		/* why nothing was verified, or "" */
 };
+/* The MS-CorrelationIds of the database's runs other than run, in *ids
+ * (each and the array freed by the caller), *n of them. */
+int	store_other_correlations(struct store *st, int64_t run, char ***ids,
+	    size_t *n, struct imp_err *err);
 /* One row's verdict: state "matched", "missing" or "unexpected"; record:
  * the activity record's JSON, or NULL. */
 struct store_verify_row {

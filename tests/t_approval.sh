@@ -67,6 +67,12 @@ is "$rc" 77 "the preparer approving her own plan: 77"
 like "$err" "alice prepared this plan" "saying why"
 run --as ALICE approve 1 --yes
 is "$rc" 77 "names are compared without case"
+run --as " alice  " approve 1 --yes
+is "$rc" 77 "... nor the spaces around them"
+run --as "ＡＬＩＣＥ" approve 1 --yes
+is "$rc" 77 "... nor full-width letters"
+run --as "al$(printf '\302\255')ice" approve 1 --yes
+is "$rc" 77 "... nor an invisible soft hyphen"
 is "$(sql "select count(*) from approval")" 0 "no approval recorded"
 run approve 1 --as bob
 is "$rc" 64 "no terminal and no --yes: 64"

@@ -21,11 +21,11 @@ accounts_file "$TMP/snap.csv" 4
 	echo "customer_id,first_name,last_name,email,phone_number,address_line1,city,postal_code"
 	printf '%s,Wilhelmina,Quackenbush,wilhelmina.q@purge-me.example,4255557788,77 Zebrawood Lane,Seattle,98101\n' "$(g 1)"
 	printf '%s,Bartholomew,Featherstone,bart.f@purge-me.example,4255556677,12 Xylophone Court,Tacoma,98402\n' "$(g 2)"
-	printf '%s,Cornelius,Ravenscroft,not-an-email-ravenscroft,4255551122,9 Quill Way,Everett,98201\n' "$(g 3)"
+	printf '%s,Cornelius,Ravenscroft,not-an-email-ravenscroft,4.25551E+09,9 Quill Way,Everett,98201\n' "$(g 3)"
 } >"$TMP/update.csv"
 PERSONAL="Wilhelmina Quackenbush wilhelmina.q@purge-me.example 4255557788
 Zebrawood Bartholomew Featherstone bart.f@purge-me.example Xylophone
-Ravenscroft not-an-email-ravenscroft 4255551122 Quill"
+Ravenscroft not-an-email-ravenscroft 4.25551E+09 Quill"
 
 run --as alice stage "$TMP/update.csv"
 is "$rc" 1 "stage (one row invalid)"
@@ -82,6 +82,8 @@ cp "$TMP/kept.db" "$IMPORTER_DB"
 rm -f "$IMPORTER_DB-wal" "$IMPORTER_DB-shm"
 
 # --- purge ---------------------------------------------------------------------------
+# The run was staged a year and a half ago (purge is for old runs).
+sql "update run set staged_at = '2025-05-02T09:00:00Z'"
 run history
 before=$out
 outcomes_before=$(sql "select group_concat(r.line || ':' || o.state || ':' || coalesce(o.http_status, '-'), ' ') from outcome o join run_row r on r.id = o.row")
@@ -92,7 +94,10 @@ for w in $PERSONAL; do
 done
 grep -qaF Quackenbush "$IMPORTER_DB"
 ok $? "the database holds the personal data before purge"
-run purge --before 2999-01-01
+run purge --before 2999-01-01 --yes
+is "$rc" 64 "a date after today: 64 (it would purge today's runs too)"
+like "$err" "after today" "saying so"
+run purge --before 2026-01-01
 is "$rc" 64 "purge without a terminal and without --yes: 64"
 run purge --before 2026-13-01 --yes
 is "$rc" 64 "a date that is no date: 64"
@@ -101,9 +106,9 @@ is "$rc" 64 "--before is needed"
 run purge --before 2000-01-01 --yes
 is "$rc" 0 "nothing staged before 2000"
 like "$out" "nothing to purge" "says so"
-run --as carol purge --before 2999-01-01 --yes
+run --as carol purge --before 2026-01-01 --yes
 is "$rc" 0 "purge --yes"
-like "$out" "purged 1 run staged before 2999-01-01: 3 rows" "says what it did"
+like "$out" "purged 1 run staged before 2026-01-01: 3 rows" "says what it did"
 found=
 for w in $PERSONAL; do
 	for f in "$IMPORTER_DB" "$IMPORTER_DB-wal"; do
@@ -111,6 +116,8 @@ for w in $PERSONAL; do
 	done
 done
 is "$found" "" "the database file holds none of the purged rows' personal strings"
+is "$(sql "select count(*) from row_problem p join run_row r on r.id = p.row where p.message like '%4.25551E+09%'")$(sql "select count(*) from outcome where message like '%purge-me%'")" \
+    00 "no problem or outcome message quotes a purged value"
 run history
 is "$out" "$before" "history shows the same counts"
 is "$(sql "select group_concat(r.line || ':' || o.state || ':' || coalesce(o.http_status, '-'), ' ') from outcome o join run_row r on r.id = o.row")" \

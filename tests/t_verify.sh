@@ -112,21 +112,38 @@ else
 	ok 0 "# SKIP openpyxl is not installed"
 fi
 
+# Next month's run writes to the same customers: its records carry its own
+# correlation id; run 1's verify does not take them for writes behind our
+# back.
+{
+	echo 'Customer ID,City'
+	echo "$(g 1),Newtown"
+} >"$TMP/update2.csv"
+$VALGRIND $IMPORTER -q stage "$TMP/update2.csv"
+$VALGRIND $IMPORTER -q check --endpoint "$BASE"
+$VALGRIND $IMPORTER -q submit --yes --endpoint "$BASE" 2
+is "$(sql "select o.state from outcome o join run_row r on r.id = o.row where r.run = 2")" applied \
+    "run 2 wrote to customer 1 again"
+run verify 1 --endpoint "$BASE"
+like "$out" "5 matched, 0 missing; 2 unexpected" "run 1: run 2's write is not unexpected"
+like "$out" "1 write by this database's other runs to the same customers, not counted" \
+    "... and is named as another run's"
+
 # A write that did not land: the log has no record of it.
-sql "update outcome set state = 'applied' where row = (select id from run_row where customer_id = '$(g 6)')"
-run verify --endpoint "$BASE"
+sql "update outcome set state = 'applied' where row = (select id from run_row where run = 1 and customer_id = '$(g 6)')"
+run verify 1 --endpoint "$BASE"
 like "$err" "row 7, customer $(g 6): verify-missing" \
     "an applied row without a record of ours is missing"
 like "$out" "5 matched, 1 missing; 2 unexpected" \
     "... and a portal edit is not taken for our write"
-sql "update outcome set state = 'unchanged' where row = (select id from run_row where customer_id = '$(g 6)')"
+sql "update outcome set state = 'unchanged' where row = (select id from run_row where run = 1 and customer_id = '$(g 6)')"
 
 # A run older than the log's 90 days: refused, nothing asked.
 sql "update outcome set sent_at = '$(date -u -d '-120 days' +%Y-%m-%dT10:00:00.000Z)' where run = 1 and sent_at is not null"
 sql "update run set submitted_at = '$(date -u -d '-120 days' +%Y-%m-%dT10:00:00Z)' where id = 1"
 sql "delete from verify"
 n=$(admin_stat 'd["requests"]')
-run verify --endpoint "$BASE"
+run verify 1 --endpoint "$BASE"
 is "$rc" 65 "a run older than 90 days: exit 65"
 like "$err" "more than 90 days ago: the service's activity log keeps 90 days" \
     "... with that reason"
@@ -138,7 +155,7 @@ cat >"$TMP/china.ini" <<'INI'
 [service]
 cloud = china
 INI
-run --profile "$TMP/china.ini" verify
+run --profile "$TMP/china.ini" verify 1
 is "$rc" 0 "the China cloud: exit 0"
 like "$out" "China cloud .*has no activity log.*nothing was verified" \
     "... saying it has no activity log"
