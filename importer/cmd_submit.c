@@ -233,6 +233,17 @@ cmd_submit_main(const struct cmd_entry *ce, int argc, char **argv,
 		goto out;
 	}
 	opts.submit.what = ce->name;
+	/* retry reopens rows: not before an approval would let them go. */
+	if (prepare != NULL && !opts.submit.dry_run) {
+		struct outcome_counts	c;
+
+		if (store_counts(st, &ri, &c, &err) == -1) {
+			rc = cmd_fail(&err);
+			goto out;
+		}
+		if ((rc = cmd_approval_gate(st, &ri, &pf, &c)) != 0)
+			goto out;
+	}
 	if (prepare != NULL && (rc = prepare(st, &ri, &opts.submit)) != 0)
 		goto out;
 	rc = cmd_submit_run(st, &ri, &pf, &opts.submit, &sub);

@@ -147,6 +147,8 @@ run --as alice --profile "$TMP/min3.ini" retry --yes --endpoint "$BASE"
 is "$rc" 77 "retry without an approval: 77"
 is "$(sql "select count(*) from outcome where state = 'applied'")" 0 \
     "nothing sent"
+is "$(sql "select state from outcome where row = (select min(id) from run_row)")" failed \
+    "... nor reopened: the failed row is as it was"
 run --as bob approve --yes
 run --as alice --profile "$TMP/min3.ini" retry --yes --endpoint "$BASE"
 is "$rc" 0 "retry with bob's approval sends"
