@@ -141,20 +141,95 @@ shown(const struct evidence_mask *mk, int col, const char *v)
 	return evidence_mask(mk, kind, v);
 }
 
-/* s with every occurrence of the personal value v replaced by its mask. */
-static char *
-mask_in(const struct evidence_mask *mk, int col, char *s, const char *v)
+/* A byte that belongs to a word: a letter or digit, or part of a UTF-8
+ * sequence. */
+static int
+wordch(unsigned char c)
 {
-	char	*m, *p, *out;
+	return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z');
+}
 
-	if (v == NULL || *v == '\0' || personal(col) == NULL ||
-	    (p = strstr(s, v)) == NULL)
-		return s;
-	m = evidence_mask(mk, personal(col), v);
-	out = xasprintf("%.*s%s%s", (int)(p - s), s, m, p + strlen(v));
-	free(m);
-	free(s);
-	return mask_in(mk, col, out, v);
+/* A personal value a message may quote, and the kind its mask names. */
+struct quoted {
+	const char	*v;
+	size_t		 len;
+	const char	*kind;
+};
+
+static int
+quoted_cmp(const void *a, const void *b)
+{
+	const struct quoted	*x = a, *y = b;
+
+	return x->len < y->len ? 1 : x->len > y->len ? -1 : 0;
+}
+
+/*
+ * msg with each whole quoted value replaced by its mask, in one forward
+ * pass: a value matches only where it is not part of a longer word (no
+ * letter or digit just before or after it, where it begins or ends with
+ * one), the longest first, and what a mask inserts is never searched
+ * again. Caller frees.
+ */
+static char *
+mask_message(const struct evidence_mask *mk, const char *msg,
+    struct quoted *q, size_t nq)
+{
+	struct fixup_buf	 b;
+	const unsigned char	*s = (const unsigned char *)msg;
+	char			*m;
+	size_t			 i, k, ml;
+
+	memset(&b, 0, sizeof b);
+	qsort(q, nq, sizeof *q, quoted_cmp);
+	b.cap = strlen(msg) + 64;
+	b.s = xmalloc(b.cap);
+	for (i = 0; s[i] != '\0';) {
+		for (k = 0; k < nq; k++) {
+			if (strncmp((const char *)s + i, q[k].v,
+			    q[k].len) != 0)
+				continue;
+			if (wordch((unsigned char)q[k].v[0]) && i > 0 &&
+			    wordch(s[i - 1]))
+				continue;
+			if (wordch((unsigned char)q[k].v[q[k].len - 1]) &&
+			    wordch(s[i + q[k].len]))
+				continue;
+			break;
+		}
+		if (k < nq) {
+			m = evidence_mask(mk, q[k].kind, q[k].v);
+			ml = strlen(m);
+			if (b.len + ml + 1 > b.cap) {
+				b.cap = (b.len + ml + 1) * 2;
+				b.s = xreallocarray(b.s, b.cap, 1);
+			}
+			memcpy(b.s + b.len, m, ml);
+			b.len += ml;
+			free(m);
+			i += q[k].len;
+			continue;
+		}
+		if (b.len + 2 > b.cap) {
+			b.cap *= 2;
+			b.s = xreallocarray(b.s, b.cap, 1);
+		}
+		b.s[b.len++] = (char)s[i++];
+	}
+	b.s[b.len] = '\0';
+	return b.s;
+}
+
+static void
+quote_add(struct quoted **q, size_t *nq, int col, const char *v)
+{
+	if (v == NULL || *v == '\0' || personal(col) == NULL)
+		return;
+	*q = xreallocarray(*q, *nq + 1, sizeof **q);
+	(*q)[*nq].v = v;
+	(*q)[*nq].len = strlen(v);
+	(*q)[(*nq)++].kind = personal(col);
 }
 
 struct pass {
@@ -197,14 +272,21 @@ on_row(const struct store_report_row *r, void *arg)
 	msg = xstrdup(r->message != NULL ? r->message : "");
 	if (p->mk != NULL) {
 		/* A message may quote a value (the service's 400 does). */
+		struct quoted	*q = NULL;
+		size_t		 nq = 0;
+
 		for (c = 0; c < COL_COUNT; c++)
-			msg = mask_in(p->mk, c, msg, r->norm[c]);
+			quote_add(&q, &nq, c, r->norm[c]);
 		for (i = 0; i < r->nchanges; i++) {
-			msg = mask_in(p->mk, r->changes[i].col, msg,
+			quote_add(&q, &nq, r->changes[i].col,
 			    r->changes[i].old);
-			msg = mask_in(p->mk, r->changes[i].col, msg,
+			quote_add(&q, &nq, r->changes[i].col,
 			    r->changes[i].new);
 		}
+		v = mask_message(p->mk, msg, q, nq);
+		free(msg);
+		msg = v;
+		free(q);
 	}
 	csv_field(&p->ledger, line, 0);
 	csv_field(&p->ledger, cust, 0);
@@ -219,11 +301,86 @@ on_row(const struct store_report_row *r, void *arg)
 	return 0;
 }
 
+/* A file path as a redacted pack shows it: masked, keeping at most the
+ * base name's extension (".csv"). Caller frees. */
+static char *
+mask_path(const struct evidence_mask *mk, const char *path)
+{
+	const char	*b = strrchr(path, '/'), *x;
+	char		*m, *out;
+	size_t		 i;
+
+	b = b != NULL ? b + 1 : path;
+	m = evidence_mask(mk, "path", path);
+	if ((x = strrchr(b, '.')) == NULL || x == b || strlen(x) > 6)
+		return m;
+	for (i = 1; x[i] != '\0'; i++)
+		if (!wordch((unsigned char)x[i]) || (unsigned char)x[i] >= 0x80)
+			return m;
+	out = xasprintf("%s%s", m, x);
+	free(m);
+	return out;
+}
+
+/*
+ * An entry's detail as a redacted pack shows it: the file paths in it
+ * (stage's file, report's files, an earlier pack's path, any value that
+ * is an absolute path) and an approval's note masked. NULL when nothing
+ * was masked; else a new JSON text (caller frees).
+ */
+static char *
+mask_detail(const struct evidence_mask *mk, const char *what,
+    const char *detail)
+{
+	static const char *const	 paths[] = { "file", "xlsx",
+	    "fixup_csv", "pack", NULL };
+	const char *const		*k;
+	json_t				*o, *v;
+	const char			*key, *sv;
+	char				*m, *out = NULL;
+	void				*tmp;
+	int				 n = 0;
+
+	if (detail == NULL || (o = json_loads(detail, 0, NULL)) == NULL)
+		return NULL;
+	json_object_foreach_safe(o, tmp, key, v) {
+		if (!json_is_string(v))
+			continue;
+		sv = json_string_value(v);
+		for (k = paths; *k != NULL; k++)
+			if (strcmp(key, *k) == 0)
+				break;
+		if (*k != NULL || *sv == '/')
+			m = mask_path(mk, sv);
+		else if (strcmp(key, "note") == 0 && what != NULL &&
+		    strcmp(what, "approve") == 0)
+			m = evidence_mask(mk, "note", sv);
+		else
+			continue;
+		json_object_set_new(o, key, json_string(m));
+		free(m);
+		n++;
+	}
+	if (n > 0)
+		out = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	return out;
+}
+
+struct trail_out {
+	json_t				*a;
+	const struct evidence_mask	*mk;	/* NULL: not redacted */
+};
+
 static int
 on_entry(const struct audit_entry *e, void *arg)
 {
-	json_t	*a = arg, *o = json_object();
+	struct trail_out	*t = arg;
+	json_t			*o = json_object();
+	char			*md = NULL;
 
+	if (t->mk != NULL)
+		md = mask_detail(t->mk, e->what, e->detail);
 #define S(k, v)	json_object_set_new(o, k, (v) != NULL ? json_string(v) : \
 	    json_null())
 	json_object_set_new(o, "id", json_integer(e->id));
@@ -233,26 +390,39 @@ on_entry(const struct audit_entry *e, void *arg)
 	json_object_set_new(o, "run", json_integer(e->run));
 	S("input_sha256", e->input_sha256);
 	S("plan_hash", e->plan_hash);
-	S("detail", e->detail);
+	S("detail", md != NULL ? md : e->detail);
 	S("prev", e->prev);
 	S("hash", e->hash);
 #undef S
-	json_array_append_new(a, o);
+	/* The stored hash covers the detail as it was: say it cannot be
+	 * recomputed from this one. */
+	if (md != NULL)
+		json_object_set_new(o, EVIDENCE_MASKED_KEY, json_true());
+	free(md);
+	json_array_append_new(t->a, o);
 	return 0;
 }
 
 static int
 on_approval(const struct store_approval *ap, void *arg)
 {
-	json_t	*a = arg, *o = json_object();
+	struct trail_out	*t = arg;
+	json_t			*o = json_object();
+	char			*m;
 
 	json_object_set_new(o, "approver", json_string(ap->approver));
 	json_object_set_new(o, "at", json_string(ap->at));
-	json_object_set_new(o, "note", ap->note != NULL ?
-	    json_string(ap->note) : json_null());
+	if (ap->note == NULL)
+		json_object_set_new(o, "note", json_null());
+	else if (t->mk != NULL) {
+		m = evidence_mask(t->mk, "note", ap->note);
+		json_object_set_new(o, "note", json_string(m));
+		free(m);
+	} else
+		json_object_set_new(o, "note", json_string(ap->note));
 	json_object_set_new(o, "plan_hash", json_string(ap->plan_hash));
 	json_object_set_new(o, "void", json_boolean(ap->void_));
-	json_array_append_new(a, o);
+	json_array_append_new(t->a, o);
 	return 0;
 }
 
@@ -343,6 +513,7 @@ write_pack(struct store *st, int64_t run, const char *out, int redact)
 	struct evidence_pack		 pk;
 	struct imp_err			 err;
 	struct pass			 p;
+	struct trail_out		 ta, tt;
 	json_t				*man, *trail, *appr, *lo, *in, *d;
 	const char			*tmp;
 	char				*dir = NULL, *xlsx = NULL, *csv = NULL;
@@ -366,14 +537,18 @@ write_pack(struct store *st, int64_t run, const char *out, int redact)
 			goto fail;
 		p.mk = &mk;
 	}
+	ta.a = appr;
+	ta.mk = p.mk;
+	tt.a = trail;
+	tt.mk = p.mk;
 	if (store_report_begin(st, &err) == -1)
 		goto fail;
 	began = 1;
 	if (store_report_run(st, run, &rr, &err) == -1 ||
 	    store_report_sizes(st, &rr, &sz, &err) == -1 ||
 	    store_run_counts(st, rr.id, &oc, &err) == -1 ||
-	    store_approval_each(st, rr.id, on_approval, appr, &err) == -1 ||
-	    store_audit_each(st, 0, on_entry, trail, &err) == -1)
+	    store_approval_each(st, rr.id, on_approval, &ta, &err) == -1 ||
+	    store_audit_each(st, 0, on_entry, &tt, &err) == -1)
 		goto fail;
 	p.corr = rr.correlation_id;
 
@@ -431,7 +606,12 @@ write_pack(struct store *st, int64_t run, const char *out, int redact)
 
 	/* The input, as staged: only if it is still the file staged. */
 	in = json_object();
-	json_object_set_new(in, "file", json_string(rr.file));
+	if (redact) {
+		text = mask_path(&mk, rr.file);
+		json_object_set_new(in, "file", json_string(text));
+		free(text);
+	} else
+		json_object_set_new(in, "file", json_string(rr.file));
 	json_object_set_new(in, "sha256", json_string(rr.sha256));
 	if (redact) {
 		json_object_set_new(in, "included", json_false());
@@ -516,7 +696,13 @@ write_pack(struct store *st, int64_t run, const char *out, int redact)
 		    "masked as [kind:HMAC-SHA-256 with a random key made for "
 		    "this pack and not kept, first 12 hex digits]: the same "
 		    "value has the same mask within this pack only; customer "
-		    "IDs, outcomes and hashes are as they are"));
+		    "IDs, outcomes and hashes are as they are. File paths "
+		    "(the extension kept) and approval notes are masked too, "
+		    "here and in trail.json; the hashes cover the fields as "
+		    "they were, so the trail's entries with masked fields "
+		    "(\"" EVIDENCE_MASKED_KEY "\": true) cannot be "
+		    "re-hashed: the chain's links verify; entries with masked "
+		    "fields are taken on their stored hash"));
 	json_object_set_new(man, "input", in);
 	json_object_set_new(man, "plan_hash", json_string(rr.plan_hash));
 	json_object_set_new(man, "plan_changes", json_integer(p.changes));
@@ -615,6 +801,12 @@ check_pack(const char *path)
 		    (json_int_t)res.members));
 		json_object_set_new(o, "trail_entries",
 		    json_integer(res.entries));
+		json_object_set_new(o, "trail_masked",
+		    json_integer(res.masked));
+		json_object_set_new(o, "trail_last_id",
+		    json_integer(res.last_id));
+		json_object_set_new(o, "trail_last_hash", res.last_hash[0] !=
+		    '\0' ? json_string(res.last_hash) : json_null());
 		json_object_set_new(o, "approvals", json_integer(
 		    (json_int_t)res.approvals));
 		json_object_set_new(o, "failed", a);
@@ -632,6 +824,16 @@ check_pack(const char *path)
 			    "holds" : "DOES NOT HOLD", res.members,
 			    res.entries, res.approvals, res.approvals == 1 ?
 			    "" : "s");
+		if (!imp_opts.quiet && res.last_hash[0] != '\0')
+			printf("  the trail's newest entry: %lld, hash %s (the "
+			    "database's trail must hold it: a tail cut off "
+			    "shows only there)\n", res.last_id, res.last_hash);
+		if (!imp_opts.quiet && res.masked > 0)
+			printf("  redacted: the chain's links verify; %lld "
+			    "entr%s with masked fields %s taken on %s stored "
+			    "hash\n", res.masked, res.masked == 1 ? "y" :
+			    "ies", res.masked == 1 ? "is" : "are",
+			    res.masked == 1 ? "its" : "their");
 	}
 	evidence_result_free(&res);
 	return rc;

@@ -19,6 +19,20 @@
 #define EVIDENCE_MANIFEST	"manifest.json"
 /* The manifest's format, "format" in it. */
 #define EVIDENCE_FORMAT		"importer-evidence-1"
+/* The check reads members this many bytes at a time; it loads at most
+ * EVIDENCE_MAX_LOAD bytes of the manifest or the trail (a pack holding
+ * more is refused), and opens no zip of more than EVIDENCE_MAX_ENTRIES
+ * members. */
+#define EVIDENCE_CHUNK		(64 * 1024)
+#define EVIDENCE_MAX_LOAD	(64 * 1024 * 1024)
+#define EVIDENCE_MAX_ENTRIES	1000
+/*
+ * In a redacted pack, a trail entry whose detail holds a file path or a
+ * note has them masked and carries this key (true): its stored hash
+ * cannot be recomputed, so the check verifies only that it carries the
+ * hash of the entry before it, and takes it on its stored hash.
+ */
+#define EVIDENCE_MASKED_KEY	"detail_masked"
 
 /* The SHA-256 (hex) of len bytes at p. Returns 0, or -1. */
 int	evidence_sha256(const void *p, size_t len, char hex[65]);
@@ -70,15 +84,25 @@ struct evidence_result {
 	size_t	 nfailed;
 	size_t	 members;	/* members verified */
 	long long entries;	/* trail entries read */
+	long long masked;	/* of which taken on their stored hash */
+	long long last_id;	/* the newest entry's id, and its hash */
+	char	 last_hash[65];
 	size_t	 approvals;	/* approvals that stand */
 };
 /*
  * Verifies the pack at path offline: every member's SHA-256 against the
- * manifest (a member missing, or one the manifest does not name, fails),
- * the trail's chain of hashes, the input's SHA-256, and each approval
- * against the plan hash (one of another plan, one by the plan's preparer,
- * or one the trail does not record fails). Returns 0 when the pack could
- * be read (res->nfailed says whether it holds), -1 with err when not.
+ * manifest (a member missing, one the manifest does not name, one named
+ * with a ".." component or an absolute path, fails), every member a pack
+ * must hold (the plan, the ledger, the trail; the input, the report and
+ * the fix-up CSV unless the manifest says why they were left out), the
+ * trail's chain of hashes and the run's stage and check entries in it,
+ * the input's SHA-256, and each approval against the plan hash (one of
+ * another plan, one by the plan's preparer -- who ran the run's last
+ * check, as the trail says --, or one the trail does not record fails).
+ * Returns 0 when the pack could be read (res->nfailed says whether it
+ * holds), -1 with err (65) when not, or when its manifest or trail is
+ * larger than EVIDENCE_MAX_LOAD or it has more than EVIDENCE_MAX_ENTRIES
+ * members.
  */
 int	evidence_check(const char *path, struct evidence_result *res,
 	    struct imp_err *err);

@@ -7,7 +7,10 @@
 # manifest made to agree), an approval of another plan or by the preparer.
 # A redacted pack holds no name, email, phone or address line of the input
 # or of the accounts in any member, masks the same value the same way, and
-# still verifies. The pack adds an entry to the trail.
+# still verifies (masked file paths and notes: the trail's links verify).
+# The check refuses unsafe names, missing members, a trail without the run,
+# a forged preparer, oversized members, and prints the newest entry. The
+# pack adds an entry to the trail.
 TESTS_SRCDIR=${TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$TESTS_SRCDIR/lib.sh"
@@ -105,6 +108,71 @@ elif op == "retrail":
     items = [(n, tb if n == "trail.json" else json.dumps(m).encode()
               if n == "manifest.json" else v) for n, v in items]
     write(pack, items)
+elif op == "rechain":
+    # rechain PACK EXPR-on-t: edits the trail, then re-hashes every entry
+    # (importer/audit.c's canonical text) and the member in the manifest,
+    # so that the chain holds and only the facts can tell.
+    d = dict(items)
+    t = json.loads(d["trail.json"])
+    exec(sys.argv[3])
+    prev = "0" * 64
+    for e in t:
+        e["prev"] = prev
+        h = hashlib.sha256()
+        def f(n, v):
+            if v is None:
+                h.update(("%s -\n" % n).encode())
+            else:
+                b = str(v).encode()
+                h.update(("%s %d:" % (n, len(b))).encode() + b + b"\n")
+        f("importer-audit", "1")
+        for k in ("at", "who", "what"):
+            f(k, e[k])
+        f("run", e["run"] or None)
+        for k in ("input_sha256", "plan_hash", "detail", "prev"):
+            f(k, e[k])
+        e["hash"] = prev = h.hexdigest()
+    tb = json.dumps(t).encode()
+    m = json.loads(d["manifest.json"])
+    for mm in m["members"]:
+        if mm["name"] == "trail.json":
+            mm["sha256"] = hashlib.sha256(tb).hexdigest()
+    items = [(n, tb if n == "trail.json" else json.dumps(m).encode()
+              if n == "manifest.json" else v) for n, v in items]
+    write(pack, items)
+elif op == "named":
+    # named PACK MEMBER FILE: adds a member and names it in the manifest
+    # with its true SHA-256.
+    b = open(sys.argv[4], "rb").read()
+    m = json.loads(dict(items)["manifest.json"])
+    m["members"].append({"name": sys.argv[3], "bytes": len(b),
+                         "sha256": hashlib.sha256(b).hexdigest()})
+    items = [(n, json.dumps(m).encode() if n == "manifest.json" else v)
+             for n, v in items] + [(sys.argv[3], b)]
+    write(pack, items)
+elif op == "zeros":
+    # zeros PACK MEMBER MIB: adds MIB MiB of zeros (a small zip), named in
+    # the manifest with a SHA-256 that is not theirs.
+    m = json.loads(dict(items)["manifest.json"])
+    m["members"].append({"name": sys.argv[3], "bytes": 0,
+                         "sha256": "0" * 64})
+    items = [(n, json.dumps(m).encode() if n == "manifest.json" else v)
+             for n, v in items]
+    write(pack, items)
+    with zipfile.ZipFile(pack, "a", zipfile.ZIP_DEFLATED) as z:
+        with z.open(sys.argv[3], "w", force_zip64=True) as w:
+            for _ in range(int(sys.argv[4])):
+                w.write(bytes(1 << 20))
+elif op == "padmanifest":
+    # padmanifest PACK MIB: the manifest, valid JSON, padded with MIB MiB
+    # of blanks.
+    m = dict(items)["manifest.json"]
+    items = [(n, m + b" " * (int(sys.argv[3]) << 20) if n ==
+              "manifest.json" else v) for n, v in items]
+    write(pack, items)
+elif op == "many":
+    # many PACK N: N more (unnamed) members.
+    write(pack, items + [("x%d" % i, b"") for i in range(int(sys.argv[3]))])
 EOT
 zipx() { python3 "$TMP/zipx.py" "$@"; }
 mf() {	# mf PACK EXPR: a value of the pack's manifest
@@ -266,5 +334,116 @@ is "$(mf "$TMP/moved.zip" "m['input']['included'], [x['why'].startswith('the fil
     "leaves the input out and says why"
 run evidence --check "$TMP/moved.zip"
 is "$rc" 0 "and verifies"
+
+# --- review: what the check refuses -----------------------------------------------
+printf '#!/bin/sh\n' >"$TMP/evil.sh"
+cp "$TMP/good.zip" "$TMP/bad.zip"
+zipx named "$TMP/bad.zip" ../../evil.sh "$TMP/evil.sh"
+run evidence --check "$TMP/bad.zip"
+is "$rc" 65 "a member named ../../evil.sh (in the manifest, hash right): 65"
+like "$err" '\.\./\.\./evil\.sh: a member.s name must not be absolute or hold a ".." component' \
+    "naming it"
+cp "$TMP/good.zip" "$TMP/bad.zip"
+zipx named "$TMP/bad.zip" /etc/evil.sh "$TMP/evil.sh"
+run evidence --check "$TMP/bad.zip"
+is "$rc" 65 "a member with an absolute name: 65"
+cp "$TMP/good.zip" "$TMP/bad.zip"
+zipx rechain "$TMP/bad.zip" "t[:] = []"
+run evidence --check "$TMP/bad.zip"
+is "$rc" 65 "an empty trail (the manifest made to agree): 65"
+like "$err" "no stage entry for run 1" "the run's stage entry is missing"
+like "$err" "no check entry for run 1" "and its check entry"
+cp "$TMP/good.zip" "$TMP/bad.zip"
+zipx drop "$TMP/bad.zip" plan.csv
+zipx drop "$TMP/bad.zip" ledger.csv
+zipx manifest "$TMP/bad.zip" "m['members'] = [x for x in m['members'] if x['name'] not in ('plan.csv', 'ledger.csv')]"
+run evidence --check "$TMP/bad.zip"
+is "$rc" 65 "no plan and no ledger (nor in the manifest): 65"
+like "$err" "the pack holds no plan.csv" "the plan is missing"
+like "$err" "the pack holds no ledger.csv" "the ledger is missing"
+cp "$TMP/good.zip" "$TMP/bad.zip"
+zipx drop "$TMP/bad.zip" report.xlsx
+zipx manifest "$TMP/bad.zip" "m['members'] = [x for x in m['members'] if x['name'] != 'report.xlsx']"
+run evidence --check "$TMP/bad.zip"
+is "$rc" 65 "no report, and the manifest does not say why: 65"
+like "$err" "the pack holds no report.xlsx and its manifest does not say why" "saying so"
+
+# The preparer is who ran the run's last check as the (verified) trail says,
+# not the manifest's word: a trail where bob checked and approved.
+cp "$TMP/good.zip" "$TMP/bad.zip"
+zipx rechain "$TMP/bad.zip" "[e.update(who='bob') for e in t if e['what'] == 'check' and e['run'] == 1]"
+run evidence --check "$TMP/bad.zip"
+is "$rc" 65 "an approval by whoever ran check in the trail: 65"
+like "$err" "approval by bob is by the plan's preparer" "the preparer comes from the trail"
+like "$err" "the preparer alice is not who ran the run's last check in the trail \(bob\)" \
+    "and the manifest's word is checked against it"
+
+# The newest entry, to compare with the database's trail.
+run evidence --check "$TMP/good.zip"
+n=$(zipx get "$TMP/good.zip" trail.json | python3 -c "import json,sys; print(len(json.load(sys.stdin)))")
+like "$out" "trail of $n entries" "the entry count"
+like "$out" "the trail's newest entry: $n, hash $(sql "select hash from audit where id = $n")" \
+    "the newest entry's hash, as the database has it"
+run --json evidence --check "$TMP/good.zip"
+is "$(json_get trail_last_hash)" "$(sql "select hash from audit where id = $n")" "--json too"
+
+# Memory: members are hashed a chunk at a time; the manifest is capped.
+cp "$TMP/good.zip" "$TMP/big.zip"
+zipx zeros "$TMP/big.zip" big.bin 400
+if [ -z "$VALGRIND" ]; then
+	peak_rss "$TMP/rss" "$IMPORTER" evidence --check "$TMP/big.zip" \
+	    >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	is "$rc" 65 "a member of 400 MiB (a small zip): 65"
+	like "$(cat "$TMP/err")" "big.bin: SHA-256 .* does not match" "hashed all the same"
+	kib=$(tail -1 "$TMP/rss")
+	ok "$([ "$kib" -lt 102400 ]; echo $?)" "in bounded memory ($kib KiB)"
+fi
+cp "$TMP/good.zip" "$TMP/big.zip"
+zipx padmanifest "$TMP/big.zip" 65
+run evidence --check "$TMP/big.zip"
+is "$rc" 65 "a manifest of more than 64 MiB: 65"
+like "$err" "manifest.json holds more than 64 MiB" "refused, saying so"
+cp "$TMP/good.zip" "$TMP/big.zip"
+zipx many "$TMP/big.zip" 1000
+run evidence --check "$TMP/big.zip"
+is "$rc" 65 "a zip of more than 1000 members: 65"
+like "$err" "1007 members, more than the 1000 an evidence pack may hold" "refused, saying so"
+
+# --redact: the masking of a message is one forward pass at word
+# boundaries (a value "a" or "2" no longer loops or garbles "27002").
+printf 'customer_id,first_name,address_line1,city\n%s,a,2,Durham\n' "$(g 4)" >"$TMP/short.csv"
+run --as alice stage "$TMP/short.csv"
+run --as alice check --endpoint "$BASE"
+sql "update outcome set message = 'refused: a, 2 and 27002 at 12 Main a' where run = 2"
+run_to() { timeout 60 "$IMPORTER" "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; }
+run_to --as carol evidence 2 -o "$TMP/short.zip" --redact
+is "$rc" 0 "a redacted pack of values 'a' and '2' (it looped before)"
+like "$(zipx get "$TMP/short.zip" ledger.csv | tr -d '\r')" \
+    'refused: \[name:[0-9a-f]{12}\], \[address:[0-9a-f]{12}\] and 27002 at 12 Main \[name:[0-9a-f]{12}\]' \
+    "whole values masked, other text left as it is"
+
+# --redact: no file path, no approval note; the trail still verifies.
+grep -qF "$TMP" "$TMP/red.bytes"
+ok $((!$?)) "the redacted pack holds no file path"
+grep -qF "CHG-77" "$TMP/red.bytes"
+ok $((!$?)) "nor the approval's note"
+like "$(mf "$TMP/red.zip" "m['input']['file']")" '^\[path:[0-9a-f]{12}\]\.csv$' \
+    "the input's path masked, its extension kept"
+run evidence --check "$TMP/red.zip"
+is "$rc" 0 "the redacted pack verifies"
+like "$out" "redacted: the chain's links verify; [0-9]+ entries with masked fields are taken on their stored hash" \
+    "saying which entries are taken on their stored hash"
+like "$(mf "$TMP/red.zip" "m['redaction']")" "entries with masked fields are taken on their stored hash" \
+    "and the manifest says so"
+cp "$TMP/red.zip" "$TMP/bad.zip"
+zipx retrail "$TMP/bad.zip" 1 prev "$(printf '1%.0s' $(seq 64))"
+run evidence --check "$TMP/bad.zip"
+is "$rc" 65 "a masked entry's link edited: 65"
+like "$err" "trail.json: the chain does not hold at entry 1" "the link is checked"
+cp "$TMP/good.zip" "$TMP/bad.zip"
+zipx rechain "$TMP/bad.zip" "t[0]['detail_masked'] = True; t[0]['who'] = 'x'"
+run evidence --check "$TMP/bad.zip"
+is "$rc" 65 "an entry said to be masked in a pack that is not redacted: 65"
 
 done_testing
