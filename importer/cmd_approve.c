@@ -90,18 +90,6 @@ largest_add(const struct store_change *ch, void *arg)
 	return 0;
 }
 
-static int
-confirm(const char *what)
-{
-	char	buf[32];
-
-	fprintf(stderr, "%s [y/N] ", what);
-	fflush(stderr);
-	if (fgets(buf, sizeof buf, stdin) == NULL)
-		return 0;
-	return buf[0] == 'y' || buf[0] == 'Y';
-}
-
 static void
 print_summary(const struct store_runinfo *ri, const struct outcome_counts *c,
     const struct largest *l, const char *preparer)
@@ -215,7 +203,7 @@ cmd_approve_exec(int argc, char **argv)
 		}
 		snprintf(q, sizeof q, "Approve plan %.16s of run %lld as %s?",
 		    ri.plan_hash, (long long)ri.id, who);
-		if (!confirm(q)) {
+		if (!cmd_confirm(q)) {
 			fprintf(stderr, "importer: not approved\n");
 			rc = IMP_EXIT_OK;
 			goto out;

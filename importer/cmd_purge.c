@@ -60,18 +60,6 @@ valid_date(const char *s)
 }
 
 static int
-confirm(const char *what)
-{
-	char	buf[32];
-
-	fprintf(stderr, "%s [y/N] ", what);
-	fflush(stderr);
-	if (fgets(buf, sizeof buf, stdin) == NULL)
-		return 0;
-	return buf[0] == 'y' || buf[0] == 'Y';
-}
-
-static int
 cmd_purge_exec(int argc, char **argv)
 {
 	struct cmd_opts	 opts;
@@ -139,7 +127,7 @@ cmd_purge_exec(int argc, char **argv)
 		snprintf(q, sizeof q, "Remove the personal data of %lld run%s "
 		    "(%lld rows) staged before %s?", (long long)runs,
 		    runs == 1 ? "" : "s", (long long)rows, before);
-		if (!confirm(q)) {
+		if (!cmd_confirm(q)) {
 			fprintf(stderr, "importer: nothing purged\n");
 			rc = IMP_EXIT_OK;
 			goto out;

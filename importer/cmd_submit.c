@@ -32,19 +32,6 @@ const struct cmd_entry cmd_submit_entry = {
 	cmd_submit_exec
 };
 
-/* Asks on the terminal; nonzero for yes. */
-static int
-confirm(const char *what)
-{
-	char	buf[32];
-
-	fprintf(stderr, "%s [y/N] ", what);
-	fflush(stderr);
-	if (fgets(buf, sizeof buf, stdin) == NULL)
-		return 0;
-	return buf[0] == 'y' || buf[0] == 'Y';
-}
-
 
 int
 cmd_submit_run(struct store *st, struct store_runinfo *ri,
@@ -115,7 +102,7 @@ cmd_submit_run(struct store *st, struct store_runinfo *ri,
 		snprintf(q, sizeof q, "Send %zu change%s of run %lld to the "
 		    "service?", nrows, nrows == 1 ? "" : "s",
 		    (long long)ri->id);
-		if (!confirm(q)) {
+		if (!cmd_confirm(q)) {
 			fprintf(stderr, "importer: nothing sent\n");
 			return IMP_EXIT_OK;
 		}

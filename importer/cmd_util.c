@@ -466,12 +466,30 @@ print_problem(const struct store_problem_line *p, void *arg)
 	return 0;
 }
 
+typedef int (*problem_list)(struct store *, int64_t, long,
+    int (*)(const struct store_problem_line *, void *), void *,
+    struct imp_err *);
+
+/* One of the run's problem lists, the first CMD_SHOWN without -v. */
+static void
+print_list(struct store *st, int64_t run, const char *file, problem_list list)
+{
+	struct shown	shown;
+
+	shown.file = file;
+	shown.n = 0;
+	list(st, run, imp_opts.verbose ? -1 : CMD_SHOWN, print_problem,
+	    &shown, NULL);
+	if (!imp_opts.verbose && shown.n == CMD_SHOWN)
+		fprintf(stderr, "importer: (only the first %d problems are "
+		    "shown; -v shows all)\n", CMD_SHOWN);
+}
+
 void
 cmd_print_problems(struct store *st, int64_t run, const char *file,
     char *const *unknown, size_t nunknown)
 {
-	struct shown	shown;
-	size_t		i;
+	size_t	i;
 
 	if (imp_opts.quiet)
 		return;
@@ -482,43 +500,31 @@ cmd_print_problems(struct store *st, int64_t run, const char *file,
 	if (nunknown > CMD_SHOWN_COLUMNS)
 		fprintf(stderr, "importer: %s: warning: and %zu more unknown "
 		    "columns\n", file, nunknown - CMD_SHOWN_COLUMNS);
-	shown.file = file;
-	shown.n = 0;
-	store_problems(st, run, imp_opts.verbose ? -1 : CMD_SHOWN,
-	    print_problem, &shown, NULL);
-	if (!imp_opts.verbose && shown.n == CMD_SHOWN)
-		fprintf(stderr, "importer: (only the first %d problems are "
-		    "shown; -v shows all)\n", CMD_SHOWN);
+	print_list(st, run, file, store_problems);
 }
 
 void
 cmd_print_check_problems(struct store *st, int64_t run, const char *file)
 {
-	struct shown	shown;
-
-	if (imp_opts.quiet)
-		return;
-	shown.file = file;
-	shown.n = 0;
-	store_check_problems(st, run, imp_opts.verbose ? -1 : CMD_SHOWN,
-	    print_problem, &shown, NULL);
-	if (!imp_opts.verbose && shown.n == CMD_SHOWN)
-		fprintf(stderr, "importer: (only the first %d problems are "
-		    "shown; -v shows all)\n", CMD_SHOWN);
+	if (!imp_opts.quiet)
+		print_list(st, run, file, store_check_problems);
 }
 
 void
 cmd_print_submit_problems(struct store *st, int64_t run, const char *file)
 {
-	struct shown	shown;
+	if (!imp_opts.quiet)
+		print_list(st, run, file, store_submit_problems);
+}
 
-	if (imp_opts.quiet)
-		return;
-	shown.file = file;
-	shown.n = 0;
-	store_submit_problems(st, run, imp_opts.verbose ? -1 : CMD_SHOWN,
-	    print_problem, &shown, NULL);
-	if (!imp_opts.verbose && shown.n == CMD_SHOWN)
-		fprintf(stderr, "importer: (only the first %d problems are "
-		    "shown; -v shows all)\n", CMD_SHOWN);
+int
+cmd_confirm(const char *what)
+{
+	char	buf[32];
+
+	fprintf(stderr, "%s [y/N] ", what);
+	fflush(stderr);
+	if (fgets(buf, sizeof buf, stdin) == NULL)
+		return 0;
+	return buf[0] == 'y' || buf[0] == 'Y';
 }

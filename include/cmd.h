@@ -109,6 +109,8 @@ int	cmd_run_operand(const struct cmd_entry *ce, int argc, char **argv,
 /* Prints the unknown columns and the first problems of a staged run (all
  * with -v) on stderr, one line each: FILE:LINE: column: 'value': rule. */
 /* The problems check found in the run's values, as stage prints its own. */
+/* Asks what on the terminal (y/N); nonzero for yes. */
+int	cmd_confirm(const char *what);
 void	cmd_print_check_problems(struct store *st, int64_t run,
 	    const char *file);
 /* The cells the service refused on submit, as the row messages. */
