@@ -67,7 +67,7 @@ check_row(const struct rules_row *row, size_t nerrors)
 	size_t	i;
 
 	if (nerrors != row->nerrors || row->nprobs > RULES_MAX_PROBLEMS ||
-	    row->nprobs > row->nerrors)
+	    row->nprobs > row->nerrors + row->nwarnings)
 		abort();
 	for (i = 0; i < row->nprobs; i++) {
 		if (row->probs[i].rule == NULL ||
