@@ -64,6 +64,7 @@ struct submitting {
 	int64_t				*rows;
 	size_t				 nrows, next;
 	int				 in_tx;
+	int				 feeding;	/* in feed() */
 	int				 failed;
 	struct imp_err			 err;
 	time_t				 last_progress;
@@ -153,9 +154,19 @@ send_put(struct submitting *sb, struct job *j, const char *body,
 	    etag != NULL ? etag : "");
 	if (new_id)
 		j->req.request_id[0] = '\0';
+	/* Queued only: it leaves when the client next starts requests. */
 	client_add(sb->cl, &j->req, on_done, j);
-	if (tx(sb) == 0 && j->req.request_id[0] != '\0')
+	/*
+	 * In flight on disk before it leaves: a PUT sent on top after a
+	 * read is marked while answers are being handled, and a slot freed
+	 * by another answer of the same round may send it at once, so its
+	 * mark is committed now (a batch's are, before the feeder returns).
+	 */
+	if (tx(sb) == 0 && j->req.request_id[0] != '\0') {
 		store_submit_mark(sb->st, j->r.row, j->req.request_id, NULL);
+		if (!sb->feeding && flush(sb) == -1)
+			fail_run(sb);
+	}
 }
 
 static void
@@ -684,12 +695,15 @@ feed(void *arg)
 		fail_run(sb);
 		return 0;
 	}
+	sb->feeding = 1;
 	for (i = sb->next; i < end; i++) {
 		if (start_row(sb, sb->rows[i]) == -1) {
+			sb->feeding = 0;
 			fail_run(sb);
 			return 0;
 		}
 	}
+	sb->feeding = 0;
 	sb->next = end;
 	/* The batch is 'sending' on disk before its requests leave. */
 	if (flush(sb) == -1) {
