@@ -105,15 +105,16 @@ default_path(const struct store_report_run *rr, struct imp_err *err)
 	return path;
 }
 
-/* FILE.xlsx -> FILE-fixup.csv */
+/* FILE.xlsx -> FILE-fixup.csv, or FILE-fixup.xlsx for a workbook's run */
 static char *
-fixup_default(const char *xlsx)
+fixup_default(const char *xlsx, const struct store_report_run *rr)
 {
 	size_t	n = strlen(xlsx);
 
 	if (n > 5 && strcasecmp(xlsx + n - 5, ".xlsx") == 0)
 		n -= 5;
-	return xasprintf("%.*s-fixup.csv", (int)n, xlsx);
+	return xasprintf("%.*s-fixup.%s", (int)n, xlsx, rr->sheet[0] != '\0' ?
+	    "xlsx" : "csv");
 }
 
 /* A report's trail entry: the files and the outcomes they show. */
@@ -167,7 +168,7 @@ cmd_report_write(struct store *st, int64_t run, const char *o_arg,
 		csv = xstrdup(e_arg);
 	else if (oc.n[OUTCOME_INVALID] + oc.n[OUTCOME_FAILED] +
 	    oc.n[OUTCOME_CONFLICT] + oc.n[OUTCOME_NOT_FOUND] > 0)
-		csv = fixup_default(path);
+		csv = fixup_default(path, &rr);
 
 	memset(&ro, 0, sizeof ro);
 	ro.path = path;
@@ -266,8 +267,9 @@ cmd_report_print(const struct cmd_reported *r)
 	printf("report for run %lld: %s (%d sheet%s)\n", (long long)r->run,
 	    r->xlsx, res->sheets, res->sheets == 1 ? "" : "s");
 	if (r->csv != NULL)
-		printf("fix-up CSV: %s (%lld row%s that need%s a person)\n",
-		    r->csv, (long long)r->csv_rows, r->csv_rows == 1 ? "" :
+		printf("fix-up %s: %s (%lld row%s that need%s a person)\n",
+		    fixup_is_xlsx(r->csv) ? "workbook" : "CSV", r->csv,
+		    (long long)r->csv_rows, r->csv_rows == 1 ? "" :
 		    "s", r->csv_rows == 1 ? "s" : "");
 	printf(" ");
 	for (k = 0; k < REPORT_NOUTCOMES; k++)

@@ -28,7 +28,7 @@ static const struct option cmd_run_options[] = {
 
 const struct cmd_entry cmd_run_entry = {
 	"run",
-	"run FILE [--snapshot FILE.csv] [--yes] [--dry-run] [--allow-flagged] "
+	"run FILE [--sheet NAME] [--snapshot FILE.csv] [--yes] [--dry-run] [--allow-flagged] "
 	"[--endpoint URL]",
 	"stage, check, submit and report a file in one go (asks before "
 	"sending unless --yes)",
@@ -111,7 +111,7 @@ cmd_run_exec(int argc, char **argv)
 	}
 	if ((rc = cmd_audit_staged(st, &sres, file)) != 0)
 		goto out;
-	cmd_print_problems(st, sres.run, file, sres.unknown, sres.nunknown);
+	cmd_print_problems(st, &sres, file);
 	if (!imp_opts.quiet && !imp_opts.json)
 	{
 		printf("staged run %lld from %s: %lld row%s, %lld invalid, "

@@ -25,8 +25,9 @@ static int	cmd_stage_exec(int, char **);
 
 const struct cmd_entry cmd_stage_entry = {
 	"stage",
-	"stage FILE [--encoding NAME] [--delimiter C] [--force]",
-	"read, map and validate a CSV file and store it as a new run",
+	"stage FILE [--sheet NAME] [--encoding NAME] [--delimiter C] [--force]",
+	"read, map and validate a CSV file or a workbook (.xlsx) and store it "
+	"as a new run",
 	"",
 	CMD_STAGING,
 	NULL,
@@ -63,6 +64,10 @@ cmd_stage_json(struct store *st, const struct staging_result *r,
 	json_object_set_new(o, "run", json_integer(r->run));
 	json_object_set_new(o, "file", json_string(file));
 	json_object_set_new(o, "sha256", json_string(r->sha256));
+	json_object_set_new(o, "format", json_string(r->sheet[0] != '\0' ?
+	    "xlsx" : "csv"));
+	if (r->sheet[0] != '\0')
+		json_object_set_new(o, "sheet", json_string(r->sheet));
 	json_object_set_new(o, "encoding", json_string(r->encoding));
 	json_object_set_new(o, "bom", json_boolean(r->bom));
 	json_object_set_new(o, "encoding_detected",
@@ -85,6 +90,10 @@ cmd_stage_json(struct store *st, const struct staging_result *r,
 	for (i = 0; i < r->nunknown; i++)
 		json_array_append_new(u, json_string(r->unknown[i]));
 	json_object_set_new(o, "unknown_columns", u);
+	u = json_array();
+	for (i = 0; i < r->nwarnings; i++)
+		json_array_append_new(u, json_string(r->warnings[i]));
+	json_object_set_new(o, "warnings", u);
 	nz = json_object();
 	for (i = 0; i < NORM_NKINDS; i++)
 		if (r->fixed_rows[i] > 0)
@@ -104,10 +113,14 @@ print_summary(struct store *st, const struct staging_result *r,
 	size_t	i, n;
 
 	printf("staged run %lld from %s\n", (long long)r->run, file);
-	printf("  %s%s%s, delimiter %s%s\n", r->encoding,
-	    r->bom ? " with BOM" : "", r->detected ? " (detected)" : "",
-	    csvin_delimiter_name(r->delimiter),
-	    r->sniffed ? " (sniffed)" : "");
+	if (r->sheet[0] != '\0')
+		printf("  workbook, sheet '%s'%s\n", r->sheet, r->nwarnings > 0 ?
+		    " (see the warnings above)" : "");
+	else
+		printf("  %s%s%s, delimiter %s%s\n", r->encoding,
+		    r->bom ? " with BOM" : "", r->detected ? " (detected)" :
+		    "", csvin_delimiter_name(r->delimiter),
+		    r->sniffed ? " (sniffed)" : "");
 	if (r->encoding_run != 0)
 		printf("  read as %s, the encoding of run %lld: the file's "
 		    "bytes alone could not tell it for sure\n", r->encoding,
@@ -191,8 +204,7 @@ cmd_stage_exec(int argc, char **argv)
 
 	if ((rc = cmd_audit_staged(st, &res, opts.staging.file)) != 0)
 		goto out;
-	cmd_print_problems(st, res.run, opts.staging.file, res.unknown,
-	    res.nunknown);
+	cmd_print_problems(st, &res, opts.staging.file);
 	if (imp_opts.json)
 		cmd_json_print(cmd_stage_json(st, &res, opts.staging.file));
 	else if (!imp_opts.quiet)

@@ -155,6 +155,7 @@ delimiter(const char *s)
 }
 
 static const struct option staging_options[] = {
+	{ "sheet", required_argument, NULL, 1004 },
 	{ "encoding", required_argument, NULL, 1001 },
 	{ "delimiter", required_argument, NULL, 1002 },
 	{ "force", no_argument, NULL, 1003 },
@@ -178,6 +179,9 @@ staging_opt(const struct cmd_entry *ce, int c, const char *arg,
 		return 1;
 	case 1003:
 		o->staging.force = 1;
+		return 1;
+	case 1004:
+		o->staging.sheet = arg;
 		return 1;
 	}
 	return 0;
@@ -292,7 +296,10 @@ static const struct cmd_group {
 				    const char *, struct cmd_opts *);
 } cmd_groups[] = {
 	{ CMD_STAGING, staging_options,
-	  "  --encoding NAME  the file's charset (UTF-8, UTF-16, GB18030, "
+	  "  --sheet NAME     a workbook's sheet, by name or position (1 "
+	  "for the first);\n"
+	  "                   default: the first visible sheet\n"
+	  "  --encoding NAME  a CSV file's charset (UTF-8, UTF-16, GB18030, "
 	  "SHIFT_JIS,\n"
 	  "                   WINDOWS-1252, any iconv name); default: "
 	  "BOM, UTF-8, or detected\n"
@@ -486,21 +493,24 @@ print_list(struct store *st, int64_t run, const char *file, problem_list list)
 }
 
 void
-cmd_print_problems(struct store *st, int64_t run, const char *file,
-    char *const *unknown, size_t nunknown)
+cmd_print_problems(struct store *st, const struct staging_result *r,
+    const char *file)
 {
 	size_t	i;
 
 	if (imp_opts.quiet)
 		return;
-	for (i = 0; i < nunknown && i < CMD_SHOWN_COLUMNS; i++)
+	for (i = 0; i < r->nunknown && i < CMD_SHOWN_COLUMNS; i++)
 		fprintf(stderr, "importer: %s: warning: unknown column '%s' is "
 		    "kept for the report (map it in the profile's [columns], "
-		    "or 'ignore' it)\n", file, unknown[i]);
-	if (nunknown > CMD_SHOWN_COLUMNS)
+		    "or 'ignore' it)\n", file, r->unknown[i]);
+	if (r->nunknown > CMD_SHOWN_COLUMNS)
 		fprintf(stderr, "importer: %s: warning: and %zu more unknown "
-		    "columns\n", file, nunknown - CMD_SHOWN_COLUMNS);
-	print_list(st, run, file, store_problems);
+		    "columns\n", file, r->nunknown - CMD_SHOWN_COLUMNS);
+	for (i = 0; i < r->nwarnings; i++)
+		fprintf(stderr, "importer: %s: sheet '%s': warning: %s\n",
+		    file, r->sheet, r->warnings[i]);
+	print_list(st, r->run, file, store_problems);
 }
 
 void

@@ -574,6 +574,7 @@ on_record(int c, void *arg)
 	rec.nfields = in->nfields;
 	rec.fields = in->fields;
 	rec.lens = in->lens;
+	rec.flags = NULL;
 	if (in->fn(&rec, in->arg, in->err) == -1)
 		in->failed = 1;
 	in->nfields = 0;

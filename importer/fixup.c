@@ -1,8 +1,9 @@
 /*
- * fixup.c: the fix-up CSV. A row is written back as it was read: its raw
+ * fixup.c: the fix-up file. A row is written back as it was read: its raw
  * cells when staging kept them (any row it changed or refused), else its
  * values put back under their headers (a cleared field as the clear
- * token). Lines are built in UTF-8 and converted with iconv.
+ * token). A CSV's lines are built in UTF-8 and converted with iconv; a
+ * workbook's cells are written as text with libxlsxwriter.
  */
 #include "config.h"
 
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <xlsxwriter.h>
 
 #include "cellpack.h"
 #include "charset.h"
@@ -30,6 +32,10 @@
 
 struct fixup {
 	FILE			*fp;
+	lxw_workbook		*wb;		/* or a workbook */
+	lxw_worksheet		*ws;
+	lxw_format		*text;
+	lxw_row_t		 row;
 	char			*path, *tmp;
 	iconv_t			 cd;		/* (iconv_t)-1: UTF-8 */
 	int			 delim;
@@ -251,6 +257,64 @@ end_line(struct fixup *fx)
 	fx->line.len = 0;
 }
 
+/* Nonzero if path names a workbook: the fix-up of a workbook's run. */
+int
+fixup_is_xlsx(const char *path)
+{
+	size_t	n = strlen(path);
+
+	return n > 5 && strcasecmp(path + n - 5, ".xlsx") == 0;
+}
+
+/*
+ * One cell of the fix-up workbook's row, as text: a spreadsheet shows it
+ * as it is (no formula, no number it could reformat), and the column's
+ * Text format keeps what the person types next as text too.
+ */
+static void
+put_cell(struct fixup *fx, lxw_col_t col, const char *s, size_t len)
+{
+	char	*z;
+
+	if (len == 0 && fx->row > 0)
+		return;
+	z = xstrndup(s, len);
+	if (worksheet_write_string(fx->ws, fx->row, col, z, fx->text) !=
+	    LXW_NO_ERROR)
+		fx->failed = 1;
+	free(z);
+}
+
+static int
+open_xlsx(struct fixup *fx, const struct store_report_run *rr,
+    struct imp_err *err)
+{
+	lxw_workbook_options	 wo = { .constant_memory = LXW_TRUE };
+	int			 fd;
+
+	/* Personal data: the file exists 0600 before libxlsxwriter
+	 * truncates and writes it. */
+	fd = open(fx->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd == -1 || fchmod(fd, 0600) == -1) {
+		if (fd != -1)
+			close(fd);
+		return imp_errf(err, IMP_EXIT_SOFTWARE, "%s: %s", fx->tmp,
+		    strerror(errno));
+	}
+	close(fd);
+	if ((fx->wb = workbook_new_opt(fx->tmp, &wo)) == NULL)
+		return imp_errf(err, IMP_EXIT_SOFTWARE, "%s: cannot create "
+		    "the workbook", fx->tmp);
+	/* The input's sheet name, if a workbook takes it. */
+	if (rr->sheet[0] == '\0' || workbook_validate_sheet_name(fx->wb,
+	    rr->sheet) != LXW_NO_ERROR ||
+	    (fx->ws = workbook_add_worksheet(fx->wb, rr->sheet)) == NULL)
+		fx->ws = workbook_add_worksheet(fx->wb, "fixup");
+	fx->text = workbook_add_format(fx->wb);
+	format_set_num_format(fx->text, "@");
+	return 0;
+}
+
 struct fixup *
 fixup_open(const char *path, const struct store_report_run *rr,
     struct imp_err *err)
@@ -259,6 +323,7 @@ fixup_open(const char *path, const struct store_report_run *rr,
 	json_t		*map;
 	const char	*enc, *bom, *cell, *name;
 	size_t		 bomlen, i, len;
+	lxw_col_t	 k;
 	int		 fd;
 
 	fx = xcalloc(1, sizeof *fx);
@@ -269,7 +334,8 @@ fixup_open(const char *path, const struct store_report_run *rr,
 	    : ',';
 	snprintf(fx->clear, sizeof fx->clear, "%s", rr->clear_token);
 	enc = out_encoding(rr->encoding, rr->bom, &bom, &bomlen);
-	if (strcasecmp(enc, "UTF-8") != 0 && strcasecmp(enc, "UTF8") != 0) {
+	if (!fixup_is_xlsx(path) && strcasecmp(enc, "UTF-8") != 0 &&
+	    strcasecmp(enc, "UTF8") != 0) {
 		fx->cd = iconv_open(enc, "UTF-8");
 		if (fx->cd == (iconv_t)-1) {
 			imp_errf(err, IMP_EXIT_SOFTWARE, "%s: cannot write "
@@ -292,6 +358,28 @@ fixup_open(const char *path, const struct store_report_run *rr,
 	}
 	json_decref(map);
 
+	if (fixup_is_xlsx(path)) {
+		if (open_xlsx(fx, rr, err) == -1)
+			goto fail;
+		for (i = 0, k = 0; i < fx->ncols; i++) {
+			if (cellpack_unpack(rr->header, rr->headerlen, i,
+			    &cell, &len) == -1)
+				break;
+			if (fx->map[i] == COLMAP_IGNORE && len == strlen(
+			    FIXUP_ERROR_COLUMN) && strncasecmp(cell,
+			    FIXUP_ERROR_COLUMN, len) == 0) {
+				fx->own[i] = 1;
+				continue;
+			}
+			worksheet_set_column(fx->ws, k, k, 16, fx->text);
+			put_cell(fx, k++, cell, len);
+		}
+		worksheet_set_column(fx->ws, k, k, 60, fx->text);
+		put_cell(fx, k, FIXUP_ERROR_COLUMN,
+		    strlen(FIXUP_ERROR_COLUMN));
+		fx->row++;
+		return fx;
+	}
 	/* Personal data: 0600 like the database, whatever the umask (and
 	 * whatever an earlier temp file's mode). */
 	fd = open(fx->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -441,6 +529,22 @@ fixup_add_row(struct fixup *fx, const struct store_report_row *r,
 		fx->cells[i] = cell;
 		fx->lens[i] = len;
 	}
+	if (fx->wb != NULL) {
+		lxw_col_t	k = 0;
+
+		for (i = 0; i < n || i < fx->ncols; i++) {
+			if (i < fx->ncols && fx->own[i])
+				continue;
+			if (i < n)
+				put_cell(fx, k, fx->cells[i], fx->lens[i]);
+			k++;
+		}
+		error_text(&fx->err, r);
+		put_cell(fx, k, fx->err.s, fx->err.len);
+		fx->row++;
+		fx->rows++;
+		return 0;
+	}
 	/* A short record gets empty cells, so `error` stays in its column. */
 	for (i = 0; i < n || i < fx->ncols; i++) {
 		if (i < fx->ncols && fx->own[i])
@@ -484,11 +588,17 @@ fixup_close(struct fixup *fx, struct imp_err *err)
 {
 	int	rc = 0;
 
-	if (fflush(fx->fp) != 0 || ferror(fx->fp))
-		fx->failed = 1;
-	if (fclose(fx->fp) != 0)
-		fx->failed = 1;
-	fx->fp = NULL;
+	if (fx->wb != NULL) {
+		if (workbook_close(fx->wb) != LXW_NO_ERROR)
+			fx->failed = 1;
+		fx->wb = NULL;
+	} else {
+		if (fflush(fx->fp) != 0 || ferror(fx->fp))
+			fx->failed = 1;
+		if (fclose(fx->fp) != 0)
+			fx->failed = 1;
+		fx->fp = NULL;
+	}
 	if (fx->failed) {
 		rc = imp_errf(err, IMP_EXIT_SOFTWARE, "%s: write failed: %s",
 		    fx->tmp, strerror(errno));
@@ -507,7 +617,10 @@ fixup_abort(struct fixup *fx)
 {
 	if (fx == NULL)
 		return;
-	if (fx->fp != NULL) {
+	if (fx->wb != NULL) {
+		workbook_close(fx->wb);
+		unlink(fx->tmp);
+	} else if (fx->fp != NULL) {
 		fclose(fx->fp);
 		unlink(fx->tmp);
 	}

@@ -1,8 +1,9 @@
 /*
- * staging.c: the stage step. csvin streams records in; the first is the
- * header (colmap), every other one is validated (rules) and stored at once
- * (store), so memory stays bounded by one record plus 16 bytes a row for
- * the duplicate search (dupindex), which runs after the last record.
+ * staging.c: the stage step. csvin (or xlsxin, for a workbook) streams
+ * records in; the first is the header (colmap), every other one is
+ * validated (rules) and stored at once (store), so memory stays bounded by
+ * one record plus 16 bytes a row for the duplicate search (dupindex), which
+ * runs after the last record.
  */
 #include "config.h"
 
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -70,6 +72,7 @@ struct staging {
 	const struct staging_opts	*opts;
 	struct staging_result		*res;
 	struct csvin			*in;
+	struct xlsxin			*xin;		/* or a workbook */
 	struct colmap			*cm;
 	struct rules			*rules;
 	struct dupindex			*dups;
@@ -165,6 +168,38 @@ check_flagged(struct staging *sg, struct rules_row *rr)
 		    sg->flagged[lo].value, strlen(sg->flagged[lo].value));
 }
 
+/*
+ * What a workbook's cells say that their text cannot: a formula saved
+ * without its result, a number whose format cannot be shown exactly. Only
+ * cells that reach the billing profile count.
+ */
+static void
+check_cells(struct staging *sg, const struct csvin_record *rec,
+    struct rules_row *rr)
+{
+	size_t	i;
+	int	col;
+
+	for (i = 0; i < rec->nfields; i++) {
+		if (!(rec->flags[i] & (XLSXIN_NOVALUE | XLSXIN_UNSURE)) ||
+		    (col = colmap_column(sg->cm, i)) < 0)
+			continue;
+		if (rec->flags[i] & XLSXIN_NOVALUE)
+			rules_add(rr, i, col, "formula-no-result", "open the "
+			    "workbook in Excel or LibreOffice, let it "
+			    "calculate, save it and stage it again",
+			    "the cell holds a formula, and the workbook was "
+			    "saved without its result");
+		else
+			rules_add(rr, i, col, "number-format", "format the "
+			    "column as Text and type the value as it should "
+			    "read, or give it a plain number format",
+			    "a number shown with a format importer cannot "
+			    "reproduce exactly; without it, it reads '%s'",
+			    rec->fields[i]);
+	}
+}
+
 static int
 start_run(struct staging *sg, const struct csvin_record *rec,
     struct imp_err *err)
@@ -181,7 +216,8 @@ start_run(struct staging *sg, const struct csvin_record *rec,
 	if (sg->cm == NULL)
 		return -1;
 	sg->rules = rules_new(sg->iso, sg->cm, pf->clear_token, pf->required);
-	rules_set_encoding(sg->rules, csvin_encoding(sg->in));
+	rules_set_encoding(sg->rules, sg->in != NULL ?
+	    csvin_encoding(sg->in) : "UTF-8");
 
 	map = json_array();
 	for (i = 0; i < rec->nfields; i++) {
@@ -208,11 +244,18 @@ start_run(struct staging *sg, const struct csvin_record *rec,
 	    &sg->rawcap);
 	memset(&ri, 0, sizeof ri);
 	ri.file = sg->opts->file;
-	ri.size = csvin_size(sg->in);
-	ri.encoding = csvin_encoding(sg->in);
-	ri.bom = csvin_bom(sg->in);
-	ri.detected = csvin_detected(sg->in);
-	ri.delimiter = csvin_delimiter(sg->in);
+	if (sg->in != NULL) {
+		ri.size = csvin_size(sg->in);
+		ri.encoding = csvin_encoding(sg->in);
+		ri.bom = csvin_bom(sg->in);
+		ri.detected = csvin_detected(sg->in);
+		ri.delimiter = csvin_delimiter(sg->in);
+	} else {
+		ri.size = xlsxin_size(sg->xin);
+		ri.encoding = "UTF-8";
+		ri.delimiter = ',';
+		ri.sheet = xlsxin_sheet(sg->xin);
+	}
 	ri.header = sg->raw;
 	ri.headerlen = len;
 	ri.mapping = mapping;
@@ -283,6 +326,8 @@ add_row(struct staging *sg, const struct csvin_record *rec,
 		}
 		return 0;
 	}
+	if (rec->flags != NULL)
+		check_cells(sg, rec, rr);
 	if (sg->nflagged > 0)
 		check_flagged(sg, rr);
 	sg->res->rows++;
@@ -641,6 +686,49 @@ finish_writer(struct staging *sg, struct imp_err *err)
 	return 0;
 }
 
+/* Nonzero if path's name ends in ext, in any case. */
+static int
+named(const char *path, const char *ext)
+{
+	size_t	n = strlen(path), k = strlen(ext);
+
+	return n > k && strcasecmp(path + n - k, ext) == 0;
+}
+
+/*
+ * Which reader the file's first bytes call for: a zip is a workbook (1),
+ * anything else CSV (0); an OLE2 file (a legacy .xls, an encrypted
+ * workbook) is refused (-1, err filled). An unreadable file is left to
+ * the reader to say so.
+ */
+static int
+sniff(const char *path, struct imp_err *err)
+{
+	unsigned char	*head;
+	size_t		 n;
+	FILE		*f;
+	int		 rc;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return 0;
+	head = xmalloc(65536);
+	n = fread(head, 1, 65536, f);
+	fclose(f);
+	if (xlsxin_refuse_ole(path, head, n, err) == -1)
+		rc = -1;
+	else if (xlsxin_is_zip(head, n))
+		rc = 1;
+	else if (named(path, ".xlsx") || named(path, ".xlsm"))
+		rc = imp_errf(err, IMP_EXIT_DATAERR, "%s: named as a workbook "
+		    "but not one (an .xlsx is a zip file): a damaged file, or "
+		    "another file renamed; save it from the spreadsheet again",
+		    path);
+	else
+		rc = 0;
+	free(head);
+	return rc;
+}
+
 int
 staging_run(struct store *st, const struct isodata *iso,
     const struct staging_opts *opts, struct staging_result *res,
@@ -649,11 +737,12 @@ staging_run(struct store *st, const struct isodata *iso,
 	struct staging		 sg;
 	struct settle_ctx	 ctx;
 	struct csvin_opts	 co;
+	struct xlsxin_opts	 xo;
 	void			*bp[BATCH_COUNT];
 	char			 prefer[64];
 	int64_t			 prefer_run;
 	size_t			 k;
-	int			 i, rc = -1;
+	int			 i, zip, rc = -1;
 
 	memset(res, 0, sizeof *res);
 	memset(&sg, 0, sizeof sg);
@@ -665,32 +754,63 @@ staging_run(struct store *st, const struct isodata *iso,
 		bp[i] = &sg.batches[i];
 	pipe_init(&sg.pipe, bp, BATCH_COUNT);
 
-	co = opts->limits;
-	co.encoding = opts->encoding;
-	co.delimiter = opts->delimiter;
-	/* A file whose charset cannot be told for sure (a fix-up CSV written
-	 * in Shift_JIS or Windows-1252, as its input was) is read in the
-	 * encoding this database's files came in, if it converts cleanly. */
-	prefer_run = store_run_legacy(st, prefer, sizeof prefer);
-	co.prefer = prefer_run != 0 ? prefer : NULL;
-	sg.in = csvin_open(opts->file, &co, err);
-	if (sg.in == NULL)
+	if ((zip = sniff(opts->file, err)) == -1)
 		return -1;
-	snprintf(res->encoding, sizeof res->encoding, "%s",
-	    csvin_encoding(sg.in));
-	res->bom = csvin_bom(sg.in);
-	res->detected = csvin_detected(sg.in);
-	res->encoding_run = csvin_preferred(sg.in) ? prefer_run : 0;
+	if (zip) {
+		if (opts->encoding != NULL || opts->delimiter != 0)
+			return imp_errf(err, IMP_EXIT_USAGE, "%s: a workbook, "
+			    "whose cells carry their own text: --encoding and "
+			    "--delimiter are for CSV files", opts->file);
+		xo = opts->xlimits;
+		xo.sheet = opts->sheet;
+		if ((sg.xin = xlsxin_open(opts->file, &xo, err)) == NULL)
+			return -1;
+		snprintf(res->encoding, sizeof res->encoding, "UTF-8");
+		snprintf(res->sheet, sizeof res->sheet, "%s",
+		    xlsxin_sheet(sg.xin));
+	} else {
+		if (opts->sheet != NULL)
+			return imp_errf(err, IMP_EXIT_USAGE, "%s: --sheet is "
+			    "for a workbook (.xlsx), and this file reads as "
+			    "CSV", opts->file);
+		co = opts->limits;
+		co.encoding = opts->encoding;
+		co.delimiter = opts->delimiter;
+		/* A file whose charset cannot be told for sure (a fix-up
+		 * CSV written in Shift_JIS or Windows-1252, as its input
+		 * was) is read in the encoding this database's files came
+		 * in, if it converts cleanly. */
+		prefer_run = store_run_legacy(st, prefer, sizeof prefer);
+		co.prefer = prefer_run != 0 ? prefer : NULL;
+		sg.in = csvin_open(opts->file, &co, err);
+		if (sg.in == NULL)
+			return -1;
+		snprintf(res->encoding, sizeof res->encoding, "%s",
+		    csvin_encoding(sg.in));
+		res->bom = csvin_bom(sg.in);
+		res->detected = csvin_detected(sg.in);
+		res->encoding_run = csvin_preferred(sg.in) ? prefer_run : 0;
+	}
 
 	if (store_begin_bulk(st, err) == -1)
 		goto out;
 	sg.dups = dupindex_new();
-	if (csvin_read(sg.in, on_record, &sg, err) == -1)
+	if ((sg.in != NULL ? csvin_read(sg.in, on_record, &sg, err) :
+	    xlsxin_read(sg.xin, on_record, &sg, err)) == -1)
 		goto out;
 	if (finish_writer(&sg, err) == -1)
 		goto out;
-	res->delimiter = csvin_delimiter(sg.in);
-	res->sniffed = csvin_delimiter_sniffed(sg.in);
+	if (sg.in != NULL) {
+		res->delimiter = csvin_delimiter(sg.in);
+		res->sniffed = csvin_delimiter_sniffed(sg.in);
+	} else {
+		res->delimiter = ',';
+		res->nwarnings = xlsxin_nwarnings(sg.xin);
+		res->warnings = xcalloc(res->nwarnings + 1,
+		    sizeof *res->warnings);
+		for (k = 0; k < res->nwarnings; k++)
+			res->warnings[k] = xstrdup(xlsxin_warning(sg.xin, k));
+	}
 	if (sg.cm == NULL) {
 		imp_errf(err, IMP_EXIT_DATAERR, "%s: no header and no rows",
 		    opts->file);
@@ -701,7 +821,8 @@ staging_run(struct store *st, const struct isodata *iso,
 		    opts->file);
 		goto out;
 	}
-	snprintf(res->sha256, sizeof res->sha256, "%s", csvin_sha256(sg.in));
+	snprintf(res->sha256, sizeof res->sha256, "%s", sg.in != NULL ?
+	    csvin_sha256(sg.in) : xlsxin_sha256(sg.xin));
 	res->previous = store_run_by_sha(st, res->sha256, res->run);
 	if (res->previous != 0 && !opts->force) {
 		imp_errf(err, IMP_EXIT_DATAERR, "%s: this file was staged "
@@ -733,6 +854,7 @@ out:
 	colmap_free(sg.cm);
 	dupindex_free(sg.dups);
 	csvin_close(sg.in);
+	xlsxin_close(sg.xin);
 	free(sg.raw);
 	free(sg.extra);
 	free(sg.xcells);
@@ -760,4 +882,9 @@ staging_result_free(struct staging_result *res)
 	free(res->unknown);
 	res->unknown = NULL;
 	res->nunknown = 0;
+	for (i = 0; i < res->nwarnings; i++)
+		free(res->warnings[i]);
+	free(res->warnings);
+	res->warnings = NULL;
+	res->nwarnings = 0;
 }

@@ -233,6 +233,12 @@ static const char *const store_migrations[] = {
 	"  record TEXT"
 	");"
 	"CREATE INDEX verify_row_run ON verify_row(run);",
+
+	/*
+	 * 9: a run staged from a workbook names its sheet (NULL: a CSV
+	 * file); its fix-up is a workbook too.
+	 */
+	"ALTER TABLE run ADD COLUMN sheet TEXT;",
 };
 
 int

@@ -54,8 +54,8 @@ store_report_run(struct store *st, int64_t run, struct store_report_run *rr,
 	    " clear_token, profile, version, operator, staged_at, checked_at,"
 	    " submitted_at, check_source, snapshot_mtime, correlation_id,"
 	    " header, mapping, (SELECT max(p.id) FROM run p WHERE p.id < run.id"
-	    "  AND p.staged_at IS NOT NULL AND p.profile IS run.profile)"
-	    " FROM run WHERE id = ?", &stmt, err) == -1)
+	    "  AND p.staged_at IS NOT NULL AND p.profile IS run.profile),"
+	    " sheet FROM run WHERE id = ?", &stmt, err) == -1)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, ri.id);
 	rc = sqlite3_step(stmt);
@@ -95,6 +95,7 @@ store_report_run(struct store *st, int64_t run, struct store_report_run *rr,
 		memcpy(rr->header, h, rr->headerlen);
 	rr->mapping = xstrdup(store_col_text(stmt, 24));
 	rr->prev = sqlite3_column_int64(stmt, 25);
+	store_copy_col(stmt, 26, rr->sheet, sizeof rr->sheet);
 	sqlite3_finalize(stmt);
 	snprintf(rr->plan_hash, sizeof rr->plan_hash, "%s", ri.plan_hash);
 	if (store_run_preparer(st, rr->id, rr->preparer, sizeof rr->preparer,

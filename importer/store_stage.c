@@ -45,7 +45,8 @@ store_run_create(struct store *st, const struct store_run_info *ri,
 
 	if (store_prepare(st, "INSERT INTO run (file, size, encoding, bom,"
 	    " detected, delimiter, header, mapping, clear_token, profile,"
-	    " version, operator) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    " version, operator, sheet) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	    " ?, ?, ?)",
 	    &stmt, err) == -1)
 		return -1;
 	operator_name(op, sizeof op);
@@ -64,6 +65,8 @@ store_run_create(struct store *st, const struct store_run_info *ri,
 		sqlite3_bind_text(stmt, 10, ri->profile, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 11, ri->version, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 12, op, -1, SQLITE_STATIC);
+	if (ri->sheet != NULL)
+		sqlite3_bind_text(stmt, 13, ri->sheet, -1, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)

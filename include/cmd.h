@@ -106,18 +106,19 @@ void	cmd_counts_print(const struct outcome_counts *c);
  */
 int	cmd_run_operand(const struct cmd_entry *ce, int argc, char **argv,
 	    int64_t *run);
-/* Prints the unknown columns and the first problems of a staged run (all
- * with -v) on stderr, one line each: FILE:LINE: column: 'value': rule. */
-/* The problems check found in the run's values, as stage prints its own. */
 /* Asks what on the terminal (y/N); nonzero for yes. */
 int	cmd_confirm(const char *what);
+/* Prints the unknown columns, the sheet's warnings and the first problems
+ * of a staged run (all with -v) on stderr, one line each: FILE: row N,
+ * customer: column: 'value': rule. */
+void	cmd_print_problems(struct store *st, const struct staging_result *r,
+	    const char *file);
+/* The problems check found in the run's values, as stage prints its own. */
 void	cmd_print_check_problems(struct store *st, int64_t run,
 	    const char *file);
 /* The cells the service refused on submit, as the row messages. */
 void	cmd_print_submit_problems(struct store *st, int64_t run,
 	    const char *file);
-void	cmd_print_problems(struct store *st, int64_t run, const char *file,
-	    char *const *unknown, size_t nunknown);
 /* The exit code the counts of a run call for (0 or 1). */
 int	cmd_counts_exit(const struct outcome_counts *c);
 

@@ -40,6 +40,8 @@ struct csvin_record {
 	size_t			 nfields;
 	const char *const	*fields;	/* NUL-terminated UTF-8 */
 	const size_t		*lens;
+	const unsigned char	*flags;		/* per field, a workbook's
+						   (XLSXIN_*); NULL for CSV */
 };
 
 /* Called once per record, header first; returns 0, or -1 to stop. */

@@ -33,6 +33,8 @@ int	fixup_needs_guard(const char *s, size_t len);
 /* Appends s[0..len) as one CSV field (guarded, quoted when needed). */
 void	fixup_field(struct fixup_buf *b, const char *s, size_t len,
 	    int delim);
+/* Nonzero if path names a workbook (.xlsx): fixup_open writes one. */
+int	fixup_is_xlsx(const char *path);
 /* Nonzero if a row in this state goes to the fix-up CSV. */
 int	fixup_wanted(enum outcome state);
 
@@ -41,7 +43,9 @@ struct fixup;
 /*
  * Creates the file (written to path.tmp, renamed by fixup_close) in the
  * run's encoding, BOM and delimiter, and writes the header: the run's
- * header plus FIXUP_ERROR_COLUMN. NULL with err on failure.
+ * header plus FIXUP_ERROR_COLUMN. A path ending in .xlsx gets a workbook
+ * instead: one sheet (named as the run's), every cell text. NULL with err
+ * on failure.
  */
 struct fixup	*fixup_open(const char *path, const struct store_report_run *rr,
 		    struct imp_err *err);

@@ -1,7 +1,7 @@
 /*
- * staging.h: turns a CSV file into one run in the store: read, map the
- * header, validate every row, find duplicates, all in one transaction, so a
- * file is staged whole or not at all.
+ * staging.h: turns a CSV file or a workbook's sheet into one run in the
+ * store: read, map the header, validate every row, find duplicates, all in
+ * one transaction, so a file is staged whole or not at all.
  */
 #ifndef IMPORTER_STAGING_H
 #define IMPORTER_STAGING_H
@@ -15,14 +15,18 @@
 #include "norm.h"
 #include "profile.h"
 #include "store.h"
+#include "xlsxin.h"
 
 struct staging_opts {
 	const char		*file;
 	const char		*encoding;	/* NULL: BOM/UTF-8/detected */
 	int			 delimiter;	/* 0: sniffed */
+	const char		*sheet;		/* a workbook's; NULL: the
+						   first visible one */
 	int			 force;		/* stage a file staged before */
 	const struct profile	*profile;
 	struct csvin_opts	 limits;	/* only the max_* fields */
+	struct xlsxin_opts	 xlimits;	/* only the max_* fields */
 };
 
 struct staging_result {
@@ -33,6 +37,9 @@ struct staging_result {
 	char		 summary_label[32];	/* and its first cell */
 	int64_t		 previous;	/* a run of the same file, or 0 */
 	char		 encoding[64];
+	char		 sheet[256];	/* a workbook's, or "" */
+	char		**warnings;	/* about the sheet */
+	size_t		 nwarnings;
 	int		 bom, detected, delimiter, sniffed;
 	int64_t		 encoding_run;	/* not told: read in this run's
 					 * encoding, or 0 */

@@ -14,7 +14,7 @@
 #include "importer.h"
 #include "outcome.h"
 
-#define STORE_SCHEMA_VERSION	8
+#define STORE_SCHEMA_VERSION	9
 
 struct store;
 
@@ -26,6 +26,7 @@ struct store_run_info {
 	int		 bom;
 	int		 detected;
 	int		 delimiter;
+	const char	*sheet;		/* a workbook's sheet, or NULL */
 	const void	*header;	/* packed header names (cellpack.h) */
 	size_t		 headerlen;
 	const char	*mapping;	/* JSON array: column per header */
@@ -325,6 +326,7 @@ struct store_report_run {
 	char		 sha256[65];
 	char		 encoding[64];
 	char		 delimiter[8];
+	char		 sheet[256];		/* a workbook's, or "" for CSV */
 	char		 clear_token[64];
 	char		 profile[1024];
 	char		 version[64];
