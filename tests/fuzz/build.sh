@@ -16,7 +16,7 @@ top=$(cd "$here/../.." && pwd)
 out=${1:-$here/build}
 cc=${FUZZ_CC:-clang-14}
 pkgs="sqlite3 libcurl xlsxwriter jansson inih libutf8proc uchardet libcrypto
-libmicrohttpd libzip"
+libmicrohttpd libzip expat"
 
 command -v "$cc" > /dev/null 2>&1 || {
 	echo "build.sh: $cc not found (apt-get install clang-14" \
