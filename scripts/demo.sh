@@ -2,11 +2,17 @@
 # make demo: the monthly job on the bundled samples, start to end, against
 # a local sandbox seeded with the samples' current accounts: stage, check,
 # submit (--yes), report (run writes it). Leaves the run in demo.db and the
-# report under reports/.
+# report under reports/. DEMO_INPUT picks the update: the CSV (default) or
+# samples/accounts-2026-11.xlsx, the workbook itself.
 set -eu
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 IMPORTER=${IMPORTER:-./importer/importer}
 db=${DEMO_DB:-demo.db}
+input=${DEMO_INPUT:-samples/accounts-2026-11.csv}
+case $input in
+/*) ;;
+*) [ -e "$input" ] || input=$top_srcdir/$input ;;
+esac
 work=$(mktemp -d "${TMPDIR:-/tmp}/importer-demo.XXXXXX")
 token=demo-$$-$(date +%s)
 sandbox=
@@ -34,10 +40,10 @@ done
 endpoint=http://127.0.0.1:$(cat "$work/port")
 echo "== sandbox at $endpoint (seeded from samples/current-accounts.csv)"
 echo
-echo "== importer run samples/accounts-2026-11.csv --yes"
+echo "== importer run ${DEMO_INPUT:-samples/accounts-2026-11.csv} --yes"
 IMPORTER_TOKEN=$token "$IMPORTER" --db "$db" \
     --profile "$top_srcdir/samples/example.ini" \
-    run "$top_srcdir/samples/accounts-2026-11.csv" --yes \
+    run "$input" --yes \
     --endpoint "$endpoint" || true
 echo
 echo "== importer history"
