@@ -1176,7 +1176,10 @@ end_cell(struct sheet_ctx *c)
 		n = strlen(num);
 		break;
 	}
-	if (n == 0 && !c->have_v && c->have_f)
+	/* A formula without its result: no <v>, or an empty one where a
+	 * number was due (an empty string is a formula's result only as
+	 * t="str"). */
+	if (n == 0 && c->have_f && (!c->have_v || c->type == 'n'))
 		flags |= XLSXIN_NOVALUE;
 	if (n > in->o.max_cell) {
 		stop(in, "cell %s%lu is longer than a cell can be (%zu bytes)",
