@@ -10,6 +10,7 @@
 #include "xlsxin.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include <zip.h>
 
 #include "numfmt.h"
+#include "pipe.h"
 #include "xmalloc.h"
 
 #define CHUNK		65536
@@ -94,12 +96,20 @@ struct xlsxin {
 
 /* --- small things ------------------------------------------------------ */
 
+/* Nonzero if the name n is the one character ch. */
+#define IS1(n, ch)	((n)[0] == (ch) && (n)[1] == '\0')
+
+/* A name less its namespace prefix ("x:c" is "c"): parts name their
+ * namespaces as they like, and only the local names matter here. */
 static const char *
 local(const char *name)
 {
-	const char	*p = strrchr(name, '|');
+	const char	*p;
 
-	return p != NULL ? p + 1 : name;
+	for (p = name; *p != '\0'; p++)
+		if (*p == ':')
+			return p + 1;
+	return name;
 }
 
 static const char *
@@ -269,7 +279,7 @@ parser_new(struct xlsxin *in, XML_StartElementHandler start,
 {
 	XML_Parser	p;
 
-	if ((p = XML_ParserCreateNS("UTF-8", '|')) == NULL)
+	if ((p = XML_ParserCreate("UTF-8")) == NULL)
 		return NULL;
 	XML_SetUserData(p, in);
 	XML_SetElementHandler(p, start, end);
@@ -285,16 +295,93 @@ locate(struct xlsxin *in, const char *name)
 	return zip_name_locate(in->zip, name, ZIP_FL_NOCASE);
 }
 
+/* Counts n more bytes inflated; -1 with err past the limit. */
+static int
+count_inflated(struct xlsxin *in, zip_int64_t n, struct imp_err *err)
+{
+	in->total += (uint64_t)n;
+	if (in->total <= in->o.max_total)
+		return 0;
+	return imp_errf(err, IMP_EXIT_DATAERR, "%s: the workbook inflates "
+	    "to more than %llu MiB (a zip bomb, or not a spreadsheet someone "
+	    "saved): not read", in->path,
+	    (unsigned long long)(in->o.max_total >> 20));
+}
+
+static int
+xml_failed(struct xlsxin *in, const char *name, XML_Parser p)
+{
+	if (!in->failed)
+		imp_errf(in->err, IMP_EXIT_DATAERR, "%s: %s in the workbook "
+		    "is not well-formed XML (line %lu): %s", in->path, name,
+		    (unsigned long)XML_GetCurrentLineNumber(p),
+		    XML_ErrorString(XML_GetErrorCode(p)));
+	return -1;
+}
+
+/*
+ * A sheet is inflated on a thread of its own while it is parsed: chunks
+ * go from one to the other through a pipe.
+ */
+#define ICHUNK		(256 * 1024)
+#define ICHUNKS		4
+
+struct ichunk {
+	char		*buf;
+	zip_int64_t	 n;
+};
+
+struct inflater {
+	struct xlsxin	*in;
+	zip_file_t	*zf;
+	const char	*name;
+	struct pipe	*pp;
+	struct imp_err	 err;
+	int		 rc;
+};
+
+static void *
+inflate_main(void *arg)
+{
+	struct inflater	*f = arg;
+	struct ichunk	*b;
+
+	while ((b = pipe_get_free(f->pp)) != NULL) {
+		b->n = zip_fread(f->zf, b->buf, ICHUNK);
+		if (b->n < 0) {
+			f->rc = imp_errf(&f->err, IMP_EXIT_DATAERR, "%s: %s in "
+			    "the workbook is damaged: %s", f->in->path,
+			    f->name, zip_file_strerror(f->zf));
+			break;
+		}
+		if (count_inflated(f->in, b->n, &f->err) == -1) {
+			f->rc = -1;
+			break;
+		}
+		pipe_put_full(f->pp, b);
+		if (b->n == 0)
+			break;
+	}
+	pipe_close(f->pp);
+	return NULL;
+}
+
 /*
  * Inflates the member called name into p, counting every byte against
- * the limit. Returns 0, 1 if there is no such member, -1 with in->err.
+ * the limit; on a thread of its own if threaded. Returns 0, 1 if there is
+ * no such member, -1 with in->err.
  */
 static int
-parse_part(struct xlsxin *in, const char *name, XML_Parser p)
+parse_part(struct xlsxin *in, const char *name, XML_Parser p, int threaded)
 {
+	struct ichunk	 chunks[ICHUNKS], *b;
+	struct inflater	 f;
+	struct pipe	 pp;
 	zip_file_t	*zf;
 	zip_int64_t	 idx, n;
-	int		 rc = 0;
+	pthread_t	 t;
+	void		*bp[ICHUNKS];
+	int		 rc = 0, i, stopped = 0;
 
 	if ((idx = locate(in, name)) < 0)
 		return 1;
@@ -303,37 +390,61 @@ parse_part(struct xlsxin *in, const char *name, XML_Parser p)
 		    "%s in the workbook: %s", in->path, name,
 		    zip_strerror(in->zip));
 	in->part = name;
-	for (;;) {
-		n = zip_fread(zf, in->chunk, CHUNK);
-		if (n < 0) {
-			rc = imp_errf(in->err, IMP_EXIT_DATAERR, "%s: %s in "
-			    "the workbook is damaged: %s", in->path, name,
-			    zip_file_strerror(zf));
-			break;
+	if (!threaded) {
+		for (;;) {
+			n = zip_fread(zf, in->chunk, CHUNK);
+			if (n < 0) {
+				rc = imp_errf(in->err, IMP_EXIT_DATAERR, "%s: "
+				    "%s in the workbook is damaged: %s",
+				    in->path, name, zip_file_strerror(zf));
+				break;
+			}
+			if ((rc = count_inflated(in, n, in->err)) == -1)
+				break;
+			if (XML_Parse(p, in->chunk, (int)n, n == 0) ==
+			    XML_STATUS_ERROR) {
+				rc = xml_failed(in, name, p);
+				break;
+			}
+			if (n == 0)
+				break;
 		}
-		in->total += (uint64_t)n;
-		if (in->total > in->o.max_total) {
-			rc = imp_errf(in->err, IMP_EXIT_DATAERR, "%s: the "
-			    "workbook inflates to more than %llu MiB (a zip "
-			    "bomb, or not a spreadsheet someone saved): not "
-			    "read", in->path, (unsigned long long)
-			    (in->o.max_total >> 20));
-			break;
-		}
-		if (XML_Parse(p, in->chunk, (int)n, n == 0) ==
-		    XML_STATUS_ERROR) {
-			if (!in->failed)
-				imp_errf(in->err, IMP_EXIT_DATAERR, "%s: %s in "
-				    "the workbook is not well-formed XML "
-				    "(line %lu): %s", in->path, name,
-				    (unsigned long)XML_GetCurrentLineNumber(p),
-				    XML_ErrorString(XML_GetErrorCode(p)));
-			rc = -1;
-			break;
-		}
-		if (n == 0)
-			break;
+		zip_fclose(zf);
+		return rc;
 	}
+
+	for (i = 0; i < ICHUNKS; i++) {
+		chunks[i].buf = xmalloc(ICHUNK);
+		bp[i] = &chunks[i];
+	}
+	pipe_init(&pp, bp, ICHUNKS);
+	memset(&f, 0, sizeof f);
+	f.in = in;
+	f.zf = zf;
+	f.name = name;
+	f.pp = &pp;
+	if (pthread_create(&t, NULL, inflate_main, &f) != 0)
+		rc = imp_errf(in->err, IMP_EXIT_SOFTWARE, "cannot start the "
+		    "workbook's inflating thread");
+	else {
+		while ((b = pipe_get_full(&pp)) != NULL) {
+			if (!stopped && XML_Parse(p, b->buf, (int)b->n,
+			    b->n == 0) == XML_STATUS_ERROR) {
+				rc = xml_failed(in, name, p);
+				stopped = 1;
+				pipe_fail(&pp, in->err);
+			}
+			pipe_put_free(&pp, b);
+		}
+		pthread_join(t, NULL);
+		if (!stopped && f.rc != 0) {
+			*in->err = f.err;
+			rc = -1;
+		}
+	}
+	pipe_destroy(&pp);
+	for (i = 0; i < ICHUNKS; i++)
+		free(chunks[i].buf);
 	zip_fclose(zf);
 	return rc;
 }
@@ -395,7 +506,7 @@ read_rels(struct xlsxin *in, const char *name)
 	rels_free(in);
 	if ((p = parser_new(in, rels_start, no_end, NULL)) == NULL)
 		return imp_errf(in->err, IMP_EXIT_SOFTWARE, "out of memory");
-	rc = parse_part(in, name, p);
+	rc = parse_part(in, name, p, 0);
 	XML_ParserFree(p);
 	return rc;
 }
@@ -540,7 +651,7 @@ read_workbook(struct xlsxin *in)
 	}
 	if ((p = parser_new(in, wb_start, no_end, NULL)) == NULL)
 		return imp_errf(in->err, IMP_EXIT_SOFTWARE, "out of memory");
-	rc = parse_part(in, in->wbpath, p);
+	rc = parse_part(in, in->wbpath, p, 0);
 	XML_ParserFree(p);
 	if (rc == -1)
 		return -1;
@@ -656,7 +767,7 @@ read_styles(struct xlsxin *in, const char *name)
 
 	if ((p = parser_new(in, st_start, st_end, NULL)) == NULL)
 		return imp_errf(in->err, IMP_EXIT_SOFTWARE, "out of memory");
-	rc = parse_part(in, name, p);
+	rc = parse_part(in, name, p, 0);
 	XML_ParserFree(p);
 	return rc == -1 ? -1 : 0;
 }
@@ -762,7 +873,7 @@ read_sst(struct xlsxin *in, const char *name)
 	if ((p = parser_new(in, sst_start, sst_end, sst_text)) == NULL)
 		return imp_errf(in->err, IMP_EXIT_SOFTWARE, "out of memory");
 	XML_SetUserData(p, &c);
-	rc = parse_part(in, name, p);
+	rc = parse_part(in, name, p, 0);
 	XML_ParserFree(p);
 	buf_free(&c.b);
 	return rc == -1 ? -1 : 0;
@@ -945,10 +1056,35 @@ fail:
 
 /* --- the sheet --------------------------------------------------------- */
 
+/*
+ * The sheet is inflated and parsed on a thread of its own, which hands its
+ * rows on in batches (pipe.h) to the caller's thread, where they go to the
+ * caller's callback: the XML and the caller's work on the rows (validation,
+ * for staging) run side by side.
+ */
+#define XBATCH_RECS	256
+#define XBATCH_BYTES	(1 << 20)
+#define XBATCH_COUNT	4
+
+struct xrec {
+	unsigned long	 row;
+	size_t		 first, n;	/* its cells in the batch's arrays */
+};
+
+struct xbatch {
+	struct buf	 arena;
+	struct xrec	 recs[XBATCH_RECS];
+	size_t		 nrecs;
+	size_t		*offs, *lens;	/* offs: (size_t)-1 for "" */
+	unsigned char	*flags;
+	size_t		 nf, capf;
+};
+
 struct sheet_ctx {
 	struct xlsxin	*in;
-	csvin_fn	 fn;
-	void		*arg;
+	struct pipe	*pipe;
+	struct xbatch	*filling;
+	int		 rc;		/* the thread's: 0, or -1 with err */
 
 	int		 in_data;
 	unsigned long	 row, last, header;	/* sheet row numbers */
@@ -1019,30 +1155,49 @@ row_put(struct sheet_ctx *c, unsigned long col, const char *s, size_t n,
 	}
 }
 
-/* Passes on the row's first n cells, or n blank ones. */
+/* Passes on the row's first n cells, or n blank ones, in a batch; -1
+ * once the caller's thread has stopped taking them. */
 static int
 emit(struct sheet_ctx *c, unsigned long row, size_t n, int blank)
 {
-	struct csvin_record	 rec;
-	size_t			 i;
+	struct xbatch	*b;
+	struct xrec	*r;
+	size_t		 i, k;
 
-	memset(&rec, 0, sizeof rec);
-	rec.line = rec.row = row;
-	rec.index = c->index++;
-	rec.nfields = n;
-	if (blank) {
-		rec.fields = c->blank;
-		rec.lens = c->zlens;
-		rec.flags = c->zflags;
-	} else {
-		for (i = 0; i < n; i++)
-			c->fields[i] = c->offs[i] != (size_t)-1 ?
-			    c->arena.s + c->offs[i] : "";
-		rec.fields = c->fields;
-		rec.lens = c->lens;
-		rec.flags = c->flags;
+	if ((b = c->filling) == NULL) {
+		if ((b = c->filling = pipe_get_free(c->pipe)) == NULL)
+			return -1;
+		b->arena.len = b->nrecs = b->nf = 0;
 	}
-	return c->fn(&rec, c->arg, c->in->err);
+	if (b->nf + n > b->capf) {
+		b->capf = (b->nf + n) * 2;
+		b->offs = xreallocarray(b->offs, b->capf, sizeof *b->offs);
+		b->lens = xreallocarray(b->lens, b->capf, sizeof *b->lens);
+		b->flags = xreallocarray(b->flags, b->capf, sizeof *b->flags);
+	}
+	r = &b->recs[b->nrecs++];
+	r->row = row;
+	r->first = b->nf;
+	r->n = n;
+	for (i = 0; i < n; i++) {
+		k = b->nf++;
+		if (blank || c->offs[i] == (size_t)-1) {
+			b->offs[k] = (size_t)-1;
+			b->lens[k] = 0;
+			b->flags[k] = 0;
+			continue;
+		}
+		b->offs[k] = b->arena.len;
+		b->lens[k] = c->lens[i];
+		b->flags[k] = c->flags[i];
+		buf_put(&b->arena, c->arena.s + c->offs[i], c->lens[i]);
+		b->arena.len++;		/* keeps its NUL */
+	}
+	if (b->nrecs == XBATCH_RECS || b->arena.len > XBATCH_BYTES) {
+		pipe_put_full(c->pipe, b);
+		c->filling = NULL;
+	}
+	return 0;
 }
 
 /* The row read: the header if none yet, else the blank rows skipped
@@ -1200,12 +1355,16 @@ ws_start(void *arg, const XML_Char *name, const XML_Char **atts)
 	if (in->failed)
 		return;
 
+	/* The names of a cell's parts first: they are most of a sheet. */
 	if (c->in_c) {
-		if (strcmp(n, "v") == 0) {
+		if (IS1(n, 'v')) {
 			c->in_v = 1;
 			c->v.len = 0;
 			c->v.s[0] = '\0';
-		} else if (strcmp(n, "f") == 0)
+		} else if (IS1(n, 't')) {
+			if (c->in_is && c->rph == 0)
+				c->in_t = 1;
+		} else if (IS1(n, 'f'))
 			c->have_f = 1;
 		else if (strcmp(n, "is") == 0) {
 			c->in_is = 1;
@@ -1213,18 +1372,28 @@ ws_start(void *arg, const XML_Char *name, const XML_Char **atts)
 			c->v.s[0] = '\0';
 		} else if (strcmp(n, "rPh") == 0)
 			c->rph++;
-		else if (strcmp(n, "t") == 0 && c->in_is && c->rph == 0)
-			c->in_t = 1;
 		return;
 	}
-	if (strcmp(n, "c") == 0 && c->in_data) {
+	if (IS1(n, 'c') && c->in_data) {
+		const char	*r = NULL, *t = NULL, *st = NULL, *an;
+
+		/* Its attributes in one pass. */
+		for (; atts[0] != NULL; atts += 2) {
+			an = local(atts[0]);
+			if (IS1(an, 'r'))
+				r = atts[1];
+			else if (IS1(an, 't'))
+				t = atts[1];
+			else if (IS1(an, 's'))
+				st = atts[1];
+		}
 		c->in_c = 1;
 		c->have_v = c->have_f = c->in_v = c->in_is = c->in_t = 0;
 		c->rph = 0;
 		c->v.len = 0;
 		buf_put(&c->v, "", 0);
 		col = c->ncells;
-		if ((v = attr(atts, "r")) != NULL &&
+		if ((v = r) != NULL &&
 		    (cellref(v, &col, &row) == -1 || (row != 0 &&
 		    row != c->row))) {
 			stop(in, "row %lu holds a cell named '%.20s': the file "
@@ -1238,14 +1407,13 @@ ws_start(void *arg, const XML_Char *name, const XML_Char **atts)
 			return;
 		}
 		c->col = col;
-		v = attr(atts, "t");
+		v = t;
 		c->type = v == NULL || strcmp(v, "n") == 0 ? 'n' :
 		    strcmp(v, "s") == 0 ? 's' : strcmp(v, "str") == 0 ? 'S' :
 		    strcmp(v, "inlineStr") == 0 ? 'i' :
 		    strcmp(v, "b") == 0 ? 'b' : strcmp(v, "e") == 0 ? 'e' :
 		    strcmp(v, "d") == 0 ? 'd' : 'n';
-		c->style = (v = attr(atts, "s")) != NULL ?
-		    strtoul(v, NULL, 10) : 0;
+		c->style = st != NULL ? strtoul(st, NULL, 10) : 0;
 	} else if (strcmp(n, "row") == 0 && c->in_data) {
 		row = c->row + 1;
 		if ((v = attr(atts, "r")) != NULL)
@@ -1308,20 +1476,20 @@ ws_end(void *arg, const XML_Char *name)
 	if (c->in->failed)
 		return;
 	if (c->in_c) {
-		if (strcmp(n, "v") == 0) {
+		if (IS1(n, 't'))
+			c->in_t = 0;
+		else if (IS1(n, 'c')) {
+			c->in_c = 0;
+			end_cell(c);
+		} else if (IS1(n, 'v')) {
 			c->in_v = 0;
 			c->have_v = 1;
-		} else if (strcmp(n, "t") == 0)
-			c->in_t = 0;
-		else if (strcmp(n, "rPh") == 0) {
-			if (c->rph > 0)
-				c->rph--;
 		} else if (strcmp(n, "is") == 0) {
 			c->in_is = 0;
 			c->have_v = 1;
-		} else if (strcmp(n, "c") == 0) {
-			c->in_c = 0;
-			end_cell(c);
+		} else if (strcmp(n, "rPh") == 0) {
+			if (c->rph > 0)
+				c->rph--;
 		}
 		return;
 	}
@@ -1381,31 +1549,114 @@ sheet_warnings(struct sheet_ctx *c)
 		    "staged too", c->filter);
 }
 
+/* The sheet's thread: the rows into batches, then the warnings. */
+static void *
+produce(void *arg)
+{
+	struct sheet_ctx	*c = arg;
+	struct xlsxin		*in = c->in;
+	XML_Parser		 p;
+
+	if ((p = parser_new(in, ws_start, ws_end, ws_text)) == NULL)
+		c->rc = imp_errf(in->err, IMP_EXIT_SOFTWARE, "out of memory");
+	else {
+		XML_SetUserData(p, c);
+		c->rc = parse_part(in, in->sheets[in->pick].target, p, 1);
+		XML_ParserFree(p);
+	}
+	if (c->rc == 1)
+		c->rc = imp_errf(in->err, IMP_EXIT_DATAERR, "%s: sheet '%s' is "
+		    "missing from the workbook (%s): the file is damaged",
+		    in->path, in->sheets[in->pick].name,
+		    in->sheets[in->pick].target);
+	if (c->rc == 0 && in->failed)
+		c->rc = -1;	/* the caller stopped taking rows */
+	if (c->rc == 0) {
+		if (c->filling != NULL && c->filling->nrecs > 0)
+			pipe_put_full(c->pipe, c->filling);
+		c->filling = NULL;
+		sheet_warnings(c);
+	}
+	pipe_close(c->pipe);
+	return NULL;
+}
+
 int
 xlsxin_read(struct xlsxin *in, csvin_fn fn, void *arg, struct imp_err *err)
 {
 	struct sheet_ctx	 c;
-	XML_Parser		 p;
-	size_t			 i;
-	int			 rc;
+	struct pipe		 pp;
+	struct xbatch		 batches[XBATCH_COUNT], *b;
+	struct csvin_record	 rec;
+	struct imp_err		 perr;
+	pthread_t		 t;
+	const char		**fields = NULL;
+	void			*bp[XBATCH_COUNT];
+	size_t			 i, k, nfields = 0;
+	unsigned long		 index = 0;
+	int			 rc = 0, stopped = 0;
 
-	in->err = err;
+	memset(&perr, 0, sizeof perr);
+	memset(batches, 0, sizeof batches);
+	for (i = 0; i < XBATCH_COUNT; i++)
+		bp[i] = &batches[i];
+	pipe_init(&pp, bp, XBATCH_COUNT);
 	memset(&c, 0, sizeof c);
 	c.in = in;
-	c.fn = fn;
-	c.arg = arg;
-	if ((p = parser_new(in, ws_start, ws_end, ws_text)) == NULL)
-		return imp_errf(err, IMP_EXIT_SOFTWARE, "out of memory");
-	XML_SetUserData(p, &c);
-	rc = parse_part(in, in->sheets[in->pick].target, p);
-	XML_ParserFree(p);
-	if (rc == 1)
-		rc = imp_errf(err, IMP_EXIT_DATAERR, "%s: sheet '%s' is "
-		    "missing from the workbook (%s): the file is damaged",
-		    in->path, in->sheets[in->pick].name,
-		    in->sheets[in->pick].target);
-	if (rc == 0)
-		sheet_warnings(&c);
+	c.pipe = &pp;
+	in->err = &perr;	/* the sheet's thread's, until it is joined */
+	in->failed = 0;
+	if (pthread_create(&t, NULL, produce, &c) != 0) {
+		pipe_destroy(&pp);
+		in->err = err;
+		return imp_errf(err, IMP_EXIT_SOFTWARE, "cannot start the "
+		    "workbook's reading thread");
+	}
+	while ((b = pipe_get_full(&pp)) != NULL) {
+		for (i = 0; i < b->nrecs && !stopped; i++) {
+			struct xrec	*r = &b->recs[i];
+
+			if (r->n > nfields) {
+				nfields = r->n * 2;
+				fields = xreallocarray(fields, nfields,
+				    sizeof *fields);
+			}
+			for (k = 0; k < r->n; k++)
+				fields[k] = b->offs[r->first + k] ==
+				    (size_t)-1 ? "" : b->arena.s +
+				    b->offs[r->first + k];
+			memset(&rec, 0, sizeof rec);
+			rec.line = rec.row = r->row;
+			rec.index = index++;
+			rec.nfields = r->n;
+			rec.fields = fields;
+			rec.lens = b->lens + r->first;
+			rec.flags = b->flags + r->first;
+			if (fn(&rec, arg, err) == -1) {
+				/* The sheet's thread stops at its next
+				 * batch; the rest is drained unread. */
+				stopped = 1;
+				pipe_fail(&pp, err);
+			}
+		}
+		pipe_put_free(&pp, b);
+	}
+	pthread_join(t, NULL);
+	in->err = err;
+	if (stopped)
+		rc = -1;
+	else if (c.rc != 0) {
+		*err = perr;
+		rc = -1;
+	}
+	pipe_destroy(&pp);
+	for (i = 0; i < XBATCH_COUNT; i++) {
+		buf_free(&batches[i].arena);
+		free(batches[i].offs);
+		free(batches[i].lens);
+		free(batches[i].flags);
+	}
+	free(fields);
 	buf_free(&c.arena);
 	buf_free(&c.v);
 	free(c.offs);
