@@ -99,7 +99,7 @@ _importer()
 	--endpoint|--concurrency|--rate|--retries|--timeout|--batch-size|\
 	--customer|--port|--bind|--token|--client-secret|--token-ttl|\
 	--page-max|--seed|--latency|--burst|--fail-503|--fail-500-after|\
-	--drop-after|--slow|--bom|--forbid-customer)
+	--drop-after|--slow|--bom|--forbid-customer|--sheet)
 		return
 		;;
 	esac

@@ -687,6 +687,7 @@ test_migrate_retryable(void)
 	    "ALTER TABLE run DROP COLUMN purged_at;"
 	    "DROP TABLE verify;"
 	    "DROP TABLE verify_row;"
+	    "ALTER TABLE run DROP COLUMN sheet;"
 	    "PRAGMA user_version = 2;"
 	    "INSERT INTO outcome (row, run, state, http_status, message,"
 	    " attempts, request_id)"
