@@ -645,9 +645,9 @@ read_workbook(struct xlsxin *in)
 			    "binary workbook (.xlsb), which importer does not "
 			    "read: save it as Excel Workbook (.xlsx) or as CSV "
 			    "UTF-8 and stage that", in->path);
-		return imp_errf(in->err, IMP_EXIT_DATAERR, "%s: a zip file, "
-		    "but not a workbook (no %s): stage an Excel Workbook "
-		    "(.xlsx) or a CSV file", in->path, in->wbpath);
+		return imp_errf(in->err, IMP_EXIT_DATAERR, "%s: a ZIP "
+		    "archive, but not a workbook (no %s): stage an Excel "
+		    "Workbook (.xlsx) or a CSV file", in->path, in->wbpath);
 	}
 	if ((p = parser_new(in, wb_start, no_end, NULL)) == NULL)
 		return imp_errf(in->err, IMP_EXIT_SOFTWARE, "out of memory");
@@ -921,9 +921,9 @@ xlsxin_refuse_ole(const char *path, const unsigned char *head, size_t n,
 		    "Protect Workbook > Encrypt with Password: clear it), save "
 		    "and stage it again", path);
 	return imp_errf(err, IMP_EXIT_DATAERR, "%s: a legacy Excel 97-2003 "
-	    "workbook (.xls), which importer does not read: open it and save "
-	    "it as Excel Workbook (.xlsx) or as CSV UTF-8, then stage that",
-	    path);
+	    "workbook (XLS), which importer does not read: open it and use "
+	    "File > Save As > \"Excel Workbook (*.xlsx)\" (or \"CSV UTF-8\"), "
+	    "then stage that", path);
 }
 
 /* Size and SHA-256 of the file's bytes. */

@@ -61,10 +61,10 @@ with zipfile.ZipFile(d + "/book.xlsx.csv", "w") as z:
 with zipfile.ZipFile(d + "/archive.csv", "w") as z:
     z.writestr("customers.csv", "Customer ID\n")
 PYEOF
-refused "XLSX renamed .csv" 65 'XLSX' "$TMP/book.xlsx.csv"
-like "$err" 'Save As' "XLSX: says how to save as CSV"
-like "$err" 'CSV' "XLSX: names CSV"
-refused "ZIP archive" 65 'ZIP' "$TMP/archive.csv"
+# A workbook is read whatever its name (t_xlsx.sh): this one has no sheet.
+refused "a workbook without a sheet, named .csv" 65 'no visible sheet' "$TMP/book.xlsx.csv"
+refused "ZIP archive" 65 'ZIP archive, but not a workbook' "$TMP/archive.csv"
+like "$err" 'CSV' "ZIP: names CSV"
 printf '\320\317\021\340\241\261\032\341\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0' >"$TMP/old.xls"
 refused "XLS (Excel 97-2003)" 65 'XLS' "$TMP/old.xls"
 like "$err" 'Save As' "XLS: says how to save as CSV"
