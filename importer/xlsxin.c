@@ -22,6 +22,7 @@
 
 #include "numfmt.h"
 #include "pipe.h"
+#include "strtab.h"
 #include "xmalloc.h"
 
 #define CHUNK		65536
@@ -79,10 +80,9 @@ struct xlsxin {
 	struct fmt		*fmts;		/* compiled, by id */
 	size_t			 nfmts;
 
-	char			*sst;		/* shared strings, NUL-ended */
-	size_t			 sstlen, sstcap;
-	uint32_t		*sstoff;
-	size_t			 nsst, sstoffcap;
+	struct strtab		*sst;		/* shared strings */
+	size_t			 nsst;		/* their count */
+	uint64_t		 sstlen;	/* and bytes */
 
 	char			*warn[MAX_WARNINGS];
 	size_t			 nwarn;
@@ -845,19 +845,14 @@ sst_end(void *arg, const XML_Char *name)
 		    in->o.max_strings, in->o.max_sst_bytes >> 20);
 		return;
 	}
-	if (in->nsst + 1 >= in->sstoffcap) {
-		in->sstoffcap = in->sstoffcap == 0 ? 1024 : in->sstoffcap * 2;
-		in->sstoff = xreallocarray(in->sstoff, in->sstoffcap,
-		    sizeof *in->sstoff);
+	if (in->sst == NULL)
+		in->sst = strtab_new(in->o.sst_memory);
+	if (strtab_add(in->sst, c->b.s, len, in->err) == -1) {
+		in->failed = 1;
+		XML_StopParser(in->parser, XML_FALSE);
+		return;
 	}
-	if (in->sstlen + len + 1 > in->sstcap) {
-		in->sstcap = (in->sstlen + len + 1) * 2;
-		if (in->sstcap > in->o.max_sst_bytes)
-			in->sstcap = in->o.max_sst_bytes;
-		in->sst = xreallocarray(in->sst, in->sstcap, 1);
-	}
-	in->sstoff[in->nsst++] = (uint32_t)in->sstlen;
-	memcpy(in->sst + in->sstlen, c->b.s, len + 1);
+	in->nsst++;
 	in->sstlen += len + 1;
 }
 
@@ -1274,8 +1269,11 @@ end_cell(struct sheet_ctx *c)
 			    where, c->row, c->v.s);
 			return;
 		}
-		s = in->sst + in->sstoff[k];
-		n = strlen(s);
+		if ((s = strtab_get(in->sst, k, &n, in->err)) == NULL) {
+			in->failed = 1;
+			XML_StopParser(in->parser, XML_FALSE);
+			return;
+		}
 		break;
 	case 'i':
 	case 'S':
@@ -1695,8 +1693,7 @@ xlsxin_close(struct xlsxin *in)
 		numfmt_free(in->fmts[i].nf);
 	free(in->fmts);
 	free(in->xf);
-	free(in->sst);
-	free(in->sstoff);
+	strtab_free(in->sst);
 	for (i = 0; i < in->nwarn; i++)
 		free(in->warn[i]);
 	free(in->wbpath);

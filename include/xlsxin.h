@@ -3,9 +3,10 @@
  * file (libzip, expat) into records of UTF-8 fields, each cell as the
  * spreadsheet shows it: shared and inline strings, rich text, booleans,
  * formulas by their cached values, numbers through their number format
- * (numfmt.h). Rows are the sheet's own row numbers. Memory is bounded by
- * one row and the shared strings, the latter by the limits below; every
- * byte inflated is counted, so a zip bomb ends in a message.
+ * (numfmt.h). Rows are the sheet's own row numbers. Memory is bounded:
+ * a few rows in flight, and the shared strings up to a budget, past which
+ * they go to a temporary file (strtab.h); every byte inflated is counted,
+ * so a zip bomb ends in a message.
  */
 #ifndef IMPORTER_XLSXIN_H
 #define IMPORTER_XLSXIN_H
@@ -41,6 +42,9 @@ struct xlsxin_opts {
 	size_t		 max_sst_bytes;
 	size_t		 max_cell;
 	size_t		 max_cols;
+	size_t		 sst_memory;	/* shared strings kept in memory
+					   before they go to a temporary
+					   file; 0: STRTAB_MEMORY */
 };
 
 struct xlsxin;

@@ -3,8 +3,11 @@
  * constant-memory mode, for the tests and the benchmark: a workbook whose
  * cells are known to be the CSV's, written by a third library.
  *
- *	csv2xlsx [-t] [-s SHEET] IN.csv OUT.xlsx
+ *	csv2xlsx [-S] [-t] [-s SHEET] IN.csv OUT.xlsx
  *
+ * -S writes the strings once, in the shared-string table, as Excel does
+ * (libxlsxwriter's default mode, which holds the sheet in memory while it
+ * writes); without it, in constant-memory mode, every string is inline.
  * -t types the cells a person would type as numbers: up to 11 digits (no
  * sign, no point) become numbers, shown with a format of as many zeros as
  * digits when they start with 0 (a ZIP 02134 is the number 2134 formatted
@@ -108,8 +111,11 @@ main(int argc, char **argv)
 	int			 ch;
 
 	memset(&c, 0, sizeof c);
-	while ((ch = getopt(argc, argv, "ts:")) != -1) {
+	while ((ch = getopt(argc, argv, "Sts:")) != -1) {
 		switch (ch) {
+		case 'S':
+			wo.constant_memory = LXW_FALSE;
+			break;
 		case 't':
 			c.typed = 1;
 			break;
@@ -150,6 +156,7 @@ main(int argc, char **argv)
 	}
 	return 0;
 usage:
-	fprintf(stderr, "usage: csv2xlsx [-t] [-s SHEET] IN.csv OUT.xlsx\n");
+	fprintf(stderr, "usage: csv2xlsx [-S] [-t] [-s SHEET] IN.csv "
+	    "OUT.xlsx\n");
 	return 64;
 }

@@ -82,6 +82,21 @@ is "$(diff "$TMP/csv.rows" "$TMP/lxw.rows" | head -n 5)" "" \
     "every row, value, state and problem is the CSV's (ZIPs with a leading zero typed as numbers formatted 00000)"
 is "$("$XLSXDUMP" "$TMP/lxw.xlsx" | grep '^64,' | cut -d, -f14)" '"02110	8"' \
     "a ZIP typed as a number: read as shown, flagged a number"
+# The same with every string in the shared-string table, as Excel writes
+# them; read again with the table past a tiny memory budget (xlsxdump -m),
+# so that it is read back from its temporary file.
+"$CSV2XLSX" -S -t -s Accounts "$SAMPLES/accounts-2026-11.csv" "$TMP/sst.xlsx"
+ok $? "libxlsxwriter writes it again with shared strings"
+is "$(unzip -l "$TMP/sst.xlsx" | grep -c sharedStrings.xml)" 1 "... it has a shared-string table"
+run --db "$TMP/sst.db" stage "$TMP/sst.xlsx"
+is "$rc" 1 "the shared-string workbook stages"
+dump_rows "$TMP/sst.db" >"$TMP/sst.rows"
+is "$(diff "$TMP/csv.rows" "$TMP/sst.rows" | head -n 5)" "" \
+    "every row, value, state and problem is the CSV's"
+"$XLSXDUMP" "$TMP/sst.xlsx" >"$TMP/sst.mem"
+"$XLSXDUMP" -m 4096 "$TMP/sst.xlsx" >"$TMP/sst.spilled"
+ok $([ -s "$TMP/sst.mem" ] && cmp -s "$TMP/sst.mem" "$TMP/sst.spilled"; echo $?) \
+    "the shared strings spilled to a file (4 KiB in memory) read as they do in memory"
 
 # --- 3. Workbooks written by openpyxl and by Calc, cell by cell --------
 GUID_PREFIX=77777777-0000-4000-8000

@@ -4,7 +4,9 @@
  * first, then its cells; a cell's flags (XLSXIN_*) follow its text after a
  * tab when it has any. The sheet's warnings go to stderr.
  *
- *	xlsxdump FILE.xlsx [SHEET]
+ *	xlsxdump [-m BYTES] FILE.xlsx [SHEET]
+ *
+ * -m: the shared strings' memory budget (xlsxin_opts.sst_memory).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,12 +55,18 @@ main(int argc, char **argv)
 	struct imp_err		 err;
 	size_t			 i;
 
-	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "usage: xlsxdump FILE.xlsx [SHEET]\n");
-		return 64;
-	}
 	memset(&o, 0, sizeof o);
 	memset(&err, 0, sizeof err);
+	if (argc > 2 && strcmp(argv[1], "-m") == 0) {
+		o.sst_memory = strtoul(argv[2], NULL, 10);
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc < 2 || argc > 3) {
+		fprintf(stderr, "usage: xlsxdump [-m BYTES] FILE.xlsx "
+		    "[SHEET]\n");
+		return 64;
+	}
 	o.sheet = argc == 3 ? argv[2] : NULL;
 	if ((in = xlsxin_open(argv[1], &o, &err)) == NULL ||
 	    xlsxin_read(in, on_record, NULL, &err) == -1) {

@@ -1,10 +1,12 @@
 #!/bin/sh
 # xlsx.sh: the workbook benchmark (make bench, or sh tests/bench/xlsx.sh):
 # `importer stage` of BENCH_ROWS rows as a workbook against staging the
-# same data as CSV, in the same run, and the peak RSS of each. The workbook
-# is the CSV written by libxlsxwriter (tests/csv2xlsx -t: digits typed as
-# numbers, ZIPs with a leading zero formatted 00000; constant-memory mode,
-# so its strings are inline). Targets: <= 1.5, <= 64 MiB.
+# same data as CSV, in the same run, and the peak RSS of each. The workbooks
+# are the CSV written by libxlsxwriter (tests/csv2xlsx -t: digits typed as
+# numbers, ZIPs with a leading zero formatted 00000) in two shapes: every
+# string inline (constant-memory mode), and every string in the shared-
+# string table, as Excel writes them (-S; past 16 MiB the table goes to a
+# temporary file). Targets: <= 1.5, <= 64 MiB.
 set -eu
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -23,8 +25,10 @@ done
 mkdir -p "$OUT"
 csv=$OUT/update-$ROWS.csv
 xlsx=$OUT/update-$ROWS.xlsx
+sst=$OUT/update-$ROWS-sst.xlsx
 [ -s "$csv" ] || "$GEN" update "$ROWS" >"$csv"
 [ -s "$xlsx" ] || "$CSV2XLSX" -t -s Accounts "$csv" "$xlsx"
+[ -s "$sst" ] || "$CSV2XLSX" -S -t -s Accounts "$csv" "$sst"
 
 # best FILE: the best wall time of $RUNS stages of FILE, and its RSS
 best() {
@@ -40,16 +44,27 @@ best() {
 		i=$((i + 1))
 	done
 }
-# Interleaved, so that the machine's moods fall on both alike.
-best "$csv"; c_wall=$b_wall; c_rss=$b_rss
-best "$xlsx"; x_wall=$b_wall; x_rss=$b_rss
-best "$csv"; awk "BEGIN{exit !($b_wall < $c_wall)}" && { c_wall=$b_wall; c_rss=$b_rss; }
-best "$xlsx"; awk "BEGIN{exit !($b_wall < $x_wall)}" && { x_wall=$b_wall; x_rss=$b_rss; }
-awk -v c="$c_wall" -v x="$x_wall" -v cr="$c_rss" -v xr="$x_rss" \
-    -v cs="$(wc -c <"$csv")" -v xs="$(wc -c <"$xlsx")" 'BEGIN {
-	printf "stage a workbook: %d rows, CSV %d MiB, workbook %d MiB (libxlsxwriter, inline strings)\n", '"$ROWS"', cs / 1048576, xs / 1048576
-	printf "  stage the CSV        %8.2f s   peak RSS %.1f MiB\n", c, cr / 1024
-	printf "  stage the workbook   %8.2f s   peak RSS %.1f MiB\n", x, xr / 1024
-	printf "  workbook / CSV       %8.2f     (target <= 1.50)\n", x / c
-	printf "  workbook peak RSS    %8.1f MiB (target <= 64)\n", xr / 1024
+# Interleaved, so that the machine's moods fall on all alike.
+c_wall=; x_wall=; s_wall=
+for round in 1 2; do
+	best "$csv"
+	[ -n "$c_wall" ] && awk "BEGIN{exit !($b_wall >= $c_wall)}" ||
+	    { c_wall=$b_wall; c_rss=$b_rss; }
+	best "$xlsx"
+	[ -n "$x_wall" ] && awk "BEGIN{exit !($b_wall >= $x_wall)}" ||
+	    { x_wall=$b_wall; x_rss=$b_rss; }
+	best "$sst"
+	[ -n "$s_wall" ] && awk "BEGIN{exit !($b_wall >= $s_wall)}" ||
+	    { s_wall=$b_wall; s_rss=$b_rss; }
+done
+awk -v c="$c_wall" -v x="$x_wall" -v s="$s_wall" -v cr="$c_rss" \
+    -v xr="$x_rss" -v sr="$s_rss" -v cs="$(wc -c <"$csv")" \
+    -v xs="$(wc -c <"$xlsx")" -v ss="$(wc -c <"$sst")" 'BEGIN {
+	printf "stage a workbook: %d rows; CSV %d MiB, workbooks %d MiB (inline strings) and %d MiB (shared strings)\n", '"$ROWS"', cs / 1048576, xs / 1048576, ss / 1048576
+	printf "  stage the CSV          %8.2f s   peak RSS %.1f MiB\n", c, cr / 1024
+	printf "  stage, inline strings  %8.2f s   peak RSS %.1f MiB\n", x, xr / 1024
+	printf "  stage, shared strings  %8.2f s   peak RSS %.1f MiB\n", s, sr / 1024
+	printf "  inline / CSV           %8.2f     (target <= 1.50)\n", x / c
+	printf "  shared / CSV           %8.2f     (target <= 1.50)\n", s / c
+	printf "  workbook peak RSS      %8.1f MiB (target <= 64)\n", (xr > sr ? xr : sr) / 1024
 }'
