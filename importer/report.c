@@ -1053,14 +1053,18 @@ write_summary(struct report *rep, struct store *st, int64_t fixup_rows,
 	put(rep, s.ws, s.row, 0, "Size (bytes)", rep->f_bold);
 	put_num(rep, s.ws, s.row++, 1, rr->size);
 	s_pair(&s, "SHA-256", rr->sha256);
-	snprintf(v, sizeof v, "%s%s%s", rr->encoding, rr->bom ?
-	    " with BOM" : "", rr->detected ? " (detected)" : "");
-	s_pair(&s, "Encoding", v);
-	if (rr->delimiter[0] == '\t')
-		snprintf(v, sizeof v, "tab");
-	else
-		snprintf(v, sizeof v, "'%s'", rr->delimiter);
-	s_pair(&s, "Delimiter", v);
+	if (rr->sheet[0] != '\0')
+		s_pair(&s, "Workbook sheet", rr->sheet);
+	else {
+		snprintf(v, sizeof v, "%s%s%s", rr->encoding, rr->bom ?
+		    " with BOM" : "", rr->detected ? " (detected)" : "");
+		s_pair(&s, "Encoding", v);
+		if (rr->delimiter[0] == '\t')
+			snprintf(v, sizeof v, "tab");
+		else
+			snprintf(v, sizeof v, "'%s'", rr->delimiter);
+		s_pair(&s, "Delimiter", v);
+	}
 	s_pair(&s, "Profile", rr->has_profile ? rr->profile : "(none)");
 	s_date(&s, "Staged (UTC)", rr->staged_at, "not staged");
 	s_date(&s, "Checked (UTC)", rr->checked_at, "not checked yet");

@@ -229,6 +229,12 @@ for v in calc openpyxl; do
 	like "$out" "1 summary row skipped \\(row 13, 'Total'\\)" \
 	    "$v: the Total row is skipped, as row 13"
 
+	is "$("$PY" -c '
+import openpyxl, sys
+ws = openpyxl.load_workbook(sys.argv[1])["Summary"]
+print([r[1] for r in ws.iter_rows(values_only=True) if r[0] == "Workbook sheet"])
+' reports/accounts-run1.xlsx)" "['Accounts']" \
+	    "$v: the report's Summary names the workbook's sheet"
 	fix=$(ls reports/*-fixup.xlsx 2>/dev/null | head -n 1)
 	ok $([ -n "$fix" ]; echo $?) "$v: the fix-up is a workbook (reports/*-fixup.xlsx)"
 	is "$(stat -c %a "$fix" 2>/dev/null)" 600 "$v: ... mode 0600, like the database"
@@ -325,7 +331,7 @@ calc --convert-to xls --outdir "$TMP/legacy" "$WB"
 calc --convert-to ods --outdir "$TMP/legacy" "$WB"
 run stage "$TMP/legacy/accounts-2026-11.xls"
 is "$rc:$(counts)" "65:0/0/0" "a legacy .xls (saved by Calc): refused (65), nothing staged"
-like "$err" "legacy Excel 97-2003 workbook \\(.xls\\).*save it as Excel Workbook \\(.xlsx\\)" \
+like "$err" "legacy Excel 97-2003 workbook \\(XLS\\).*Save As > \"Excel Workbook \\(\\*.xlsx\\)\"" \
     "... saying how to save it"
 run stage "$TMP/legacy/accounts-2026-11.ods"
 is "$rc" 65 "an OpenDocument spreadsheet (.ods, saved by Calc): refused (65)"
