@@ -20,9 +20,10 @@
  * Dates and times are not rendered in the format's own layout but as
  * YYYY-MM-DD, YYYY-MM-DD HH:MM:SS or HH:MM:SS (the importer's contract),
  * with Excel's 1900 leap-year bug (serial 60 is 1900-02-29) and the 1904
- * system. What the renderer cannot show exactly (fractions, calendars,
- * subseconds, values Excel shows as ####, unknown tokens) makes it return
- * 1 with a best guess.
+ * system. Fractions (# ?/?, ?/??, # ?/8) take the best fraction by
+ * continued fractions, as Excel. What the renderer cannot show exactly
+ * (other fraction layouts, calendars, subseconds, values Excel shows as
+ * ####, unknown tokens) makes it return 1 with a best guess.
  */
 #include "config.h"
 
@@ -82,7 +83,7 @@ struct numfmt_section {
 	int			 fraction;	/* # ?/? */
 	int			 thousands;
 	int			 exp;		/* has E+ / E- */
-	int			 shift;		/* decimal shift: % +2, scale -3 */
+	int			 shift;		/* % +2, a scaling comma -3 */
 };
 
 struct numfmt {
@@ -445,6 +446,8 @@ parse_section(struct numfmt_section *s, const char *p, const char *end)
 		case '$': case '-': case '+': case '(': case ')': case ':':
 		case ' ': case '!': case '^': case '&': case '\'': case '~':
 		case '{': case '}': case '<': case '>': case '=': case '/':
+		case '1': case '2': case '3': case '4': case '5': case '6':
+		case '7': case '8': case '9':
 			tok_add(s, TOK_LIT, 0, p, 1);
 			break;
 		default:
@@ -495,13 +498,16 @@ parse_section(struct numfmt_section *s, const char *p, const char *end)
 static void
 analyse_section(struct numfmt_section *s)
 {
-	size_t	 i, j;
-	int	 before, after, dot_between;
+	const char	*slash;
+	size_t		 i, j;
+	int		 before, after, dot_between;
 
 	for (i = 0; i < s->ntoks; i++) {
 		if (s->toks[i].type == TOK_LIT &&
-		    strchr(s->toks[i].lit, '/') != NULL) {
-			before = after = 0;
+		    (slash = strchr(s->toks[i].lit, '/')) != NULL) {
+			before = 0;
+			/* A fixed denominator (# ?/8) or placeholders. */
+			after = slash[1] >= '1' && slash[1] <= '9';
 			for (j = 0; j < i; j++)
 				before |= s->toks[j].type == TOK_DIGIT;
 			for (j = i + 1; j < s->ntoks; j++)
@@ -721,7 +727,7 @@ dec_round(struct numfmt_dec *d, int keep)
 		d->e = 0;
 }
 
-/* The digit of 10^-pos... : position k counted from the first (0). */
+/* Digit k of d, counted from the first (0); zeros past the last. */
 static char
 dec_digit(const struct numfmt_dec *d, int k)
 {
@@ -916,7 +922,8 @@ render_date(const struct numfmt_section *s, double v, int date1904,
 	}
 	if (s->elapsed && !s->has_date)
 		snprintf(b, sizeof b, "%02llu:%02lu:%02lu",
-		    (unsigned long long)total / 3600, secs / 60 % 60, secs % 60);
+		    (unsigned long long)total / 3600, secs / 60 % 60,
+		    secs % 60);
 	else
 		snprintf(b, sizeof b, "%02lu:%02lu:%02lu", secs / 3600,
 		    secs / 60 % 60, secs % 60);
@@ -925,10 +932,10 @@ render_date(const struct numfmt_section *s, double v, int date1904,
 }
 
 /*
- * The integer part's digits into the placeholders of tokens [from, to):
- * right-aligned, the leftmost placeholder taking any digits left over;
- * 0 shows a zero where there is no digit, ? a space, # nothing.
- * Thousands separators go between groups of three.
+ * The integer part's digits, given to its placeholders one at a time
+ * (int_digit), left to right: right-aligned, the leftmost placeholder
+ * taking any digits left over; 0 shows a zero where there is no digit,
+ * ? a space, # nothing. Thousands separators go between groups of three.
  */
 struct numfmt_intpart {
 	char	digits[512];
@@ -966,6 +973,188 @@ int_digit(const struct numfmt_section *s, struct numfmt_intpart *ip,
 		putc_(o, ',');
 }
 
+/* Appends n as decimal digits, grouped by thousands or not. */
+static void
+put_int(struct numfmt_out *o, unsigned long long n, int thousands)
+{
+	char	b[32];
+	int	len, i;
+
+	len = snprintf(b, sizeof b, "%llu", n);
+	for (i = 0; i < len; i++) {
+		putc_(o, b[i]);
+		if (thousands && i < len - 1 && (len - 1 - i) % 3 == 0)
+			putc_(o, ',');
+	}
+}
+
+/* Appends n as decimal digits, padded with spaces to width (left or right). */
+static void
+put_padded(struct numfmt_out *o, unsigned long long n, int width, int left)
+{
+	char	b[32];
+	int	len, i;
+
+	len = snprintf(b, sizeof b, "%llu", n);
+	if (left)
+		for (i = len; i < width; i++)
+			putc_(o, ' ');
+	puts_(o, b);
+	if (!left)
+		for (i = len; i < width; i++)
+			putc_(o, ' ');
+}
+
+/*
+ * The fraction p/q nearest x with q <= maxq: the continued fraction's
+ * last convergent within the bound, or the semiconvergent past it when
+ * that is nearer (Excel and Calc show 3 14/99 for pi with # ??/??).
+ */
+static void
+best_fraction(double x, unsigned long long maxq, unsigned long long *p,
+    unsigned long long *q)
+{
+	double			b = x, a, f;
+	unsigned long long	p2 = 0, p1 = 1, q2 = 1, q1 = 0, pp, qq, k;
+
+	for (;;) {
+		a = floor(b);
+		if (a > 1e15)
+			break;
+		pp = (unsigned long long)a * p1 + p2;
+		qq = (unsigned long long)a * q1 + q2;
+		if (qq > maxq) {
+			/* The semiconvergent with the largest q allowed. */
+			k = (maxq - q2) / q1;
+			pp = p2 + k * p1;
+			qq = q2 + k * q1;
+			if (k > 0 && fabs(x - (double)pp / qq) <
+			    fabs(x - (double)p1 / q1)) {
+				p1 = pp;
+				q1 = qq;
+			}
+			break;
+		}
+		p2 = p1;
+		p1 = pp;
+		q2 = q1;
+		q1 = qq;
+		f = b - a;
+		if (f < 0.00000005)
+			break;
+		b = 1 / f;
+	}
+	*p = p1;
+	*q = q1;
+}
+
+/*
+ * A fraction section, # ?/? (mixed) or ?/? (improper), the denominator
+ * placeholders (up to 7) or fixed digits (# ?/8), for |v|. Returns -2
+ * when the layout is not one of these (the caller shows General).
+ */
+static int
+render_fraction(const struct numfmt_section *s, double v,
+    struct numfmt_out *o)
+{
+	const struct numfmt_token	*t = s->toks;
+	unsigned long long		 den = 0, num, base = 0, p, q, rr;
+	size_t				 n = s->ntoks, sl, i0, n0, d1, i;
+	int				 nlen, dlen = 0, ri, zero = 0, mixed;
+	int				 rc = 0;
+	const char			*lit;
+	double				 x = fabs(v);
+
+	for (sl = 0; sl < n; sl++)
+		if (t[sl].type == TOK_LIT && strchr(t[sl].lit, '/') != NULL)
+			break;
+	if (sl == n || t[sl].lit[0] != '/' || x >= 1e15)
+		return -2;
+	for (lit = t[sl].lit + 1; *lit >= '0' && *lit <= '9'; lit++) {
+		if (den >= 100000000)
+			return -2;	/* no spreadsheet divides by that */
+		den = den * 10 + (unsigned)(*lit - '0');
+	}
+	if (*lit != '\0' || (den == 0 && lit != t[sl].lit + 1))
+		return -2;
+	for (n0 = sl; n0 > 0 && t[n0 - 1].type == TOK_DIGIT; n0--)
+		continue;
+	nlen = (int)(sl - n0);
+	i0 = n0;
+	mixed = n0 >= 2 && t[n0 - 1].type == TOK_LIT &&
+	    strcmp(t[n0 - 1].lit, " ") == 0 && t[n0 - 2].type == TOK_DIGIT;
+	if (mixed)
+		for (i0 = n0 - 1; i0 > 0 && (t[i0 - 1].type == TOK_DIGIT ||
+		    (t[i0 - 1].type == TOK_COMMA && t[i0 - 1].ch == 't'));
+		    i0--)
+			zero |= t[i0 - 1].ch == '0';
+	d1 = sl + 1;
+	if (den == 0)
+		for (; d1 < n && t[d1].type == TOK_DIGIT; d1++)
+			dlen++;
+	else	/* # ?/100: the zeros are placeholders to the tokenizer */
+		for (; d1 < n && t[d1].type == TOK_DIGIT && t[d1].ch == '0' &&
+		    den < 100000000; d1++)
+			den *= 10;
+	if (nlen == 0 || (den == 0 && dlen == 0))
+		return -2;
+	for (i = 0; i < n; i++)
+		if ((i < i0 || i >= d1) && t[i].type != TOK_LIT)
+			return -2;
+
+	ri = nlen > dlen ? nlen : dlen;
+	if (ri > 7)
+		ri = 7;
+	if (den != 0) {
+		if (x * den >= 1e18)
+			return -2;
+		rr = (unsigned long long)floor(x * den + 0.5);
+		num = rr;
+		if (mixed) {
+			base = rr / den;
+			num = rr % den;
+		}
+	} else {
+		for (q = 1, i = 0; i < (size_t)ri; i++)
+			q *= 10;
+		if (x * q >= 1e18)
+			return -2;
+		best_fraction(x, q - 1, &p, &q);
+		den = q;
+		num = p;
+		if (mixed) {
+			base = p / q;
+			num = p % q;
+		}
+	}
+
+	for (i = 0; i < i0; i++)
+		puts_(o, t[i].lit);
+	if (mixed) {
+		if (base > 0 || num == 0 || zero)
+			put_int(o, base, s->thousands);
+		putc_(o, ' ');
+	}
+	if (mixed && num == 0) {
+		/* No fraction: spaces where it would be. */
+		for (i = 0; i < (size_t)(2 * ri + 1); i++)
+			putc_(o, ' ');
+		/* How many with a fixed denominator: Excel, Calc differ. */
+		if (dlen == 0)
+			rc = 1;
+	} else {
+		put_padded(o, num, dlen > 0 ? ri : nlen, 1);
+		putc_(o, '/');
+		if (dlen > 0)
+			put_padded(o, den, ri, 0);
+		else
+			put_padded(o, den, 0, 1);
+	}
+	for (i = d1; i < n; i++)
+		puts_(o, t[i].lit);
+	return rc;
+}
+
 /* The largest multiple of n not above a. */
 static int
 floor_mul(int a, int n)
@@ -987,7 +1176,8 @@ render_number(const struct numfmt_section *s, double v,
 	struct numfmt_intpart	 ip;
 	char			 ebuf[32];
 	size_t			 i;
-	int			 ni = 0, nd = 0, ne = 0, seen_dot = 0, seen_exp = 0;
+	int			 ni = 0, nd = 0, ne = 0;
+	int			 seen_dot = 0, seen_exp = 0;
 	int			 hash = 0, x = 0, last, fi = 0, rc = 0, k;
 	int			 exp_done = 0;
 
@@ -1192,11 +1382,14 @@ numfmt_render(const struct numfmt *f, double v, int date1904, char *buf,
 	signat = o.len;
 	if (v < 0 && nn == 1)
 		putc_(&o, '-');
-	if (s->fraction) {
-		/* # ?/?: not rendered; General shows the value instead. */
+	if (s->fraction &&
+	    (rc = render_fraction(s, v, &o)) == -2) {
+		/* A fraction of another layout: General instead. */
 		rc = general_abs(v, &o);
 		unsure = 1;
-	} else if (s->ntoks == 0 && nn == 1)
+	} else if (s->fraction)
+		nonzero = 1;
+	else if (s->ntoks == 0 && nn == 1)
 		rc = general_abs(v, &o);	/* "" is General */
 	else
 		rc = render_number(s, v, &o, &nonzero);
