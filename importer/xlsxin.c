@@ -1257,13 +1257,14 @@ end_cell(struct sheet_ctx *c)
 	struct fmt	*f;
 	double		 d;
 
-	colname(c->col, where, sizeof where);
+	where[0] = '\0';
 	switch (c->type) {
 	case 's':
 		if (!c->have_v)
 			break;
 		k = strtoul(c->v.s, &end, 10);
 		if (end == c->v.s || *end != '\0' || k >= in->nsst) {
+			colname(c->col, where, sizeof where);
 			stop(in, "cell %s%lu refers to shared string %s, which "
 			    "the workbook does not hold: the file is damaged",
 			    where, c->row, c->v.s);
@@ -1313,6 +1314,7 @@ end_cell(struct sheet_ctx *c)
 			break;
 		d = strtod(c->v.s, &end);
 		if (end == c->v.s || *end != '\0') {
+			colname(c->col, where, sizeof where);
 			stop(in, "cell %s%lu holds '%.40s' as a number: the "
 			    "file is damaged", where, c->row, c->v.s);
 			return;
@@ -1335,6 +1337,7 @@ end_cell(struct sheet_ctx *c)
 	if (n == 0 && c->have_f && (!c->have_v || c->type == 'n'))
 		flags |= XLSXIN_NOVALUE;
 	if (n > in->o.max_cell) {
+		colname(c->col, where, sizeof where);
 		stop(in, "cell %s%lu is longer than a cell can be (%zu bytes)",
 		    where, c->row, in->o.max_cell);
 		return;

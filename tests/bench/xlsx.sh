@@ -6,7 +6,10 @@
 # numbers, ZIPs with a leading zero formatted 00000) in two shapes: every
 # string inline (constant-memory mode), and every string in the shared-
 # string table, as Excel writes them (-S; past 16 MiB the table goes to a
-# temporary file). Targets: <= 1.5, <= 64 MiB.
+# temporary file). Targets: <= 1.5, <= 64 MiB. And the floor under them:
+# inflating the sheet (libzip) and parsing it (expat) with empty handlers
+# on one thread (tests/bench/xlsxfloor), which no reader built on the two
+# libraries goes under.
 set -eu
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -14,12 +17,13 @@ builddir=${builddir:-$top_srcdir}
 IMPORTER=${IMPORTER:-$builddir/importer/importer}
 GEN=${GEN:-$builddir/tests/bench/gen}
 CSV2XLSX=${CSV2XLSX:-$builddir/tests/csv2xlsx}
+FLOOR=${FLOOR:-$builddir/tests/bench/xlsxfloor}
 ROWS=${BENCH_ROWS:-1000000}
 RUNS=${BENCH_RUNS:-3}
 OUT=${BENCH_OUT:-$builddir/bench-out}
 MEASURE="python3 $top_srcdir/tests/bench/measure.py"
 
-for p in "$IMPORTER" "$GEN" "$CSV2XLSX"; do
+for p in "$IMPORTER" "$GEN" "$CSV2XLSX" "$FLOOR"; do
 	[ -x "$p" ] || { echo "bench: $p missing"; exit 1; }
 done
 mkdir -p "$OUT"
@@ -57,7 +61,21 @@ for round in 1 2; do
 	[ -n "$s_wall" ] && awk "BEGIN{exit !($b_wall >= $s_wall)}" ||
 	    { s_wall=$b_wall; s_rss=$b_rss; }
 done
+floor() {	# floor FILE: the best of $RUNS, CPU seconds
+	f_cpu=
+	i=0
+	while [ "$i" -lt "$RUNS" ]; do
+		set -- "$1" $($MEASURE "$FLOOR" "$1")
+		if [ -z "$f_cpu" ] || awk "BEGIN{exit !($5 < $f_cpu)}"; then
+			f_cpu=$5
+		fi
+		i=$((i + 1))
+	done
+}
+floor "$xlsx"; xf=$f_cpu
+floor "$sst"; sf=$f_cpu
 awk -v c="$c_wall" -v x="$x_wall" -v s="$s_wall" -v cr="$c_rss" \
+    -v xf="$xf" -v sf="$sf" \
     -v xr="$x_rss" -v sr="$s_rss" -v cs="$(wc -c <"$csv")" \
     -v xs="$(wc -c <"$xlsx")" -v ss="$(wc -c <"$sst")" 'BEGIN {
 	printf "stage a workbook: %d rows; CSV %d MiB, workbooks %d MiB (inline strings) and %d MiB (shared strings)\n", '"$ROWS"', cs / 1048576, xs / 1048576, ss / 1048576
@@ -67,4 +85,6 @@ awk -v c="$c_wall" -v x="$x_wall" -v s="$s_wall" -v cr="$c_rss" \
 	printf "  inline / CSV           %8.2f     (target <= 1.50)\n", x / c
 	printf "  shared / CSV           %8.2f     (target <= 1.50)\n", s / c
 	printf "  workbook peak RSS      %8.1f MiB (target <= 64)\n", (xr > sr ? xr : sr) / 1024
+	printf "  floor, inline strings  %8.2f s   CPU to inflate and parse the sheet with empty handlers (%.2f x the CSV stage)\n", xf, xf / c
+	printf "  floor, shared strings  %8.2f s   (%.2f x the CSV stage)\n", sf, sf / c
 }'
