@@ -329,6 +329,12 @@ like "$err" "named as a workbook but not one" "... saying so"
 mkdir -p "$TMP/legacy"
 calc --convert-to xls --outdir "$TMP/legacy" "$WB"
 calc --convert-to ods --outdir "$TMP/legacy" "$WB"
+# A macro-enabled workbook (.xlsm, saved by Calc) is read as one: macros
+# aside, the same cells.
+calc --convert-to 'xlsm:Calc MS Excel 2007 VBA XML' --outdir "$TMP/legacy" "$WB"
+run --db "$TMP/xlsm.db" --json stage "$TMP/legacy/accounts-2026-11.xlsm"
+is "$rc:$(printf '%s' "$out" | "$PY" -c 'import json,sys; d = json.load(sys.stdin); print(d["rows"], d["invalid"], d["sheet"])' 2>/dev/null)" \
+    "1:303 9 November" "an .xlsm saved by Calc stages as its .xlsx: 303 rows, 9 invalid"
 run stage "$TMP/legacy/accounts-2026-11.xls"
 is "$rc:$(counts)" "65:0/0/0" "a legacy .xls (saved by Calc): refused (65), nothing staged"
 like "$err" "legacy Excel 97-2003 workbook \\(XLS\\).*Save As > \"Excel Workbook \\(\\*.xlsx\\)\"" \
