@@ -55,6 +55,10 @@ struct fmt {
 };
 
 struct xlsxin {
+	/* Itself: every parser's user data starts with the reader (this
+	 * struct, or a context whose first member points to it), so
+	 * on_doctype finds it whichever part it stops. */
+	struct xlsxin		*self;
 	char			*path;
 	zip_t			*zip;
 	struct xlsxin_opts	 o;
@@ -256,7 +260,7 @@ static void XMLCALL
 on_doctype(void *arg, const XML_Char *name, const XML_Char *sysid,
     const XML_Char *pubid, int internal)
 {
-	struct xlsxin	*in = arg;
+	struct xlsxin	*in = *(struct xlsxin **)arg;
 
 	(void)name, (void)sysid, (void)pubid, (void)internal;
 	stop(in, "%s declares a DTD, which no workbook does: not read",
@@ -664,7 +668,7 @@ read_styles(struct xlsxin *in, const char *name)
 /* --- shared strings ---------------------------------------------------- */
 
 struct text_ctx {
-	struct xlsxin	*in;
+	struct xlsxin	*in;		/* first: on_doctype */
 	struct buf	 b;
 	int		 in_si, in_t, rph;
 };
@@ -885,6 +889,7 @@ xlsxin_open(const char *path, const struct xlsxin_opts *opts,
 	int			 zerr = 0, rc;
 
 	in = xcalloc(1, sizeof *in);
+	in->self = in;
 	in->path = xstrdup(path);
 	in->err = err;
 	in->chunk = xmalloc(CHUNK);
@@ -946,7 +951,7 @@ fail:
 /* --- the sheet --------------------------------------------------------- */
 
 struct sheet_ctx {
-	struct xlsxin	*in;
+	struct xlsxin	*in;		/* first: on_doctype */
 	csvin_fn	 fn;
 	void		*arg;
 
