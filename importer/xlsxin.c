@@ -417,31 +417,48 @@ rel_by_type(const struct xlsxin *in, const char *suffix)
 	return NULL;
 }
 
-/* target, relative to base's folder (or the package's root if it starts
- * with '/'), as a member name. */
+/*
+ * target, relative to base's folder (or the package's root if it starts
+ * with '/'), as a member name: "." and ".." segments resolved wherever
+ * they are ("worksheets/../worksheets/sheet1.xml"), empty ones dropped.
+ * Returns an allocation; caller frees.
+ */
 static char *
 resolve(const char *base, const char *target)
 {
-	const char	*slash;
-	char		*dir, *p, *out;
-	size_t		 n;
+	const char	*slash, *p, *seg;
+	char		*joined, *out;
+	size_t		 n, o = 0, len;
 
 	if (target[0] == '/')
-		return xstrdup(target + 1);
+		base = "";
 	slash = strrchr(base, '/');
 	n = slash != NULL ? (size_t)(slash - base) : 0;
-	dir = xstrndup(base, n);
-	while (strncmp(target, "../", 3) == 0) {
-		target += 3;
-		p = strrchr(dir, '/');
-		if (p != NULL)
-			*p = '\0';
-		else
-			dir[0] = '\0';
+	joined = xasprintf("%.*s/%s", (int)n, base, target);
+	out = xmalloc(strlen(joined) + 1);
+	for (p = joined; ; p = seg + len) {
+		while (*p == '/')
+			p++;
+		seg = p;
+		len = strcspn(seg, "/");
+		if (len == 0)
+			break;
+		if (len == 1 && seg[0] == '.')
+			continue;
+		if (len == 2 && seg[0] == '.' && seg[1] == '.') {
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o > 0)
+				o--;
+			continue;
+		}
+		if (o > 0)
+			out[o++] = '/';
+		memcpy(out + o, seg, len);
+		o += len;
 	}
-	out = dir[0] != '\0' ? xasprintf("%s/%s", dir, target) :
-	    xstrdup(target);
-	free(dir);
+	out[o] = '\0';
+	free(joined);
 	return out;
 }
 
