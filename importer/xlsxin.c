@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <expat.h>
 #include <openssl/evp.h>
@@ -541,7 +542,7 @@ read_workbook(struct xlsxin *in)
 	const struct rel	*r;
 	XML_Parser		 p;
 	char			*relsname, *slash;
-	size_t			 i, k;
+	size_t			 i, k, n;
 	int			 rc;
 
 	if ((rc = read_rels(in, "_rels/.rels")) == -1)
@@ -549,16 +550,19 @@ read_workbook(struct xlsxin *in)
 	r = rc == 0 ? rel_by_type(in, REL_OFFICE) : NULL;
 	in->wbpath = r != NULL ? resolve("", r->target) :
 	    xstrdup("xl/workbook.xml");
-	if (locate(in, in->wbpath) < 0) {
-		if (locate(in, "xl/workbook.bin") >= 0)
-			return imp_errf(in->err, IMP_EXIT_DATAERR, "%s: a "
-			    "binary workbook (.xlsb), which importer does not "
-			    "read: save it as Excel Workbook (.xlsx) or as CSV "
-			    "UTF-8 and stage that", in->path);
+	n = strlen(in->wbpath);
+	/* An .xlsb's relationships name its xl/workbook.bin. */
+	if ((n >= 4 && strcasecmp(in->wbpath + n - 4, ".bin") == 0) ||
+	    (locate(in, in->wbpath) < 0 &&
+	    locate(in, "xl/workbook.bin") >= 0))
+		return imp_errf(in->err, IMP_EXIT_DATAERR, "%s: a binary "
+		    "workbook (.xlsb), which importer does not read: save it "
+		    "as Excel Workbook (.xlsx) or as CSV UTF-8 and stage that",
+		    in->path);
+	if (locate(in, in->wbpath) < 0)
 		return imp_errf(in->err, IMP_EXIT_DATAERR, "%s: a zip file, "
 		    "but not a workbook (no %s): stage an Excel Workbook "
 		    "(.xlsx) or a CSV file", in->path, in->wbpath);
-	}
 	if ((p = parser_new(in, wb_start, no_end, NULL)) == NULL)
 		return imp_errf(in->err, IMP_EXIT_SOFTWARE, "out of memory");
 	rc = parse_part(in, in->wbpath, p);
