@@ -159,41 +159,65 @@ stop(struct xlsxin *in, const char *fmt, ...)
 	XML_StopParser(in->parser, XML_FALSE);
 }
 
+/* The code of the escape _xHHHH_ at s[0..n), or -1 if there is none. */
+static long
+escape_at(const char *s, size_t n)
+{
+	char	hex[5];
+
+	if (n < 7 || s[0] != '_' || s[1] != 'x' || s[6] != '_' ||
+	    strspn(s + 2, "0123456789abcdefABCDEF") < 4)
+		return -1;
+	memcpy(hex, s + 2, 4);
+	hex[4] = '\0';
+	return (long)strtoul(hex, NULL, 16);
+}
+
 /*
  * Decodes OOXML's escapes of characters XML cannot hold (_x000D_ for a
  * carriage return; _x005F_ for an underscore that would look like one) in
- * place; returns the new length.
+ * place; returns the new length. A surrogate pair is one character; an
+ * escape of a NUL or of a lone surrogate, which UTF-8 cannot hold, stays
+ * as written.
  */
 static size_t
 unescape(char *s, size_t n)
 {
 	size_t		 i, o;
-	unsigned long	 c;
-	char		 hex[5], *end;
+	long		 c, lo;
 
 	if (memchr(s, '_', n) == NULL)
 		return n;
 	for (i = o = 0; i < n; ) {
-		if (s[i] == '_' && i + 6 < n && s[i + 1] == 'x' &&
-		    s[i + 6] == '_' && strspn(s + i + 2, "0123456789abcdefABCDEF")
-		    >= 4) {
-			memcpy(hex, s + i + 2, 4);
-			hex[4] = '\0';
-			c = strtoul(hex, &end, 16);
-			if (c < 0x80)
-				s[o++] = (char)c;
-			else if (c < 0x800) {
-				s[o++] = (char)(0xc0 | c >> 6);
-				s[o++] = (char)(0x80 | (c & 0x3f));
-			} else {
-				s[o++] = (char)(0xe0 | c >> 12);
+		c = escape_at(s + i, n - i);
+		if (c >= 0xd800 && c <= 0xdbff) {
+			lo = escape_at(s + i + 7, n - i - 7);
+			if (lo >= 0xdc00 && lo <= 0xdfff) {
+				c = 0x10000 + ((c - 0xd800) << 10) +
+				    (lo - 0xdc00);
+				s[o++] = (char)(0xf0 | c >> 18);
+				s[o++] = (char)(0x80 | (c >> 12 & 0x3f));
 				s[o++] = (char)(0x80 | (c >> 6 & 0x3f));
 				s[o++] = (char)(0x80 | (c & 0x3f));
+				i += 14;
+				continue;
 			}
-			i += 7;
+		}
+		if (c <= 0 || (c >= 0xd800 && c <= 0xdfff)) {
+			s[o++] = s[i++];
 			continue;
 		}
-		s[o++] = s[i++];
+		if (c < 0x80)
+			s[o++] = (char)c;
+		else if (c < 0x800) {
+			s[o++] = (char)(0xc0 | c >> 6);
+			s[o++] = (char)(0x80 | (c & 0x3f));
+		} else {
+			s[o++] = (char)(0xe0 | c >> 12);
+			s[o++] = (char)(0x80 | (c >> 6 & 0x3f));
+			s[o++] = (char)(0x80 | (c & 0x3f));
+		}
+		i += 7;
 	}
 	s[o] = '\0';
 	return o;
