@@ -1000,7 +1000,7 @@ struct sheet_ctx {
 	csvin_fn	 fn;
 	void		*arg;
 
-	int		 in_data;
+	int		 in_data, in_row;
 	unsigned long	 row, last, header;	/* sheet row numbers */
 	unsigned long	 index;			/* records passed */
 	int		 row_hidden;
@@ -1294,6 +1294,11 @@ ws_start(void *arg, const XML_Char *name, const XML_Char **atts)
 		c->style = (v = attr(atts, "s")) != NULL ?
 		    strtoul(v, NULL, 10) : 0;
 	} else if (strcmp(n, "row") == 0 && c->in_data) {
+		if (c->in_row) {
+			stop(in, "row %.20s inside row %lu: the file is damaged",
+			    (v = attr(atts, "r")) != NULL ? v : "?", c->row);
+			return;
+		}
 		row = c->row + 1;
 		if ((v = attr(atts, "r")) != NULL)
 			row = strtoul(v, NULL, 10);
@@ -1304,6 +1309,7 @@ ws_start(void *arg, const XML_Char *name, const XML_Char **atts)
 			return;
 		}
 		c->row = row;
+		c->in_row = 1;
 		c->row_hidden = truthy(attr(atts, "hidden"));
 		c->ncells = c->used = 0;
 		c->arena.len = 0;
@@ -1372,8 +1378,10 @@ ws_end(void *arg, const XML_Char *name)
 		}
 		return;
 	}
-	if (strcmp(n, "row") == 0 && c->in_data)
+	if (strcmp(n, "row") == 0 && c->in_row) {
+		c->in_row = 0;
 		end_row(c);
+	}
 	else if (strcmp(n, "sheetData") == 0)
 		c->in_data = 0;
 }
