@@ -613,6 +613,7 @@ read_workbook(struct xlsxin *in)
 				    wl, REL_WORKSHEET) == 0)
 					in->sheets[i].target = resolve(
 					    in->wbpath, in->rels[k].target);
+				break;	/* the first of an id (ids are unique) */
 			}
 	return pick_sheet(in);
 }
