@@ -223,6 +223,19 @@ unescape(char *s, size_t n)
 	return o;
 }
 
+/* How many of s's first max bytes hold whole UTF-8 characters. */
+static int
+utf8_cut(const char *s, size_t max)
+{
+	size_t	n = strlen(s);
+
+	if (n <= max)
+		return (int)n;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return (int)max;
+}
+
 /* "AB12" into a 0-based column and a row (0 if none); -1 if malformed. */
 static int
 cellref(const char *r, unsigned long *col, unsigned long *row)
@@ -1327,11 +1340,13 @@ ws_start(void *arg, const XML_Char *name, const XML_Char **atts)
 	} else if (strcmp(n, "mergeCell") == 0) {
 		if (c->merged < MAX_LISTED && (v = attr(atts, "ref")) != NULL)
 			snprintf(c->merged_list[c->merged],
-			    sizeof c->merged_list[0], "%s", v);
+			    sizeof c->merged_list[0], "%.*s",
+			    utf8_cut(v, sizeof c->merged_list[0] - 1), v);
 		c->merged++;
 	} else if (strcmp(n, "autoFilter") == 0 && !c->in_data &&
 	    (v = attr(atts, "ref")) != NULL)
-		snprintf(c->filter, sizeof c->filter, "%s", v);
+		snprintf(c->filter, sizeof c->filter, "%.*s",
+		    utf8_cut(v, sizeof c->filter - 1), v);
 }
 
 static void XMLCALL
@@ -1414,8 +1429,9 @@ sheet_warnings(struct sheet_ctx *c)
 				colname(col, name, sizeof name);
 				if (o < sizeof list - 64)
 					o += (size_t)snprintf(list + o,
-					    sizeof list - o, "%s%s (%.30s)",
+					    sizeof list - o, "%s%s (%.*s)",
 					    k > 0 ? ", " : "", name,
+					    utf8_cut(c->header_text[col], 30),
 					    c->header_text[col]);
 				k++;
 				break;
