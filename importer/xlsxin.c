@@ -10,6 +10,7 @@
 #include "xlsxin.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1222,8 +1223,11 @@ end_cell(struct sheet_ctx *c)
 	default:
 		if (!c->have_v || c->v.len == 0)
 			break;
+		/* As a workbook writes a number: no spaces, "inf", "nan" or
+		 * hex, which strtod would take; and within a double. */
 		d = strtod(c->v.s, &end);
-		if (end == c->v.s || *end != '\0') {
+		if (end == c->v.s || *end != '\0' || !isfinite(d) ||
+		    strspn(c->v.s, "0123456789+-.eE") != c->v.len) {
 			stop(in, "cell %s%lu holds '%.40s' as a number: the "
 			    "file is damaged", where, c->row, c->v.s);
 			return;
