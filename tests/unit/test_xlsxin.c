@@ -48,6 +48,7 @@
 	target "\"/>"
 
 #define MAXREC	40	/* records kept */
+#define E7	"\xc3\xa9"	/* two bytes of UTF-8 */
 
 struct part {
 	const char	*name;
@@ -583,6 +584,23 @@ test_warnings(void)
 	    "merged cells");
 	ok(strstr(r.warn, "a filter is in place on A1:D4") != NULL,
 	    "the autoFilter");
+	unlink(path);
+
+	/* Headers and ranges are cut in a warning, never inside a character. */
+	book_sheet(path, sizeof path, SHEET2(
+	    "<cols><col min=\"1\" max=\"1\" hidden=\"1\"/></cols>",
+	    "<row r=\"1\">" IS("A1", "a" E7 E7 E7 E7 E7 E7 E7 E7 E7 E7 E7 E7
+	    E7 E7 E7 E7 E7) "</row>",
+	    "<autoFilter ref=\"A1:A10" E7 E7 E7 E7 E7 E7 E7 E7 E7 E7 E7 E7
+	    E7 E7 E7 E7 E7 E7 E7 E7 "\"/>"), NULL);
+	read_book(path, NULL, &r);
+	read_ok(&r, 1, "long headers in warnings");
+	ok(strstr(r.warn, "hidden column A (a" E7 E7 E7 E7 E7 E7 E7 E7 E7 E7 E7
+	    E7 E7 E7 "):") != NULL, "a header cut at 30 bytes, before the "
+	    "character that would not fit");
+	ok(strstr(r.warn, "a filter is in place on A1:A10" E7 E7 E7 E7 E7 E7 E7
+	    E7 E7 E7 E7 E7 E7 E7 E7 E7 ":") != NULL, "a filter's range "
+	    "cut at 39 bytes, the same way");
 	result_free(&r);
 	unlink(path);
 }
@@ -841,6 +859,25 @@ test_damaged(void)
 	fails(&r, path, IMP_EXIT_DATAERR, "cell A2 holds '12abc' as a number",
 	    "a number cell holding text");
 	is_int(r.n, 1, "the rows before it were read");
+	unlink(path);
+
+	book_sheet(path, sizeof path, SHEET("<row>" IS("A1", "h") "</row>"
+	    "<row><c r=\"A2\"><v>nan</v></c></row>"), NULL);
+	read_book(path, NULL, &r);
+	fails(&r, path, IMP_EXIT_DATAERR, "cell A2 holds 'nan' as a number",
+	    "a number cell holding nan");
+	unlink(path);
+	book_sheet(path, sizeof path, SHEET("<row><c r=\"A1\"><v>-1e999</v>"
+	    "</c></row>"), NULL);
+	read_book(path, NULL, &r);
+	fails(&r, path, IMP_EXIT_DATAERR, "cell A1 holds '-1e999' as a number",
+	    "a number cell past a double");
+	unlink(path);
+	book_sheet(path, sizeof path, SHEET("<row><c r=\"A1\"><v> 1</v>"
+	    "</c></row>"), NULL);
+	read_book(path, NULL, &r);
+	fails(&r, path, IMP_EXIT_DATAERR, "cell A1 holds ' 1' as a number",
+	    "a number cell with a space");
 	unlink(path);
 
 	book_sheet(path, sizeof path, SHEET("<row r=\"3\">" IS("A3", "h")
