@@ -143,6 +143,39 @@ buf_put(struct buf *b, const char *s, size_t n)
 	b->s[b->len] = '\0';
 }
 
+/* How many of s's first max bytes hold whole UTF-8 characters. */
+static int
+utf8_cut(const char *s, size_t max)
+{
+	size_t	n = strlen(s);
+
+	if (n <= max)
+		return (int)n;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return (int)max;
+}
+
+/*
+ * Drops a character cut short at the end of s, as a message cut to its
+ * buffer can end: what the file holds is UTF-8, so the message stays so.
+ */
+static void
+utf8_trim(char *s)
+{
+	size_t		n = strlen(s), i = n, need;
+	unsigned char	c;
+
+	while (i > 0 && n - i < 3 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i == 0)
+		return;
+	c = (unsigned char)s[i - 1];
+	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+	if (n - (i - 1) < need)
+		s[i - 1] = '\0';
+}
+
 /* Stops the part being parsed with a message (code 65). */
 static void __attribute__((format(printf, 2, 3)))
 stop(struct xlsxin *in, const char *fmt, ...)
@@ -155,6 +188,7 @@ stop(struct xlsxin *in, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	utf8_trim(msg);
 	imp_errf(in->err, IMP_EXIT_DATAERR, "%s: %s", in->path, msg);
 	in->failed = 1;
 	XML_StopParser(in->parser, XML_FALSE);
@@ -224,19 +258,6 @@ unescape(char *s, size_t n)
 	return o;
 }
 
-/* How many of s's first max bytes hold whole UTF-8 characters. */
-static int
-utf8_cut(const char *s, size_t max)
-{
-	size_t	n = strlen(s);
-
-	if (n <= max)
-		return (int)n;
-	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
-		max--;
-	return (int)max;
-}
-
 /* "AB12" into a 0-based column and a row (0 if none); -1 if malformed. */
 static int
 cellref(const char *r, unsigned long *col, unsigned long *row)
@@ -290,6 +311,7 @@ warn(struct xlsxin *in, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	utf8_trim(msg);
 	in->warn[in->nwarn++] = xstrdup(msg);
 }
 
@@ -535,8 +557,8 @@ static int
 pick_sheet(struct xlsxin *in)
 {
 	const char	*want = in->o.sheet;
-	char		 names[512], *end;
-	size_t		 i, o = 0;
+	char		 names[256], *end;	/* fits in err->msg */
+	size_t		 i, o = 0, len;
 	unsigned long	 k;
 
 	if (want != NULL) {
@@ -555,11 +577,18 @@ pick_sheet(struct xlsxin *in)
 			return 0;
 		}
 		names[0] = '\0';
-		for (i = 0; i < in->nsheets && o < sizeof names - 64; i++)
-			if (in->sheets[i].target != NULL)
-				o += (size_t)snprintf(names + o, sizeof names - o,
-				    "%s'%s'", o > 0 ? ", " : "",
-				    in->sheets[i].name);
+		for (i = 0; i < in->nsheets; i++) {
+			if (in->sheets[i].target == NULL)
+				continue;
+			/* Whole names only (Excel's are 31 characters). */
+			len = strlen(in->sheets[i].name);
+			if (o + len + 16 > sizeof names) {
+				snprintf(names + o, sizeof names - o, ", ...");
+				break;
+			}
+			o += (size_t)snprintf(names + o, sizeof names - o,
+			    "%s'%s'", o > 0 ? ", " : "", in->sheets[i].name);
+		}
 		return imp_errf(in->err, IMP_EXIT_USAGE, "%s: no sheet '%s' "
 		    "in the workbook; its sheets: %s (--sheet takes a name or "
 		    "a position, 1 for the first)", in->path, want,
@@ -1004,6 +1033,7 @@ xlsxin_open(const char *path, const struct xlsxin_opts *opts,
 		    "because --sheet named it", in->sheets[in->pick].name);
 	return in;
 fail:
+	utf8_trim(err->msg);
 	xlsxin_close(in);
 	return NULL;
 }
@@ -1228,8 +1258,9 @@ end_cell(struct sheet_ctx *c)
 		d = strtod(c->v.s, &end);
 		if (end == c->v.s || *end != '\0' || !isfinite(d) ||
 		    strspn(c->v.s, "0123456789+-.eE") != c->v.len) {
-			stop(in, "cell %s%lu holds '%.40s' as a number: the "
-			    "file is damaged", where, c->row, c->v.s);
+			stop(in, "cell %s%lu holds '%.*s' as a number: the "
+			    "file is damaged", where, c->row,
+			    utf8_cut(c->v.s, 40), c->v.s);
 			return;
 		}
 		flags = XLSXIN_NUMBER;
@@ -1292,8 +1323,8 @@ ws_start(void *arg, const XML_Char *name, const XML_Char **atts)
 		if ((v = attr(atts, "r")) != NULL &&
 		    (cellref(v, &col, &row) == -1 || (row != 0 &&
 		    row != c->row))) {
-			stop(in, "row %lu holds a cell named '%.20s': the file "
-			    "is damaged", c->row, v);
+			stop(in, "row %lu holds a cell named '%.*s': the file "
+			    "is damaged", c->row, utf8_cut(v, 20), v);
 			return;
 		}
 		if (col < c->ncells || col >= in->o.max_cols) {
@@ -1313,8 +1344,10 @@ ws_start(void *arg, const XML_Char *name, const XML_Char **atts)
 		    strtoul(v, NULL, 10) : 0;
 	} else if (strcmp(n, "row") == 0 && c->in_data) {
 		if (c->in_row) {
-			stop(in, "row %.20s inside row %lu: the file is damaged",
-			    (v = attr(atts, "r")) != NULL ? v : "?", c->row);
+			if ((v = attr(atts, "r")) == NULL)
+				v = "?";
+			stop(in, "row %.*s inside row %lu: the file is "
+			    "damaged", utf8_cut(v, 20), v, c->row);
 			return;
 		}
 		row = c->row + 1;
@@ -1494,6 +1527,8 @@ xlsxin_read(struct xlsxin *in, csvin_fn fn, void *arg, struct imp_err *err)
 	for (i = 0; c.header_text != NULL && i < c.width; i++)
 		free(c.header_text[i]);
 	free(c.header_text);
+	if (rc == -1)
+		utf8_trim(err->msg);
 	return rc;
 }
 
