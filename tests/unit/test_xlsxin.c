@@ -346,6 +346,25 @@ fails(const struct result *r, const char *path, int code, const char *want,
 		printf("# got: %s\n", r->err.msg);
 }
 
+/* Nonzero if s is UTF-8 (no overlong forms or surrogates looked at). */
+static int
+is_utf8(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	int			 k;
+
+	while (*p != '\0') {
+		k = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 :
+		    (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : -1;
+		if (k == -1)
+			return 0;
+		for (p++; k > 0; k--, p++)
+			if ((*p & 0xc0) != 0x80)
+				return 0;
+	}
+	return 1;
+}
+
 /* --- the tests ----------------------------------------------------------- */
 
 static void
@@ -710,6 +729,47 @@ test_sheets(void)
 		read_ok(&r, 0, "only a hidden sheet, named");
 		unlink(path);
 	}
+
+	{
+		/* Long names, in a message and a warning: whole characters. */
+		struct part	 p[2];
+		char		 name[601], *sheets = xstrdup(""), *t;
+		int		 i;
+
+		for (i = 0; i < 300; i++)
+			memcpy(name + 2 * i, E7, 2);
+		name[600] = '\0';
+		for (i = 0; i < 12; i++) {
+			t = xasprintf("%s<sheet name=\"%d%.80s\" sheetId=\"%d\""
+			    "%s r:id=\"rId1\"/>", sheets, i, name, i + 1,
+			    i == 0 ? " state=\"hidden\"" : "");
+			free(sheets);
+			sheets = t;
+		}
+		t = xasprintf("%s<sheet name=\"%s\" sheetId=\"99\" "
+		    "state=\"hidden\" r:id=\"rId1\"/>", sheets, name);
+		free(sheets);
+		sheets = xasprintf(WORKBOOK("", "%s"), t);
+		free(t);
+		p[0].name = "xl/workbook.xml";
+		p[0].text = sheets;
+		p[0].len = 0;
+		p[1].name = "xl/worksheets/sheet1.xml";
+		p[1].text = SHEET("<row>" IS("A1", "h") "</row>");
+		p[1].len = 0;
+		book(path, sizeof path, p, 2);
+		read_book(path, "Nope", &r);
+		fails(&r, path, IMP_EXIT_USAGE, "no sheet 'Nope'",
+		    "long sheet names");
+		ok(is_utf8(r.err.msg) && strstr(r.err.msg, E7 "', '1" E7) !=
+		    NULL && strstr(r.err.msg, ", ...") != NULL,
+		    "the list holds whole names, then '...'");
+		read_book(path, name, &r);
+		read_ok(&r, 1, "a hidden sheet of 300 characters, named");
+		ok(r.nwarn == 1 && is_utf8(r.warn), "its warning is UTF-8");
+		free(sheets);
+		unlink(path);
+	}
 	result_free(&r);
 }
 
@@ -878,6 +938,24 @@ test_damaged(void)
 	read_book(path, NULL, &r);
 	fails(&r, path, IMP_EXIT_DATAERR, "cell A1 holds ' 1' as a number",
 	    "a number cell with a space");
+	unlink(path);
+
+	/* Cut in a message, never inside a character. */
+	book_sheet(path, sizeof path, SHEET("<row>" IS("A1", "h") "</row>"
+	    "<row><c r=\"A2\"><v>1" E7 E7 E7 E7 E7 E7 E7 E7 E7 E7 E7 E7 E7 E7
+	    E7 E7 E7 E7 E7 E7 E7 E7 "</v></c></row>"), NULL);
+	read_book(path, NULL, &r);
+	fails(&r, path, IMP_EXIT_DATAERR, "cell A2 holds '1" E7 E7 E7 E7 E7 E7
+	    E7 E7 E7 E7 E7 E7 E7 E7 E7 E7 E7 E7 E7 "' as a number",
+	    "a number cell holding long text");
+	ok(is_utf8(r.err.msg), "its message is UTF-8");
+	unlink(path);
+	book_sheet(path, sizeof path, SHEET("<row><c r=\"A" E7 E7 E7 E7 E7 E7
+	    E7 E7 E7 E7 E7 "\"/></row>"), NULL);
+	read_book(path, NULL, &r);
+	fails(&r, path, IMP_EXIT_DATAERR, "holds a cell named 'A" E7 E7 E7 E7
+	    E7 E7 E7 E7 E7 "'", "a cell named in long text");
+	ok(is_utf8(r.err.msg), "its message is UTF-8");
 	unlink(path);
 
 	book_sheet(path, sizeof path, SHEET("<row r=\"3\">" IS("A3", "h")
