@@ -37,12 +37,23 @@ static int	 fd = -1;
 static char	 path[64];
 static const char *const sheets[] = { NULL, "2", "Sheet2", "Hidden" };
 
+/* Nonzero if s is UTF-8. */
+static int
+utf8(const char *s)
+{
+	struct charset_utf8	u8;
+	size_t			n = strlen(s);
+
+	memset(&u8, 0, sizeof u8);
+	return charset_utf8_check(&u8, (const unsigned char *)s, n) == n &&
+	    !charset_utf8_open(&u8);
+}
+
 static int
 on_record(const struct csvin_record *rec, void *arg, struct imp_err *err)
 {
-	struct state		*st = arg;
-	struct charset_utf8	 u8;
-	size_t			 i;
+	struct state	*st = arg;
+	size_t		 i;
 
 	if (rec->index != st->n)
 		abort();	/* indexes count 0, 1, 2, ... */
@@ -60,10 +71,7 @@ on_record(const struct csvin_record *rec, void *arg, struct imp_err *err)
 		if (rec->fields[i][rec->lens[i]] != '\0' ||
 		    strlen(rec->fields[i]) != rec->lens[i])
 			abort();	/* NUL-terminated at its length */
-		memset(&u8, 0, sizeof u8);
-		if (charset_utf8_check(&u8, (const unsigned char *)
-		    rec->fields[i], rec->lens[i]) != rec->lens[i] ||
-		    charset_utf8_open(&u8))
+		if (!utf8(rec->fields[i]))
 			abort();	/* not UTF-8 */
 		if ((rec->flags[i] & XLSXIN_NOVALUE) && rec->lens[i] != 0)
 			abort();	/* no value: empty */
@@ -89,8 +97,8 @@ check_err(const struct imp_err *err)
 	if (err->code != IMP_EXIT_USAGE && err->code != IMP_EXIT_DATAERR &&
 	    err->code != IMP_EXIT_NOINPUT)
 		abort();
-	if (strncmp(err->msg, path, strlen(path)) != 0)
-		abort();
+	if (strncmp(err->msg, path, strlen(path)) != 0 || !utf8(err->msg))
+		abort();	/* naming the file, in UTF-8 */
 }
 
 static void
@@ -127,7 +135,8 @@ read_once(const uint8_t *data, size_t size)
 	if (xlsxin_read(in, on_record, &st, &err) == -1)
 		check_err(&err);
 	for (i = 0; i < xlsxin_nwarnings(in); i++)
-		(void)strlen(xlsxin_warning(in, i));
+		if (!utf8(xlsxin_warning(in, i)))
+			abort();
 	if (xlsxin_warning(in, i) != NULL)
 		abort();
 	xlsxin_close(in);
