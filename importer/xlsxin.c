@@ -77,6 +77,9 @@ struct xlsxin {
 
 	unsigned		*xf;		/* cellXfs: numFmtId */
 	size_t			 nxf;
+	size_t			*xfmt;		/* cellXfs: index in fmts,
+						   (size_t)-1 until used; one
+						   more for a style past them */
 	int			 in_cellxfs;
 	struct { unsigned id; char *code; } *codes;	/* <numFmt>s */
 	size_t			 ncodes;
@@ -741,6 +744,27 @@ fmt_for(struct xlsxin *in, unsigned id)
 	return f;
 }
 
+/*
+ * The compiled format of cell style style, each looked up once: a
+ * workbook holds up to 65536 styles and as many formats.
+ */
+static struct fmt *
+fmt_of_style(struct xlsxin *in, unsigned long style)
+{
+	size_t	*slot, i;
+
+	if (in->xfmt == NULL) {
+		in->xfmt = xreallocarray(NULL, in->nxf + 1, sizeof *in->xfmt);
+		for (i = 0; i <= in->nxf; i++)
+			in->xfmt[i] = (size_t)-1;
+	}
+	slot = style < in->nxf ? &in->xfmt[style] : &in->xfmt[in->nxf];
+	if (*slot == (size_t)-1)
+		*slot = (size_t)(fmt_for(in, style < in->nxf ? in->xf[style] :
+		    0) - in->fmts);
+	return &in->fmts[*slot];
+}
+
 static int
 read_styles(struct xlsxin *in, const char *name)
 {
@@ -1264,7 +1288,7 @@ end_cell(struct sheet_ctx *c)
 			return;
 		}
 		flags = XLSXIN_NUMBER;
-		f = fmt_for(in, c->style < in->nxf ? in->xf[c->style] : 0);
+		f = fmt_of_style(in, c->style);
 		if (f->general || f->unsure ||
 		    numfmt_render(f->nf, d, in->date1904, num, sizeof num) != 0) {
 			if (f->unsure || !f->general)
@@ -1555,6 +1579,7 @@ xlsxin_close(struct xlsxin *in)
 		numfmt_free(in->fmts[i].nf);
 	free(in->fmts);
 	free(in->xf);
+	free(in->xfmt);
 	free(in->sst);
 	free(in->sstoff);
 	for (i = 0; i < in->nwarn; i++)
