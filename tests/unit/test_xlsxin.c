@@ -308,6 +308,26 @@ read_book(const char *path, const char *sheet, struct result *r)
 	read_path(path, &opts, r);
 }
 
+/* Field k of record i (none holds '|'), in a static buffer. */
+static const char *
+field(const struct result *r, size_t i, size_t k)
+{
+	static char	 out[256];
+	const char	*p;
+	size_t		 n;
+
+	if (i >= r->n || i >= MAXREC)
+		return "(no such record)";
+	for (p = r->text[i]; k > 0; k--)
+		if ((p = strchr(p, '|')) == NULL)
+			return "(no such field)";
+		else
+			p++;
+	n = strcspn(p, "|");
+	snprintf(out, sizeof out, "%.*s", (int)n, p);
+	return out;
+}
+
 /* Checks record i: row, index (i itself), fields and flags. */
 static void
 rec_is(const struct result *r, size_t i, unsigned long row,
@@ -486,15 +506,16 @@ test_values(void)
 	    "is General; a cached boolean; a shared-string formula without "
 	    "a value");
 	todo_start("numfmt.c is a stub until its module lands");
-	if (r.n > 5) {
-		is_str(r.text[4], "123-4567|2.68|2023-03-15|1.23457E+11",
-		    "values: 000-0000, 0.00 rounds as Excel, a date as "
-		    "YYYY-MM-DD, 12 digits in General");
-		is_str(r.text[5], "0.50|2023-03-15 18:00:00|0.1|#N/A",
-		    "values: built-in 0.00, a date and time, General 0.1");
-	} else
-		ok(0, "values: rows 5 and 6 read");
+	is_str(field(&r, 4, 0), "123-4567", "values: 000-0000");
+	is_str(field(&r, 4, 1), "2.68", "values: 0.00 rounds 2.675 as Excel");
+	is_str(field(&r, 4, 2), "2023-03-15", "values: built-in 14, a date, "
+	    "as YYYY-MM-DD");
+	is_str(field(&r, 4, 3), "1.23457E+11", "values: 12 digits in General");
+	is_str(field(&r, 5, 0), "0.50", "values: built-in 2, 0.00");
+	is_str(field(&r, 5, 1), "2023-03-15", "values: yyyy-mm-dd of a date "
+	    "and time shows the date");
 	todo_end();
+	is_str(field(&r, 5, 2), "0.1", "values: General 0.1");
 	result_free(&r);
 	unlink(path);
 }
@@ -791,9 +812,10 @@ test_1904(void)
 	read_book(path, NULL, &r);
 	read_ok(&r, 3, "the 1904 date system");
 	is_str(r.flags[1], "n", "a date is a number cell");
+	is_int(r.row[2], 3, "1904: rows 2 and 3");
 	todo_start("numfmt.c is a stub until its module lands");
-	rec_is(&r, 1, 2, "1904-01-02", NULL, "1904: serial 1");
-	rec_is(&r, 2, 3, "1904-01-01", NULL, "1904: serial 0");
+	is_str(r.text[1], "1904-01-02", "1904: serial 1");
+	is_str(r.text[2], "1904-01-01", "1904: serial 0");
 	todo_end();
 	unlink(path);
 
@@ -803,7 +825,7 @@ test_1904(void)
 	read_book(path, NULL, &r);
 	read_ok(&r, 3, "the 1900 date system");
 	todo_start("numfmt.c is a stub until its module lands");
-	rec_is(&r, 1, 2, "1900-01-01", NULL, "1900: serial 1");
+	is_str(r.text[1], "1900-01-01", "1900: serial 1");
 	todo_end();
 	unlink(path);
 	result_free(&r);
