@@ -573,6 +573,7 @@ test_rows(void)
 	read_book(path, NULL, &r);
 	read_ok(&r, 0, "an empty sheet");
 	result_free(&r);
+	unlink(path);
 
 	/* The callback stops the read: its error comes back. */
 	book_sheet(path, sizeof path, SHEET("<row>" IS("A1", "h") "</row>"
