@@ -10,11 +10,13 @@
 #include "xlsxin.h"
 
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <expat.h>
 #include <openssl/evp.h>
@@ -58,6 +60,10 @@ struct fmt {
 };
 
 struct xlsxin {
+	/* Itself: every parser's user data starts with the reader (this
+	 * struct, or a context whose first member points to it), so
+	 * on_doctype finds it whichever part it stops. */
+	struct xlsxin		*self;
 	char			*path;
 	zip_t			*zip;
 	struct xlsxin_opts	 o;
@@ -74,6 +80,9 @@ struct xlsxin {
 
 	unsigned		*xf;		/* cellXfs: numFmtId */
 	size_t			 nxf;
+	size_t			*xfmt;		/* cellXfs: index in fmts,
+						   (size_t)-1 until used; one
+						   more for a style past them */
 	int			 in_cellxfs;
 	struct { unsigned id; char *code; } *codes;	/* <numFmt>s */
 	size_t			 ncodes;
@@ -147,6 +156,39 @@ buf_put(struct buf *b, const char *s, size_t n)
 	b->s[b->len] = '\0';
 }
 
+/* How many of s's first max bytes hold whole UTF-8 characters. */
+static int
+utf8_cut(const char *s, size_t max)
+{
+	size_t	n = strlen(s);
+
+	if (n <= max)
+		return (int)n;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return (int)max;
+}
+
+/*
+ * Drops a character cut short at the end of s, as a message cut to its
+ * buffer can end: what the file holds is UTF-8, so the message stays so.
+ */
+static void
+utf8_trim(char *s)
+{
+	size_t		n = strlen(s), i = n, need;
+	unsigned char	c;
+
+	while (i > 0 && n - i < 3 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i == 0)
+		return;
+	c = (unsigned char)s[i - 1];
+	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+	if (n - (i - 1) < need)
+		s[i - 1] = '\0';
+}
+
 /* Stops the part being parsed with a message (code 65). */
 static void __attribute__((format(printf, 2, 3)))
 stop(struct xlsxin *in, const char *fmt, ...)
@@ -159,46 +201,71 @@ stop(struct xlsxin *in, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	utf8_trim(msg);
 	imp_errf(in->err, IMP_EXIT_DATAERR, "%s: %s", in->path, msg);
 	in->failed = 1;
 	XML_StopParser(in->parser, XML_FALSE);
 }
 
+/* The code of the escape _xHHHH_ at s[0..n), or -1 if there is none. */
+static long
+escape_at(const char *s, size_t n)
+{
+	char	hex[5];
+
+	if (n < 7 || s[0] != '_' || s[1] != 'x' || s[6] != '_' ||
+	    strspn(s + 2, "0123456789abcdefABCDEF") < 4)
+		return -1;
+	memcpy(hex, s + 2, 4);
+	hex[4] = '\0';
+	return (long)strtoul(hex, NULL, 16);
+}
+
 /*
  * Decodes OOXML's escapes of characters XML cannot hold (_x000D_ for a
  * carriage return; _x005F_ for an underscore that would look like one) in
- * place; returns the new length.
+ * place; returns the new length. A surrogate pair is one character; an
+ * escape of a NUL or of a lone surrogate, which UTF-8 cannot hold, stays
+ * as written.
  */
 static size_t
 unescape(char *s, size_t n)
 {
 	size_t		 i, o;
-	unsigned long	 c;
-	char		 hex[5], *end;
+	long		 c, lo;
 
 	if (memchr(s, '_', n) == NULL)
 		return n;
 	for (i = o = 0; i < n; ) {
-		if (s[i] == '_' && i + 6 < n && s[i + 1] == 'x' &&
-		    s[i + 6] == '_' && strspn(s + i + 2, "0123456789abcdefABCDEF")
-		    >= 4) {
-			memcpy(hex, s + i + 2, 4);
-			hex[4] = '\0';
-			c = strtoul(hex, &end, 16);
-			if (c < 0x80)
-				s[o++] = (char)c;
-			else if (c < 0x800) {
-				s[o++] = (char)(0xc0 | c >> 6);
-				s[o++] = (char)(0x80 | (c & 0x3f));
-			} else {
-				s[o++] = (char)(0xe0 | c >> 12);
+		c = escape_at(s + i, n - i);
+		if (c >= 0xd800 && c <= 0xdbff) {
+			lo = escape_at(s + i + 7, n - i - 7);
+			if (lo >= 0xdc00 && lo <= 0xdfff) {
+				c = 0x10000 + ((c - 0xd800) << 10) +
+				    (lo - 0xdc00);
+				s[o++] = (char)(0xf0 | c >> 18);
+				s[o++] = (char)(0x80 | (c >> 12 & 0x3f));
 				s[o++] = (char)(0x80 | (c >> 6 & 0x3f));
 				s[o++] = (char)(0x80 | (c & 0x3f));
+				i += 14;
+				continue;
 			}
-			i += 7;
+		}
+		if (c <= 0 || (c >= 0xd800 && c <= 0xdfff)) {
+			s[o++] = s[i++];
 			continue;
 		}
-		s[o++] = s[i++];
+		if (c < 0x80)
+			s[o++] = (char)c;
+		else if (c < 0x800) {
+			s[o++] = (char)(0xc0 | c >> 6);
+			s[o++] = (char)(0x80 | (c & 0x3f));
+		} else {
+			s[o++] = (char)(0xe0 | c >> 12);
+			s[o++] = (char)(0x80 | (c >> 6 & 0x3f));
+			s[o++] = (char)(0x80 | (c & 0x3f));
+		}
+		i += 7;
 	}
 	s[o] = '\0';
 	return o;
@@ -257,6 +324,7 @@ warn(struct xlsxin *in, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	utf8_trim(msg);
 	in->warn[in->nwarn++] = xstrdup(msg);
 }
 
@@ -266,7 +334,7 @@ static void XMLCALL
 on_doctype(void *arg, const XML_Char *name, const XML_Char *sysid,
     const XML_Char *pubid, int internal)
 {
-	struct xlsxin	*in = arg;
+	struct xlsxin	*in = *(struct xlsxin **)arg;
 
 	(void)name, (void)sysid, (void)pubid, (void)internal;
 	stop(in, "%s declares a DTD, which no workbook does: not read",
@@ -524,31 +592,48 @@ rel_by_type(const struct xlsxin *in, const char *suffix)
 	return NULL;
 }
 
-/* target, relative to base's folder (or the package's root if it starts
- * with '/'), as a member name. */
+/*
+ * target, relative to base's folder (or the package's root if it starts
+ * with '/'), as a member name: "." and ".." segments resolved wherever
+ * they are ("worksheets/../worksheets/sheet1.xml"), empty ones dropped.
+ * Returns an allocation; caller frees.
+ */
 static char *
 resolve(const char *base, const char *target)
 {
-	const char	*slash;
-	char		*dir, *p, *out;
-	size_t		 n;
+	const char	*slash, *p, *seg;
+	char		*joined, *out;
+	size_t		 n, o = 0, len;
 
 	if (target[0] == '/')
-		return xstrdup(target + 1);
+		base = "";
 	slash = strrchr(base, '/');
 	n = slash != NULL ? (size_t)(slash - base) : 0;
-	dir = xstrndup(base, n);
-	while (strncmp(target, "../", 3) == 0) {
-		target += 3;
-		p = strrchr(dir, '/');
-		if (p != NULL)
-			*p = '\0';
-		else
-			dir[0] = '\0';
+	joined = xasprintf("%.*s/%s", (int)n, base, target);
+	out = xmalloc(strlen(joined) + 1);
+	for (p = joined; ; p = seg + len) {
+		while (*p == '/')
+			p++;
+		seg = p;
+		len = strcspn(seg, "/");
+		if (len == 0)
+			break;
+		if (len == 1 && seg[0] == '.')
+			continue;
+		if (len == 2 && seg[0] == '.' && seg[1] == '.') {
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o > 0)
+				o--;
+			continue;
+		}
+		if (o > 0)
+			out[o++] = '/';
+		memcpy(out + o, seg, len);
+		o += len;
 	}
-	out = dir[0] != '\0' ? xasprintf("%s/%s", dir, target) :
-	    xstrdup(target);
-	free(dir);
+	out[o] = '\0';
+	free(joined);
 	return out;
 }
 
@@ -586,8 +671,8 @@ static int
 pick_sheet(struct xlsxin *in)
 {
 	const char	*want = in->o.sheet;
-	char		 names[512], *end;
-	size_t		 i, o = 0;
+	char		 names[256], *end;	/* fits in err->msg */
+	size_t		 i, o = 0, len;
 	unsigned long	 k;
 
 	if (want != NULL) {
@@ -606,11 +691,18 @@ pick_sheet(struct xlsxin *in)
 			return 0;
 		}
 		names[0] = '\0';
-		for (i = 0; i < in->nsheets && o < sizeof names - 64; i++)
-			if (in->sheets[i].target != NULL)
-				o += (size_t)snprintf(names + o, sizeof names - o,
-				    "%s'%s'", o > 0 ? ", " : "",
-				    in->sheets[i].name);
+		for (i = 0; i < in->nsheets; i++) {
+			if (in->sheets[i].target == NULL)
+				continue;
+			/* Whole names only (Excel's are 31 characters). */
+			len = strlen(in->sheets[i].name);
+			if (o + len + 16 > sizeof names) {
+				snprintf(names + o, sizeof names - o, ", ...");
+				break;
+			}
+			o += (size_t)snprintf(names + o, sizeof names - o,
+			    "%s'%s'", o > 0 ? ", " : "", in->sheets[i].name);
+		}
 		return imp_errf(in->err, IMP_EXIT_USAGE, "%s: no sheet '%s' "
 		    "in the workbook; its sheets: %s (--sheet takes a name or "
 		    "a position, 1 for the first)", in->path, want,
@@ -631,7 +723,7 @@ read_workbook(struct xlsxin *in)
 	const struct rel	*r;
 	XML_Parser		 p;
 	char			*relsname, *slash;
-	size_t			 i, k;
+	size_t			 i, k, n;
 	int			 rc;
 
 	if ((rc = read_rels(in, "_rels/.rels")) == -1)
@@ -639,16 +731,19 @@ read_workbook(struct xlsxin *in)
 	r = rc == 0 ? rel_by_type(in, REL_OFFICE) : NULL;
 	in->wbpath = r != NULL ? resolve("", r->target) :
 	    xstrdup("xl/workbook.xml");
-	if (locate(in, in->wbpath) < 0) {
-		if (locate(in, "xl/workbook.bin") >= 0)
-			return imp_errf(in->err, IMP_EXIT_DATAERR, "%s: a "
-			    "binary workbook (.xlsb), which importer does not "
-			    "read: save it as Excel Workbook (.xlsx) or as CSV "
-			    "UTF-8 and stage that", in->path);
-		return imp_errf(in->err, IMP_EXIT_DATAERR, "%s: a ZIP "
-		    "archive, but not a workbook (no %s): stage an Excel "
-		    "Workbook (.xlsx) or a CSV file", in->path, in->wbpath);
-	}
+	n = strlen(in->wbpath);
+	/* An .xlsb's relationships name its xl/workbook.bin. */
+	if ((n >= 4 && strcasecmp(in->wbpath + n - 4, ".bin") == 0) ||
+	    (locate(in, in->wbpath) < 0 &&
+	    locate(in, "xl/workbook.bin") >= 0))
+		return imp_errf(in->err, IMP_EXIT_DATAERR, "%s: a binary "
+		    "workbook (.xlsb), which importer does not read: save it "
+		    "as Excel Workbook (.xlsx) or as CSV UTF-8 and stage that",
+		    in->path);
+	if (locate(in, in->wbpath) < 0)
+		return imp_errf(in->err, IMP_EXIT_DATAERR, "%s: a ZIP archive, "
+		    "but not a workbook (no %s): stage an Excel Workbook "
+		    "(.xlsx) or a CSV file", in->path, in->wbpath);
 	if ((p = parser_new(in, wb_start, no_end, NULL)) == NULL)
 		return imp_errf(in->err, IMP_EXIT_SOFTWARE, "out of memory");
 	rc = parse_part(in, in->wbpath, p, 0);
@@ -675,6 +770,7 @@ read_workbook(struct xlsxin *in)
 				    wl, REL_WORKSHEET) == 0)
 					in->sheets[i].target = resolve(
 					    in->wbpath, in->rels[k].target);
+				break;	/* the first of an id (ids are unique) */
 			}
 	return pick_sheet(in);
 }
@@ -742,7 +838,10 @@ fmt_for(struct xlsxin *in, unsigned id)
 	for (i = 0; i < in->ncodes; i++)
 		if (in->codes[i].id == id)
 			code = in->codes[i].code;
-	if (code == NULL)
+	/* The built-in currency and accounting formats (5-8, 41-44) show
+	 * the currency of the machine that opens the file: not ours to
+	 * guess. */
+	if (code == NULL && !((id >= 5 && id <= 8) || (id >= 41 && id <= 44)))
 		code = numfmt_builtin(id);
 	if (code == NULL && ((id >= 27 && id <= 36) || (id >= 50 && id <= 58)))
 		code = "yyyy-mm-dd";	/* East Asian locales' dates */
@@ -757,6 +856,27 @@ fmt_for(struct xlsxin *in, unsigned id)
 	else
 		f->nf = numfmt_new(code);
 	return f;
+}
+
+/*
+ * The compiled format of cell style style, each looked up once: a
+ * workbook holds up to 65536 styles and as many formats.
+ */
+static struct fmt *
+fmt_of_style(struct xlsxin *in, unsigned long style)
+{
+	size_t	*slot, i;
+
+	if (in->xfmt == NULL) {
+		in->xfmt = xreallocarray(NULL, in->nxf + 1, sizeof *in->xfmt);
+		for (i = 0; i <= in->nxf; i++)
+			in->xfmt[i] = (size_t)-1;
+	}
+	slot = style < in->nxf ? &in->xfmt[style] : &in->xfmt[in->nxf];
+	if (*slot == (size_t)-1)
+		*slot = (size_t)(fmt_for(in, style < in->nxf ? in->xf[style] :
+		    0) - in->fmts);
+	return &in->fmts[*slot];
 }
 
 static int
@@ -775,7 +895,7 @@ read_styles(struct xlsxin *in, const char *name)
 /* --- shared strings ---------------------------------------------------- */
 
 struct text_ctx {
-	struct xlsxin	*in;
+	struct xlsxin	*in;		/* first: on_doctype */
 	struct buf	 b;
 	int		 in_si, in_t, rph;
 };
@@ -991,6 +1111,7 @@ xlsxin_open(const char *path, const struct xlsxin_opts *opts,
 	int			 zerr = 0, rc;
 
 	in = xcalloc(1, sizeof *in);
+	in->self = in;
 	in->path = xstrdup(path);
 	in->err = err;
 	in->chunk = xmalloc(CHUNK);
@@ -1045,6 +1166,7 @@ xlsxin_open(const char *path, const struct xlsxin_opts *opts,
 		    "because --sheet named it", in->sheets[in->pick].name);
 	return in;
 fail:
+	utf8_trim(err->msg);
 	xlsxin_close(in);
 	return NULL;
 }
@@ -1076,12 +1198,12 @@ struct xbatch {
 };
 
 struct sheet_ctx {
-	struct xlsxin	*in;
+	struct xlsxin	*in;		/* first: on_doctype */
 	struct pipe	*pipe;
 	struct xbatch	*filling;
 	int		 rc;		/* the thread's: 0, or -1 with err */
 
-	int		 in_data;
+	int		 in_data, in_row;
 	unsigned long	 row, last, header;	/* sheet row numbers */
 	unsigned long	 index;			/* records passed */
 	int		 row_hidden;
@@ -1312,15 +1434,19 @@ end_cell(struct sheet_ctx *c)
 	default:
 		if (!c->have_v || c->v.len == 0)
 			break;
+		/* As a workbook writes a number: no spaces, "inf", "nan" or
+		 * hex, which strtod would take; and within a double. */
 		d = strtod(c->v.s, &end);
-		if (end == c->v.s || *end != '\0') {
+		if (end == c->v.s || *end != '\0' || !isfinite(d) ||
+		    strspn(c->v.s, "0123456789+-.eE") != c->v.len) {
 			colname(c->col, where, sizeof where);
-			stop(in, "cell %s%lu holds '%.40s' as a number: the "
-			    "file is damaged", where, c->row, c->v.s);
+			stop(in, "cell %s%lu holds '%.*s' as a number: the "
+			    "file is damaged", where, c->row,
+			    utf8_cut(c->v.s, 40), c->v.s);
 			return;
 		}
 		flags = XLSXIN_NUMBER;
-		f = fmt_for(in, c->style < in->nxf ? in->xf[c->style] : 0);
+		f = fmt_of_style(in, c->style);
 		if (f->general || f->unsure ||
 		    numfmt_render(f->nf, d, in->date1904, num, sizeof num) != 0) {
 			if (f->unsure || !f->general)
@@ -1397,8 +1523,8 @@ ws_start(void *arg, const XML_Char *name, const XML_Char **atts)
 		if ((v = r) != NULL &&
 		    (cellref(v, &col, &row) == -1 || (row != 0 &&
 		    row != c->row))) {
-			stop(in, "row %lu holds a cell named '%.20s': the file "
-			    "is damaged", c->row, v);
+			stop(in, "row %lu holds a cell named '%.*s': the file "
+			    "is damaged", c->row, utf8_cut(v, 20), v);
 			return;
 		}
 		if (col < c->ncells || col >= in->o.max_cols) {
@@ -1416,6 +1542,13 @@ ws_start(void *arg, const XML_Char *name, const XML_Char **atts)
 		    strcmp(v, "d") == 0 ? 'd' : 'n';
 		c->style = st != NULL ? strtoul(st, NULL, 10) : 0;
 	} else if (strcmp(n, "row") == 0 && c->in_data) {
+		if (c->in_row) {
+			if ((v = attr(atts, "r")) == NULL)
+				v = "?";
+			stop(in, "row %.*s inside row %lu: the file is "
+			    "damaged", utf8_cut(v, 20), v, c->row);
+			return;
+		}
 		row = c->row + 1;
 		if ((v = attr(atts, "r")) != NULL)
 			row = strtoul(v, NULL, 10);
@@ -1426,6 +1559,7 @@ ws_start(void *arg, const XML_Char *name, const XML_Char **atts)
 			return;
 		}
 		c->row = row;
+		c->in_row = 1;
 		c->row_hidden = truthy(attr(atts, "hidden"));
 		c->ncells = c->used = 0;
 		c->arena.len = 0;
@@ -1442,11 +1576,13 @@ ws_start(void *arg, const XML_Char *name, const XML_Char **atts)
 	} else if (strcmp(n, "mergeCell") == 0) {
 		if (c->merged < MAX_LISTED && (v = attr(atts, "ref")) != NULL)
 			snprintf(c->merged_list[c->merged],
-			    sizeof c->merged_list[0], "%s", v);
+			    sizeof c->merged_list[0], "%.*s",
+			    utf8_cut(v, sizeof c->merged_list[0] - 1), v);
 		c->merged++;
 	} else if (strcmp(n, "autoFilter") == 0 && !c->in_data &&
 	    (v = attr(atts, "ref")) != NULL)
-		snprintf(c->filter, sizeof c->filter, "%s", v);
+		snprintf(c->filter, sizeof c->filter, "%.*s",
+		    utf8_cut(v, sizeof c->filter - 1), v);
 }
 
 static void XMLCALL
@@ -1494,8 +1630,10 @@ ws_end(void *arg, const XML_Char *name)
 		}
 		return;
 	}
-	if (strcmp(n, "row") == 0 && c->in_data)
+	if (strcmp(n, "row") == 0 && c->in_row) {
+		c->in_row = 0;
 		end_row(c);
+	}
 	else if (strcmp(n, "sheetData") == 0)
 		c->in_data = 0;
 }
@@ -1527,8 +1665,9 @@ sheet_warnings(struct sheet_ctx *c)
 				colname(col, name, sizeof name);
 				if (o < sizeof list - 64)
 					o += (size_t)snprintf(list + o,
-					    sizeof list - o, "%s%s (%.30s)",
+					    sizeof list - o, "%s%s (%.*s)",
 					    k > 0 ? ", " : "", name,
+					    utf8_cut(c->header_text[col], 30),
 					    c->header_text[col]);
 				k++;
 				break;
@@ -1572,12 +1711,12 @@ produce(void *arg)
 		    in->sheets[in->pick].target);
 	if (c->rc == 0 && in->failed)
 		c->rc = -1;	/* the caller stopped taking rows */
-	if (c->rc == 0) {
-		if (c->filling != NULL && c->filling->nrecs > 0)
-			pipe_put_full(c->pipe, c->filling);
-		c->filling = NULL;
+	/* The rows read whole go on, before a failure too. */
+	if (c->filling != NULL && c->filling->nrecs > 0)
+		pipe_put_full(c->pipe, c->filling);
+	c->filling = NULL;
+	if (c->rc == 0)
 		sheet_warnings(c);
-	}
 	pipe_close(c->pipe);
 	return NULL;
 }
@@ -1670,6 +1809,8 @@ xlsxin_read(struct xlsxin *in, csvin_fn fn, void *arg, struct imp_err *err)
 	for (i = 0; c.header_text != NULL && i < c.width; i++)
 		free(c.header_text[i]);
 	free(c.header_text);
+	if (rc == -1)
+		utf8_trim(err->msg);
 	return rc;
 }
 
@@ -1696,6 +1837,7 @@ xlsxin_close(struct xlsxin *in)
 		numfmt_free(in->fmts[i].nf);
 	free(in->fmts);
 	free(in->xf);
+	free(in->xfmt);
 	strtab_free(in->sst);
 	for (i = 0; i < in->nwarn; i++)
 		free(in->warn[i]);

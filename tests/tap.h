@@ -10,6 +10,13 @@
 #include <string.h>
 
 static int tap_n, tap_failed;
+/* Set between todo_start() and todo_end(): tests that are expected to
+ * fail for now, printed with "# TODO why" and not counted as failures
+ * (tap-driver.sh shows them as XFAIL, and as XPASS once they pass). */
+static const char *tap_todo __attribute__((unused));
+
+#define todo_start(why)	(tap_todo = (why))
+#define todo_end()	(tap_todo = NULL)
 
 static int __attribute__((format(printf, 2, 3), unused))
 ok(int cond, const char *fmt, ...)
@@ -17,12 +24,14 @@ ok(int cond, const char *fmt, ...)
 	va_list	ap;
 
 	tap_n++;
-	if (!cond)
+	if (!cond && tap_todo == NULL)
 		tap_failed++;
 	printf("%sok %d - ", cond ? "" : "not ", tap_n);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
+	if (tap_todo != NULL)
+		printf(" # TODO %s", tap_todo);
 	putchar('\n');
 	fflush(stdout);
 	return cond;

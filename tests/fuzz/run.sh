@@ -14,16 +14,18 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 out=${FUZZ_BUILD:-$here/build}
 secs=${FUZZ_SECONDS:-60}
-harnesses=${*:-fuzz_csvin fuzz_rules fuzz_billing fuzz_profile fuzz_numfmt}
+harnesses=${*:-fuzz_csvin fuzz_rules fuzz_billing fuzz_profile fuzz_numfmt fuzz_xlsxin}
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
 
 sh "$here/build.sh" "$out" > /dev/null || exit 1
 out=$(cd "$out" && pwd)
 
-# The longest input worth trying: a few records, a row, a reply, a profile.
+# The longest input worth trying: a few records, a row, a reply, a
+# profile, a small workbook (openpyxl writes 5 KB ones).
 max_len() {
 	case $1 in
 	fuzz_csvin) echo 8192 ;;
+	fuzz_xlsxin) echo 16384 ;;
 	fuzz_rules) echo 2048 ;;
 	fuzz_numfmt) echo 256 ;;
 	*) echo 4096 ;;
