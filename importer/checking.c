@@ -62,28 +62,43 @@ add_want(int64_t id, const char *customer_id, void *arg)
 /*
  * GUIDs are mostly random: spread by their top 16 bits, then each bucket
  * sorted on its own (a few entries each), in linear time where one qsort
- * of them all would take n log n.
+ * of them all would take n log n. The spreading is done in place (each
+ * entry swapped straight into its bucket), so that the index is never
+ * held twice: at a million rows that copy was a third of check's peak.
  */
-static void
-sort_wants(struct want *w, size_t n)
+void
+checking_sort_wants(struct want *w, size_t n)
 {
-	size_t		*at, i, b, lo;
-	struct want	*out;
+	size_t		*at, *next, i, b, d;
+	struct want	 v, t;
 
 	at = xcalloc(65536 + 1, sizeof *at);
-	out = xreallocarray(NULL, n, sizeof *out);
+	next = xcalloc(65536, sizeof *next);
 	for (i = 0; i < n; i++)
 		at[(w[i].guid[0] >> 48) + 1]++;
 	for (b = 1; b <= 65536; b++)
 		at[b] += at[b - 1];
-	for (i = 0; i < n; i++)
-		out[at[w[i].guid[0] >> 48]++] = w[i];
-	/* at[b] is now where bucket b ends. */
-	for (b = 0, lo = 0; b < 65536; lo = at[b++])
-		if (at[b] - lo > 1)
-			qsort(out + lo, at[b] - lo, sizeof *out, cmp_want);
-	memcpy(w, out, n * sizeof *w);
-	free(out);
+	/* at[b] is where bucket b starts, at[b + 1] where it ends. */
+	memcpy(next, at, 65536 * sizeof *next);
+	for (b = 0; b < 65536; b++) {
+		while (next[b] < at[b + 1]) {
+			v = w[next[b]];
+			d = v.guid[0] >> 48;
+			/* Follow the cycle until an entry of bucket b. */
+			while (d != b) {
+				t = w[next[d]];
+				w[next[d]++] = v;
+				v = t;
+				d = v.guid[0] >> 48;
+			}
+			w[next[b]++] = v;
+		}
+	}
+	for (b = 0; b < 65536; b++)
+		if (at[b + 1] - at[b] > 1)
+			qsort(w + at[b], at[b + 1] - at[b], sizeof *w,
+			    cmp_want);
+	free(next);
 	free(at);
 }
 
@@ -94,7 +109,7 @@ checking_wants(struct store *st, const struct store_runinfo *ri, int sorted,
 	if (store_ids_each(st, ri, OUTCOME_PENDING, add_want, ws, err) == -1)
 		return -1;
 	if (sorted && ws->n > 1)
-		sort_wants(ws->w, ws->n);
+		checking_sort_wants(ws->w, ws->n);
 	return 0;
 }
 

@@ -26,6 +26,8 @@ struct wants {
 /* The run's pending rows, in row order; sorted by GUID if sorted. */
 int	checking_wants(struct store *st, const struct store_runinfo *ri,
 	    int sorted, struct wants *ws, struct imp_err *err);
+/* Sorts w by GUID in place, the order checking_find() searches. */
+void	checking_sort_wants(struct want *w, size_t n);
 /* The row wanting a customer, in a sorted index; NULL if none. */
 struct want	*checking_find(const struct wants *ws, const uint64_t guid[2]);
 /* 64 if some of the run's rows were sent: its plan is fixed. */
