@@ -1,8 +1,9 @@
 /*
  * test_wants.c: the snapshot check's index of pending rows by GUID
  * (checking_int.h): sorted in place, every entry kept, each one found by
- * checking_find() and none that is absent; with GUIDs spread at random,
- * crowded into a few top-16-bit buckets, and equal in their first half.
+ * checking_find() and none that is absent, with and without the
+ * directory; with GUIDs spread at random, crowded into a few top-16-bit
+ * buckets, equal in their first half, and at the ends of the range.
  */
 #include "config.h"
 
@@ -39,6 +40,34 @@ sorted(const struct want *w, size_t n)
 	return 1;
 }
 
+/* Each entry found at its row, and the same GUIDs made even never. */
+static void
+lookups(const char *kind, size_t n, const struct wants *ws, const char *how)
+{
+	uint64_t	g[2];
+	size_t		i, found = 0, wrong = 0, ghost = 0;
+
+	for (i = 0; i < n; i++) {
+		struct want	*f = checking_find(ws, ws->w[i].guid);
+
+		if (f == NULL)
+			continue;
+		found++;
+		if (f->row != ws->w[i].row)
+			wrong++;
+		/* The same first half, an even second: not in the index. */
+		g[0] = ws->w[i].guid[0];
+		g[1] = ws->w[i].guid[1] & ~(uint64_t)1;
+		if (checking_find(ws, g) != NULL)
+			ghost++;
+	}
+	is_int(found, n, "%s, %zu, %s: each found", kind, n, how);
+	is_int(wrong, 0, "%s, %zu, %s: each found at its own row", kind, n,
+	    how);
+	is_int(ghost, 0, "%s, %zu, %s: no GUID found that is not there",
+	    kind, n, how);
+}
+
 /* Sorts n entries made by kind and checks order, content and lookups. */
 static void
 check_kind(const char *kind, size_t n)
@@ -47,7 +76,7 @@ check_kind(const char *kind, size_t n)
 	struct want	*w;
 	unsigned char	*seen;
 	uint64_t	 g[2];
-	size_t		 i, lost = 0, found = 0, wrong = 0, ghost = 0;
+	size_t		 i, lost = 0;
 
 	w = calloc(n ? n : 1, sizeof *w);
 	seen = calloc(n ? n : 1, 1);
@@ -57,12 +86,18 @@ check_kind(const char *kind, size_t n)
 			w[i].guid[0] = (rnd() % 3) << 48 | (rnd() >> 16);
 		else if (strcmp(kind, "same-half") == 0)
 			w[i].guid[0] = 0x1234000000000000ULL;
+		else if (strcmp(kind, "ends") == 0)
+			/* The lowest and highest first halves there are. */
+			w[i].guid[0] = i % 2 ? UINT64_MAX - i / 2 : i / 2;
 		else
 			w[i].guid[0] = rnd();
 		w[i].guid[1] = rnd() | 1;	/* odd: distinct from ghosts */
 		w[i].row = (int64_t)i + 1;
 	}
-	checking_sort_wants(w, n);
+	memset(&ws, 0, sizeof ws);
+	ws.w = w;
+	ws.n = ws.cap = n;
+	checking_index_wants(&ws);
 	ok(sorted(w, n), "%s, %zu: sorted by GUID", kind, n);
 	for (i = 0; i < n; i++) {
 		if (w[i].row < 1 || (size_t)w[i].row > n ||
@@ -72,27 +107,25 @@ check_kind(const char *kind, size_t n)
 			seen[w[i].row - 1] = 1;
 	}
 	ok(lost == 0, "%s, %zu: every row once", kind, n);
-	ws.w = w;
-	ws.n = ws.cap = n;
-	for (i = 0; i < n; i++) {
-		struct want	*f = checking_find(&ws, w[i].guid);
-
-		if (f == NULL)
-			continue;
-		found++;
-		if (f->row != w[i].row)
-			wrong++;
-		/* The same first half, an even second: not in the index. */
-		g[0] = w[i].guid[0];
-		g[1] = w[i].guid[1] & ~(uint64_t)1;
-		if (checking_find(&ws, g) != NULL)
-			ghost++;
+	ok((ws.dir != NULL) == (n >= 64), "%s, %zu: a directory %s", kind, n,
+	    n >= 64 ? "built" : "not needed");
+	lookups(kind, n, &ws, ws.dir != NULL ? "directory" : "no directory");
+	if (ws.dir != NULL) {
+		/* Outside the range: below the first, above the last. */
+		g[0] = 0;
+		g[1] = 0;
+		ok(checking_find(&ws, g) == NULL,
+		    "%s, %zu: the lowest GUID is not there", kind, n);
+		g[0] = UINT64_MAX;
+		g[1] = UINT64_MAX - 1;
+		ok(checking_find(&ws, g) == NULL, "%s, %zu: nor the highest",
+		    kind, n);
+		free(ws.dir);
+		ws.dir = NULL;
+		lookups(kind, n, &ws, "no directory");
 	}
-	is_int(found, n, "%s, %zu: each found", kind, n);
-	is_int(wrong, 0, "%s, %zu: each found at its own row", kind, n);
-	is_int(ghost, 0, "%s, %zu: no GUID found that is not there", kind, n);
 	free(seen);
-	free(w);
+	checking_wants_free(&ws);
 }
 
 int
@@ -106,6 +139,9 @@ main(void)
 	check_kind("random", 200000);
 	check_kind("crowded", 50000);
 	check_kind("same-half", 5000);
+	check_kind("ends", 3000);
+	check_kind("random", 63);
+	check_kind("random", 64);
 
 	/* Two entries in reverse order swap. */
 	memset(two, 0, sizeof two);
