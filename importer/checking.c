@@ -135,6 +135,20 @@ checking_index_wants(struct wants *ws)
 }
 
 void
+checking_prefetch(const struct wants *ws, const uint64_t guid[2], int stage)
+{
+	size_t	slot;
+
+	if (ws->dir == NULL)
+		return;
+	slot = (size_t)(guid[0] >> ws->dirshift);
+	if (stage == 0)
+		__builtin_prefetch(&ws->dir[slot]);
+	else if (ws->dir[slot] < ws->n)
+		__builtin_prefetch(&ws->w[ws->dir[slot]]);
+}
+
+void
 checking_wants_free(struct wants *ws)
 {
 	free(ws->w);

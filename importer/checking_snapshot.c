@@ -138,6 +138,8 @@ struct check {
 	struct accbatch			 abatches[ACC_BATCHES];
 	struct accbatch			*afill;	/* the reader's */
 	unsigned			 copied;	/* rows, pass 1 */
+	size_t				*aoff;	/* a batch's accounts */
+	size_t				 naoff;
 	struct pipe			 pipe;
 	struct batch			 batches[BATCH_COUNT];
 	struct checking_rules		 rules;	/* this thread's */
@@ -330,16 +332,38 @@ place_accounts(struct check *ck, const struct accbatch *b,
     struct imp_err *err)
 {
 	struct spill		*sp = &ck->sp;
-	struct acchdr		 h;
+	struct acchdr		 h, ah;
 	struct want		*w;
 	struct bucket		*bk;
 	const unsigned char	*p;
-	size_t			 off = 0, k;
+	size_t			 off = 0, k, i, n = 0;
 
+	/*
+	 * Where each account starts, so that the lookups can be asked for
+	 * ahead: the index is read in random order, and a miss waited for
+	 * one at a time cost more than the rest of this loop.
+	 */
 	while (off < b->len) {
+		if (n == ck->naoff) {
+			ck->naoff = ck->naoff ? ck->naoff * 2 : 4096;
+			ck->aoff = xreallocarray(ck->aoff, ck->naoff,
+			    sizeof *ck->aoff);
+		}
+		ck->aoff[n++] = off;
 		memcpy(&h, b->buf + off, sizeof h);
-		p = b->buf + off + sizeof h;
 		off += sizeof h + h.len;
+	}
+	for (i = 0; i < n; i++) {
+		if (i + 16 < n) {
+			memcpy(&ah, b->buf + ck->aoff[i + 16], sizeof ah);
+			checking_prefetch(&ck->ws, ah.guid, 0);
+		}
+		if (i + 8 < n) {
+			memcpy(&ah, b->buf + ck->aoff[i + 8], sizeof ah);
+			checking_prefetch(&ck->ws, ah.guid, 1);
+		}
+		memcpy(&h, b->buf + ck->aoff[i], sizeof h);
+		p = b->buf + ck->aoff[i] + sizeof h;
 		w = checking_find(&ck->ws, h.guid);
 		if (w == NULL)
 			continue;	/* an account the run does not touch */
@@ -767,6 +791,7 @@ out:
 		free(ck->batches[i].arena);
 	for (i = 0; i < ACC_BATCHES; i++)
 		free(ck->abatches[i].buf);
+	free(ck->aoff);
 	free(ck->sp.c);
 	free(ck->sp.data);
 	free(ck->sp.at);
