@@ -21,8 +21,8 @@ struct want {
 struct wants {
 	struct want	*w;
 	size_t		 n, cap;
-	uint32_t	*dir;		/* by the GUID's top bits: where in w
-					   they start (checking_index_wants) */
+	uint32_t	*dir;		/* by the GUID's top bits: where
+					   in w they start */
 	int		 dirshift;	/* 64 - those bits */
 };
 

@@ -41,9 +41,9 @@
 #define SPILL_BUCKETS		64		/* at most */
 #define SPILL_BUCKET_ROWS	1024		/* at least, in a bucket */
 #define ROWS_BUF		(1024 * 1024)	/* the rows' file buffer */
-#define ACC_BATCH		(256 * 1024)	/* snapshot accounts a batch */
+#define ACC_BATCH		(256 * 1024)	/* accounts a batch */
 #define ACC_BATCHES		4
-#define ACC_POLL		64		/* rows copied between looks */
+#define ACC_POLL		64		/* rows between looks */
 #define BATCH_ROWS		1024		/* planned rows a batch */
 #define BATCH_COUNT		4
 #define NONE			((size_t)-1)
@@ -133,12 +133,12 @@ struct check {
 	int				 afailed;
 	struct imp_err			 merr;	/* this thread's, in pass 1 */
 	int				 mstopped;	/* stopped by the other */
-	int				 mfailed;	/* placing accounts */
+	int				 mfailed;	/* in placing */
 	struct pipe			 apipe;	/* pass 1: accounts */
 	struct accbatch			 abatches[ACC_BATCHES];
 	struct accbatch			*afill;	/* the reader's */
 	unsigned			 copied;	/* rows, pass 1 */
-	size_t				*aoff;	/* a batch's accounts */
+	size_t				*aoff;	/* a batch's */
 	size_t				 naoff;
 	struct pipe			 pipe;
 	struct batch			 batches[BATCH_COUNT];
@@ -368,8 +368,9 @@ place_accounts(struct check *ck, const struct accbatch *b,
 		if (w == NULL)
 			continue;	/* an account the run does not touch */
 		if (w->row < 0) {
+			/* The first line of the snapshot wins. */
 			ck->res->duplicate_accounts++;
-			continue;	/* the first line of the snapshot wins */
+			continue;
 		}
 		k = bucket_of(sp, w->row);
 		bk = &sp->b[k];

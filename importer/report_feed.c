@@ -26,7 +26,8 @@ struct feed_batch {
 	struct store_report_change	*ch;
 	struct store_report_problem	*pr;
 	struct store_report_conflict	*cf;
-	size_t				 nch, npr, ncf, capch, cappr, capcf;
+	size_t				 nch, npr, ncf;
+	size_t				 capch, cappr, capcf;
 	unsigned char			*arena;
 	size_t				 alen, acap;
 };
@@ -38,7 +39,7 @@ struct feed {
 	struct pipe			 pipe;
 	struct feed_batch		 b[FEED_BATCHES];
 	struct feed_batch		*fill;	/* the reader's */
-	struct imp_err			 rerr;	/* the reader's error */
+	struct imp_err			 rerr;	/* the reader's */
 	int				 rfailed;
 	int				 stopped;	/* by the caller */
 };

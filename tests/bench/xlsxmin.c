@@ -94,17 +94,18 @@ main(int argc, char **argv)
 	}
 	for (r = 0; r < rows; r++) {
 		snprintf(v[0], sizeof v[0], "%08lx-%04lx-4%03lx-8%03lx-%012lx",
-		    (unsigned long)(rnd() >> 32), (unsigned long)(rnd() & 0xffff),
-		    (unsigned long)(rnd() & 0xfff), (unsigned long)(r >> 12 & 0xfff),
-		    r);
+		    (unsigned long)(rnd() >> 32),
+		    (unsigned long)(rnd() & 0xffff),
+		    (unsigned long)(rnd() & 0xfff),
+		    (unsigned long)(r >> 12 & 0xfff), r);
 		snprintf(v[1], sizeof v[1], "%s", PICK(companies));
 		snprintf(v[2], sizeof v[2], "%s", PICK(firsts));
 		snprintf(v[3], sizeof v[3], "%s", PICK(lasts));
 		snprintf(v[4], sizeof v[4], "billing%lu@contoso.example", r);
 		snprintf(v[5], sizeof v[5], "+1 425-555-%04u",
 		    (unsigned)(rnd() % 10000));
-		snprintf(v[6], sizeof v[6], "%u %s", (unsigned)(rnd() % 999 + 1),
-		    PICK(streets));
+		snprintf(v[6], sizeof v[6], "%u %s",
+		    (unsigned)(rnd() % 999 + 1), PICK(streets));
 		snprintf(v[7], sizeof v[7], "%s", PICK(cities));
 		snprintf(v[8], sizeof v[8], "%s", PICK(states));
 		snprintf(v[9], sizeof v[9], "%05u", (unsigned)(rnd() % 89999 +

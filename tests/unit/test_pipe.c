@@ -29,7 +29,7 @@ struct run {
 	int		 fail_at;	/* consumer fails at this seq; -1 never */
 	int		 got, in_order, sums_ok, overlap;
 	int		 sent;		/* batches the producer passed on */
-	int		 poll;		/* the consumer polls: pipe_try_full */
+	int		 poll;		/* the consumer polls */
 	int		 misses;	/* polls that found nothing */
 };
 
