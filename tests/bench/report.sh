@@ -86,9 +86,9 @@ rep_cells=$1; rep_rows=$2
 set -- $(cells "$OUT/ref.xlsx")
 ref_cells=$1
 min_cells=$((ROWS * 14))
-# The report's rows are narrower than 14 cells, and a row has a cost of
-# its own: xlsxmin -f as wide as the report's rows are on average, as many
-# cells as the report, is libxlsxwriter's floor for the report's sheets.
+# The report's rows are narrower than 14 cells: xlsxmin -f as wide as the
+# report's rows are on average, as many cells as the report, for the cost
+# of a cell in rows of that width.
 width=$(( (rep_cells + rep_rows / 2) / rep_rows ))
 [ "$width" -ge 1 ] || width=1
 [ "$width" -le 14 ] || width=14
@@ -103,10 +103,10 @@ awk -v r="$ref_wall" -v s="$rep_wall" -v m="$rep_rss" -v rm="$ref_rss" \
 	printf "  importer report              %7.2f s  %5.1f M cells %5.2f us/cell  peak RSS %.1f MiB\n", s, ns / 1e6, us, m / 1024
 	printf "  xlsxmin (14 text columns)    %7.2f s  %5.1f M cells %5.2f us/cell  peak RSS %.1f MiB\n", x, nx / 1e6, ux, xm / 1024
 	printf "  xlsxmin -f (a text format)   %7.2f s  %5.1f M cells %5.2f us/cell\n", xf, nx / 1e6, xf / nx * 1e6
-	printf "  xlsxmin -f -c %-2d (as wide)   %7.2f s  %5.1f M cells %5.2f us/cell  (libxlsxwriter'"'"'s floor for the report'"'"'s rows)\n", w, xw, nw / 1e6, xw / nw * 1e6
+	printf "  xlsxmin -f -c %-2d (as wide)   %7.2f s  %5.1f M cells %5.2f us/cell  (rows as wide as the report'"'"'s)\n", w, xw, nw / 1e6, xw / nw * 1e6
 	printf "  report / xlsxref             %7.2f     (whole workbooks, same cells)\n", s / r
 	printf "  report / xlsxmin per cell    %7.2f     (target <= 1.30)\n", us / ux
 	printf "  report / xlsxmin -f per cell %7.2f\n", us / (xf / nx * 1e6)
-	printf "  report / floor per cell      %7.2f     (the floor: xlsxmin -f -c %d / xlsxmin %.2f)\n", us / (xw / nw * 1e6), w, (xw / nw) / (x / nx)
+	printf "  report / xlsxmin -f -c %-2d    %7.2f     per cell (xlsxmin -f -c %d / xlsxmin %.2f)\n", w, us / (xw / nw * 1e6), w, (xw / nw) / (x / nx)
 	printf "  report peak RSS              %7.1f MiB (target <= 64)\n", m / 1024
 }'
