@@ -21,11 +21,24 @@ struct want {
 struct wants {
 	struct want	*w;
 	size_t		 n, cap;
+	uint32_t	*dir;		/* by the GUID's top bits: where
+					   in w they start */
+	int		 dirshift;	/* 64 - those bits */
 };
 
 /* The run's pending rows, in row order; sorted by GUID if sorted. */
 int	checking_wants(struct store *st, const struct store_runinfo *ri,
 	    int sorted, struct wants *ws, struct imp_err *err);
+/* Sorts w by GUID in place, the order checking_find() searches. */
+void	checking_sort_wants(struct want *w, size_t n);
+/* Sorts ws->w and adds its directory (both for checking_find). */
+void	checking_index_wants(struct wants *ws);
+/* Asks the cache for what checking_find(guid) will read: stage 0 its
+ * directory slot, stage 1 (that slot read) its first entry. A hint only. */
+void	checking_prefetch(const struct wants *ws, const uint64_t guid[2],
+	    int stage);
+/* Frees what the index holds and empties it. */
+void	checking_wants_free(struct wants *ws);
 /* The row wanting a customer, in a sorted index; NULL if none. */
 struct want	*checking_find(const struct wants *ws, const uint64_t guid[2]);
 /* 64 if some of the run's rows were sent: its plan is fixed. */

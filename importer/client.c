@@ -632,9 +632,17 @@ start_queued(struct client *cl, double now)
 			break;
 		}
 		n++;
+		/*
+		 * Starts keep to a grid of 1/rate: one that leaves late (the
+		 * loop woke up after next_start) does not push the later ones
+		 * back, which lost about 5% of the pace, yet none leaves
+		 * before its slot, so a token bucket of the same rate never
+		 * runs dry. After an idle gap the grid starts again at now.
+		 */
 		if (cl->opts.rate > 0)
-			cl->next_start = (cl->next_start > now ?
-			    cl->next_start : now) + 1 / cl->opts.rate;
+			cl->next_start = (now - cl->next_start <
+			    1 / cl->opts.rate ? cl->next_start : now) +
+			    1 / cl->opts.rate;
 	}
 	return n;
 }

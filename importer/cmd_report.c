@@ -20,6 +20,7 @@
 #include "importer.h"
 #include "profile.h"
 #include "report.h"
+#include "report_feed.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -179,7 +180,8 @@ cmd_report_write(struct store *st, int64_t run, const char *o_arg,
 		goto fail;
 	if (csv != NULL && (p.fx = fixup_open(csv, &rr, &err)) == NULL)
 		goto fail;
-	if (store_report_rows(st, &rr, 0, on_row, &p, &err) == -1)
+	/* Read on a second thread while this one writes the workbook. */
+	if (report_feed_rows(st, &rr, 0, on_row, &p, &err) == -1)
 		goto fail;
 	if (p.fx != NULL) {
 		fixrows = fixup_rows(p.fx);

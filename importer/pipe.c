@@ -76,6 +76,21 @@ pipe_get_full(struct pipe *pp)
 	return b;
 }
 
+void *
+pipe_try_full(struct pipe *pp)
+{
+	void	*b = NULL;
+
+	pthread_mutex_lock(&pp->mu);
+	if (pp->nfull > 0) {
+		b = pp->full[pp->head];
+		pp->head = (pp->head + 1) % PIPE_MAX;
+		pp->nfull--;
+	}
+	pthread_mutex_unlock(&pp->mu);
+	return b;
+}
+
 void
 pipe_put_free(struct pipe *pp, void *b)
 {

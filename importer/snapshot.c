@@ -79,13 +79,16 @@ on_record(const struct csvin_record *rec, void *arg, struct imp_err *err)
 			ctx->buf[col].s[n] = '\0';
 		}
 		a.value[col] = ctx->buf[col].s;
+		/* A control character may be a NUL: the value ends there. */
+		a.len[col] = (f & NORM_CONTROL) ? strlen(a.value[col]) : n;
 	}
 	if (a.value[COL_CUSTOMER_ID] == NULL || (a.value[COL_CUSTOMER_ID] =
-	    norm_id(ctx, a.value[COL_CUSTOMER_ID],
-	    strlen(a.value[COL_CUSTOMER_ID]), a.guid)) == NULL) {
+	    norm_id(ctx, a.value[COL_CUSTOMER_ID], a.len[COL_CUSTOMER_ID],
+	    a.guid)) == NULL) {
 		ctx->info->bad_ids++;
 		return 0;
 	}
+	a.len[COL_CUSTOMER_ID] = strlen(a.value[COL_CUSTOMER_ID]);
 	ctx->info->accounts++;
 	return ctx->fn(&a, ctx->arg, err) == -1 ? -1 : 0;
 }

@@ -38,6 +38,8 @@ void	 pipe_close(struct pipe *);
 
 /* Consumer: the next full batch (NULL once closed and drained), give back. */
 void	*pipe_get_full(struct pipe *);
+/* Consumer: the next full batch if one is there, else NULL at once. */
+void	*pipe_try_full(struct pipe *);
 void	 pipe_put_free(struct pipe *, void *);
 void	 pipe_fail(struct pipe *, const struct imp_err *);
 

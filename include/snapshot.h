@@ -5,6 +5,7 @@
 #ifndef IMPORTER_SNAPSHOT_H
 #define IMPORTER_SNAPSHOT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "colmap.h"
@@ -12,11 +13,13 @@
 #include "profile.h"
 
 /* One account. value[] is normalized (trimmed, NFC; the customer id in
- * lower case), NULL when empty; valid during the callback only. */
+ * lower case), NULL when empty, len[] its length in bytes (0 for NULL);
+ * valid during the callback only. */
 struct snapshot_account {
 	unsigned long	 line;
 	uint64_t	 guid[2];	/* the customer id, parsed */
 	const char	*value[COL_COUNT];
+	size_t		 len[COL_COUNT];
 };
 
 struct snapshot_info {
