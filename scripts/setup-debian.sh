@@ -12,7 +12,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
 	build-essential autoconf automake pkg-config \
 	libcsv-dev libsqlite3-dev libcurl4-openssl-dev libxlsxwriter-dev \
 	libjansson-dev libinih-dev libmicrohttpd-dev libutf8proc-dev \
-	libuchardet-dev libssl-dev libzip-dev libexpat1-dev iso-codes \
-	sqlite3 python3 python3-openpyxl curl ca-certificates valgrind \
+	libuchardet-dev libssl-dev libzip-dev zlib1g-dev libexpat1-dev iso-codes \
+	sqlite3 python3 python3-openpyxl curl unzip ca-certificates valgrind \
 	clang-14 libclang-rt-14-dev \
 	libreoffice-calc-nogui

@@ -13,7 +13,7 @@ TESTS_SRCDIR=${TESTS_SRCDIR:-$(dirname "$0")}
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$TESTS_SRCDIR/lib.sh"
 
-require soffice curl sqlite3
+require soffice curl sqlite3 unzip
 require_openpyxl
 CALC_PY=$TESTS_SRCDIR/calc.py
 BUILD=$(cd "$(dirname "$IMPORTER")/.." && pwd)
