@@ -1347,7 +1347,7 @@ numfmt_render(const struct numfmt *f, double v, int date1904, char *buf,
 {
 	struct numfmt_out		 o = { buf, size, 0, 0 };
 	const struct numfmt_section	*s;
-	int				 nn, si, rc, unsure = f->unsure;
+	int				 nn, si, rc = 0, unsure = f->unsure;
 	int				 nonzero = 1;
 	size_t				 signat;
 
