@@ -361,39 +361,23 @@ fixup_open(const char *path, const struct store_report_run *rr,
 	if (fixup_is_xlsx(path)) {
 		if (open_xlsx(fx, rr, err) == -1)
 			goto fail;
-		for (i = 0, k = 0; i < fx->ncols; i++) {
-			if (cellpack_unpack(rr->header, rr->headerlen, i,
-			    &cell, &len) == -1)
-				break;
-			if (fx->map[i] == COLMAP_IGNORE && len == strlen(
-			    FIXUP_ERROR_COLUMN) && strncasecmp(cell,
-			    FIXUP_ERROR_COLUMN, len) == 0) {
-				fx->own[i] = 1;
-				continue;
-			}
-			worksheet_set_column(fx->ws, k, k, 16, fx->text);
-			put_cell(fx, k++, cell, len);
+	} else {
+		/* Personal data: 0600 like the database, whatever the umask
+		 * (and whatever an earlier temp file's mode). */
+		fd = open(fx->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    0600);
+		if (fd != -1 && (fchmod(fd, 0600) == -1 ||
+		    (fx->fp = fdopen(fd, "wb")) == NULL))
+			close(fd);
+		if (fx->fp == NULL) {
+			imp_errf(err, IMP_EXIT_SOFTWARE, "%s: %s", fx->tmp,
+			    strerror(errno));
+			goto fail;
 		}
-		worksheet_set_column(fx->ws, k, k, 60, fx->text);
-		put_cell(fx, k, FIXUP_ERROR_COLUMN,
-		    strlen(FIXUP_ERROR_COLUMN));
-		fx->row++;
-		return fx;
+		if (bomlen > 0 && fwrite(bom, 1, bomlen, fx->fp) != bomlen)
+			fx->failed = 1;
 	}
-	/* Personal data: 0600 like the database, whatever the umask (and
-	 * whatever an earlier temp file's mode). */
-	fd = open(fx->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd != -1 && (fchmod(fd, 0600) == -1 ||
-	    (fx->fp = fdopen(fd, "wb")) == NULL))
-		close(fd);
-	if (fx->fp == NULL) {
-		imp_errf(err, IMP_EXIT_SOFTWARE, "%s: %s", fx->tmp,
-		    strerror(errno));
-		goto fail;
-	}
-	if (bomlen > 0 && fwrite(bom, 1, bomlen, fx->fp) != bomlen)
-		fx->failed = 1;
-	for (i = 0; i < fx->ncols; i++) {
+	for (i = 0, k = 0; i < fx->ncols; i++) {
 		if (cellpack_unpack(rr->header, rr->headerlen, i, &cell,
 		    &len) == -1)
 			break;
@@ -404,8 +388,20 @@ fixup_open(const char *path, const struct store_report_run *rr,
 			fx->own[i] = 1;
 			continue;
 		}
+		if (fx->wb != NULL) {
+			worksheet_set_column(fx->ws, k, k, 16, fx->text);
+			put_cell(fx, k++, cell, len);
+			continue;
+		}
 		fixup_field(&fx->line, cell, len, fx->delim);
 		buf_ch(&fx->line, fx->delim);
+	}
+	if (fx->wb != NULL) {
+		worksheet_set_column(fx->ws, k, k, 60, fx->text);
+		put_cell(fx, k, FIXUP_ERROR_COLUMN,
+		    strlen(FIXUP_ERROR_COLUMN));
+		fx->row++;
+		return fx;
 	}
 	buf_add(&fx->line, FIXUP_ERROR_COLUMN, strlen(FIXUP_ERROR_COLUMN));
 	end_line(fx);
