@@ -101,6 +101,11 @@ struct xlsxin {
 	int			 failed;
 	XML_Parser		 parser;
 	const char		*part;		/* being parsed */
+	/* The part's own handlers, behind the ones that count how deep
+	 * its elements go. */
+	XML_StartElementHandler	 start;
+	XML_EndElementHandler	 end;
+	size_t			 depth;
 };
 
 /* --- small things ------------------------------------------------------ */
@@ -341,6 +346,33 @@ on_doctype(void *arg, const XML_Char *name, const XML_Char *sysid,
 	    in->part);
 }
 
+/*
+ * expat keeps every open element: elements nested without end would
+ * take memory without bound, so each part is stopped past max_depth.
+ */
+static void XMLCALL
+depth_start(void *arg, const XML_Char *name, const XML_Char **atts)
+{
+	struct xlsxin	*in = *(struct xlsxin **)arg;
+
+	if (++in->depth > in->o.max_depth) {
+		stop(in, "%s in the workbook nests elements more than %zu "
+		    "deep: not a workbook someone saved", in->part,
+		    in->o.max_depth);
+		return;
+	}
+	in->start(arg, name, atts);
+}
+
+static void XMLCALL
+depth_end(void *arg, const XML_Char *name)
+{
+	struct xlsxin	*in = *(struct xlsxin **)arg;
+
+	in->depth--;
+	in->end(arg, name);
+}
+
 static XML_Parser
 parser_new(struct xlsxin *in, XML_StartElementHandler start,
     XML_EndElementHandler end, XML_CharacterDataHandler text)
@@ -350,7 +382,10 @@ parser_new(struct xlsxin *in, XML_StartElementHandler start,
 	if ((p = XML_ParserCreate("UTF-8")) == NULL)
 		return NULL;
 	XML_SetUserData(p, in);
-	XML_SetElementHandler(p, start, end);
+	in->start = start;
+	in->end = end;
+	in->depth = 0;
+	XML_SetElementHandler(p, depth_start, depth_end);
 	XML_SetCharacterDataHandler(p, text);
 	XML_SetStartDoctypeDeclHandler(p, on_doctype);
 	in->parser = p;
@@ -374,6 +409,27 @@ count_inflated(struct xlsxin *in, zip_int64_t n, struct imp_err *err)
 	    "to more than %llu MiB (a zip bomb, or not a spreadsheet someone "
 	    "saved): not read", in->path,
 	    (unsigned long long)(in->o.max_total >> 20));
+}
+
+/*
+ * Fails if p holds more than max_token bytes of what it was given without
+ * parsing them: one piece of markup (a tag with its attributes, a
+ * comment) it keeps whole until it ends, scanning it again with every
+ * chunk. fed: the bytes given to p so far.
+ */
+static int
+held_too_much(struct xlsxin *in, const char *name, XML_Parser p,
+    uint64_t fed)
+{
+	XML_Index	at = XML_GetCurrentByteIndex(p);
+
+	if (at < 0 || fed - (uint64_t)at <= in->o.max_token)
+		return 0;
+	in->failed = 1;
+	return imp_errf(in->err, IMP_EXIT_DATAERR, "%s: %s in the workbook "
+	    "holds one piece of markup (a tag, a comment) longer than %zu "
+	    "KiB: not a workbook someone saved", in->path, name,
+	    in->o.max_token >> 10);
 }
 
 static int
@@ -447,6 +503,7 @@ parse_part(struct xlsxin *in, const char *name, XML_Parser p, int threaded)
 	struct pipe	 pp;
 	zip_file_t	*zf;
 	zip_int64_t	 idx, n;
+	uint64_t	 fed = 0;
 	pthread_t	 t;
 	void		*bp[ICHUNKS];
 	int		 rc = 0, i, stopped = 0;
@@ -474,6 +531,9 @@ parse_part(struct xlsxin *in, const char *name, XML_Parser p, int threaded)
 				rc = xml_failed(in, name, p);
 				break;
 			}
+			fed += (uint64_t)n;
+			if ((rc = held_too_much(in, name, p, fed)) == -1)
+				break;
 			if (n == 0)
 				break;
 		}
@@ -499,6 +559,12 @@ parse_part(struct xlsxin *in, const char *name, XML_Parser p, int threaded)
 			if (!stopped && XML_Parse(p, b->buf, (int)b->n,
 			    b->n == 0) == XML_STATUS_ERROR) {
 				rc = xml_failed(in, name, p);
+				stopped = 1;
+				pipe_fail(&pp, in->err);
+			}
+			fed += (uint64_t)b->n;
+			if (!stopped && held_too_much(in, name, p, fed) == -1) {
+				rc = -1;
 				stopped = 1;
 				pipe_fail(&pp, in->err);
 			}
@@ -1124,6 +1190,8 @@ xlsxin_open(const char *path, const struct xlsxin_opts *opts,
 	DEF(max_sst_bytes, XLSXIN_MAX_SST_BYTES);
 	DEF(max_cell, XLSXIN_MAX_CELL);
 	DEF(max_cols, XLSXIN_MAX_COLS);
+	DEF(max_token, XLSXIN_MAX_TOKEN);
+	DEF(max_depth, XLSXIN_MAX_DEPTH);
 #undef DEF
 	if (in->o.max_sst_bytes > UINT32_MAX)
 		in->o.max_sst_bytes = UINT32_MAX;

@@ -1566,6 +1566,145 @@ test_limits(void)
 	result_free(&r);
 }
 
+/*
+ * 2026-12-06: one piece of markup (a comment, a tag's attributes) is
+ * kept whole by expat until it ends, and scanned again with every chunk;
+ * and every open element is kept too. A small zip of either took GiBs
+ * and minutes, in any part. Both are bounded.
+ */
+static char *
+markup(const char *pre, char fill, size_t n, const char *post, size_t *len)
+{
+	size_t	 lp = strlen(pre), lq = strlen(post);
+	char	*s = xmalloc(lp + n + lq + 1);
+
+	memcpy(s, pre, lp);
+	memset(s + lp, fill, n);
+	memcpy(s + lp + n, post, lq + 1);
+	*len = lp + n + lq;
+	return s;
+}
+
+/* Nested n deep: n times open, then n times close, around mid. */
+static char *
+nested(const char *pre, size_t n, const char *mid, const char *post,
+    size_t *len)
+{
+	size_t	 lp = strlen(pre), lm = strlen(mid), lq = strlen(post), i;
+	char	*s = xmalloc(lp + n * 7 + lm + lq + 1), *o = s;
+
+	memcpy(o, pre, lp);
+	o += lp;
+	for (i = 0; i < n; i++, o += 3)
+		memcpy(o, "<x>", 3);
+	memcpy(o, mid, lm);
+	o += lm;
+	for (i = 0; i < n; i++, o += 4)
+		memcpy(o, "</x>", 4);
+	memcpy(o, post, lq + 1);
+	*len = (size_t)(o - s) + lq;
+	return s;
+}
+
+static void
+test_markup(void)
+{
+	static const struct {
+		const char	*part, *pre, *post, *what;
+		char		 fill;
+	} big[] = {
+		{ "xl/workbook.xml", "<!--", "-->" WORKBOOK("", "<sheet "
+		  "name=\"Sheet1\" sheetId=\"1\" r:id=\"rId1\"/>"),
+		  "a comment in workbook.xml", ' ' },
+		{ "xl/styles.xml", "<styleSheet xmlns=\"" NS_MAIN "\">"
+		  "<numFmts><numFmt numFmtId=\"170\" formatCode=\"",
+		  "\"/></numFmts></styleSheet>",
+		  "an attribute in styles.xml", '0' },
+		{ "xl/sharedStrings.xml", "<sst xmlns=\"" NS_MAIN "\"><?pi ",
+		  "?></sst>", "a processing instruction in sharedStrings.xml",
+		  'p' },
+		{ "xl/worksheets/sheet1.xml", "<worksheet xmlns=\"" NS_MAIN
+		  "\"><sheetData><row>" IS("A1", "h") "</row><!--",
+		  "--></sheetData></worksheet>", "a comment in the sheet", ' ' },
+	};
+	static const char *deep[] = {
+		"xl/workbook.xml", "xl/styles.xml", "xl/sharedStrings.xml",
+		"xl/worksheets/sheet1.xml",
+	};
+	struct xlsxin_opts	 opts;
+	struct result		 r;
+	struct part		 p;
+	char			 path[1100], what[128];
+	double			 t0;
+	size_t			 i;
+
+	memset(&r, 0, sizeof r);
+	memset(&opts, 0, sizeof opts);
+	for (i = 0; i < sizeof big / sizeof big[0]; i++) {
+		p.name = big[i].part;
+		p.text = markup(big[i].pre, big[i].fill, 32 << 20,
+		    big[i].post, &p.len);
+		book(path, sizeof path, &p, 1);
+		free((char *)p.text);
+		t0 = now();
+		read_path(path, NULL, &r);
+		snprintf(what, sizeof what, "%s of 32 MiB", big[i].what);
+		fails(&r, path, IMP_EXIT_DATAERR, "holds one piece of markup "
+		    "(a tag, a comment) longer than", what);
+		ok(strstr(r.err.msg, big[i].part) != NULL, "%s: the message "
+		    "names the part", what);
+		if (!ok(now() - t0 < 5.0, "%s: refused at once", what))
+			printf("# %.3f s\n", now() - t0);
+		unlink(path);
+	}
+
+	/* Below the limit and past it (it is checked between the chunks
+	 * a part is inflated in, 256 KiB for a sheet). */
+	p.name = "xl/worksheets/sheet1.xml";
+	p.text = markup("<worksheet xmlns=\"" NS_MAIN "\"><sheetData><row>"
+	    IS("A1", "h") "</row><!--", ' ', 600000, "--></sheetData>"
+	    "</worksheet>", &p.len);
+	book(path, sizeof path, &p, 1);
+	free((char *)p.text);
+	opts.max_token = 1 << 20;
+	read_path(path, &opts, &r);
+	read_ok(&r, 1, "a comment of 600000 bytes, max_token 1 MiB");
+	opts.max_token = 1 << 18;
+	read_path(path, &opts, &r);
+	fails(&r, path, IMP_EXIT_DATAERR, "longer than 256 KiB",
+	    "the same, max_token 256 KiB");
+	unlink(path);
+
+	/* Nesting: as deep as a workbook's parts go, and a million deep. */
+	p.name = "xl/worksheets/sheet1.xml";
+	p.text = nested("<worksheet xmlns=\"" NS_MAIN "\"><sheetData><row>"
+	    IS("A1", "h") "</row></sheetData><extLst>", 40, "",
+	    "</extLst></worksheet>", &p.len);
+	book(path, sizeof path, &p, 1);
+	free((char *)p.text);
+	read_path(path, NULL, &r);
+	read_ok(&r, 1, "elements nested 43 deep");
+	unlink(path);
+	for (i = 0; i < sizeof deep / sizeof deep[0]; i++) {
+		p.name = deep[i];
+		p.text = nested("<root>", 1000000, "", "</root>", &p.len);
+		book(path, sizeof path, &p, 1);
+		free((char *)p.text);
+		t0 = now();
+		read_path(path, NULL, &r);
+		snprintf(what, sizeof what, "%s nested a million deep",
+		    deep[i]);
+		fails(&r, path, IMP_EXIT_DATAERR, "nests elements more than "
+		    "256 deep", what);
+		ok(strstr(r.err.msg, deep[i]) != NULL, "%s: the message "
+		    "names the part", what);
+		if (!ok(now() - t0 < 5.0, "%s: refused at once", what))
+			printf("# %.3f s\n", now() - t0);
+		unlink(path);
+	}
+	result_free(&r);
+}
+
 static void
 test_sha256(void)
 {
@@ -1618,6 +1757,7 @@ main(void)
 	test_ole();
 	test_bomb();
 	test_limits();
+	test_markup();
 	test_sha256();
 	rmdir(tmpdir_path);
 	return done_testing();
