@@ -1189,6 +1189,7 @@ xlsxin_open(const char *path, const struct xlsxin_opts *opts,
 	DEF(max_strings, XLSXIN_MAX_STRINGS);
 	DEF(max_sst_bytes, XLSXIN_MAX_SST_BYTES);
 	DEF(max_cell, XLSXIN_MAX_CELL);
+	DEF(max_record, XLSXIN_MAX_RECORD);
 	DEF(max_cols, XLSXIN_MAX_COLS);
 	DEF(max_token, XLSXIN_MAX_TOKEN);
 	DEF(max_depth, XLSXIN_MAX_DEPTH);
@@ -1534,6 +1535,14 @@ end_cell(struct sheet_ctx *c)
 		colname(c->col, where, sizeof where);
 		stop(in, "cell %s%lu is longer than a cell can be (%zu bytes)",
 		    where, c->row, in->o.max_cell);
+		return;
+	}
+	/* A row in memory is bounded as a CSV record is: its cells and a
+	 * NUL between each two. */
+	if (c->arena.len + n > in->o.max_record) {
+		colname(c->col, where, sizeof where);
+		stop(in, "row %lu is longer than a row can be (%zu bytes) at "
+		    "cell %s%lu", c->row, in->o.max_record, where, c->row);
 		return;
 	}
 	row_put(c, c->col, s, n, flags);

@@ -22,6 +22,8 @@
 #define XLSXIN_MAX_STRINGS	(16u << 20)		/* shared strings */
 #define XLSXIN_MAX_SST_BYTES	((size_t)1 << 30)	/* their text */
 #define XLSXIN_MAX_CELL		(32767 * 4)	/* an Excel cell in UTF-8 */
+#define XLSXIN_MAX_RECORD	(4 * 1024 * 1024)	/* a row's text, as
+							   CSVIN_MAX_RECORD */
 #define XLSXIN_MAX_COLS		16384		/* Excel's column limit */
 #define XLSXIN_MAX_ROW		1048576		/* and its row limit */
 #define XLSXIN_MAX_TOKEN	((size_t)4 << 20)	/* one tag or comment */
@@ -43,6 +45,7 @@ struct xlsxin_opts {
 	size_t		 max_strings;
 	size_t		 max_sst_bytes;
 	size_t		 max_cell;
+	size_t		 max_record;
 	size_t		 max_cols;
 	size_t		 max_token;	/* input the XML parser holds */
 	size_t		 max_depth;

@@ -1546,6 +1546,47 @@ test_limits(void)
 	read_ok(&r, 1, "max_sst_bytes, as many as they take with NULs");
 	unlink(path);
 
+	/*
+	 * 2026-12-06: a row's text, bounded as a CSV record's is: 16384
+	 * cells of max_cell bytes each were 2 GiB of one row in memory.
+	 */
+	memset(&opts, 0, sizeof opts);
+	opts.max_record = 16;
+	book_sheet(path, sizeof path, SHEET("<row>" IS("A1", "12345678")
+	    IS("B1", "1234567") "</row><row>" IS("A2", "12345678")
+	    IS("B2", "12345678") "</row>"), NULL);
+	read_path(path, &opts, &r);
+	fails(&r, path, IMP_EXIT_DATAERR, "row 2 is longer than a row can be "
+	    "(16 bytes) at cell B2", "max_record");
+	is_int(r.n, 1, "a row of max_record bytes, the NULs between its cells counted, was read");
+	unlink(path);
+	{
+		struct part	 p;
+		char		*s, *o;
+		size_t		 i;
+
+		/* 64 cells of 100 KiB: 6.4 MiB in one row, at the default */
+		p.name = "xl/worksheets/sheet1.xml";
+		s = o = xmalloc(64 * (102400 + 64) + 1024);
+		o += sprintf(o, "<worksheet xmlns=\"" NS_MAIN "\"><sheetData>"
+		    "<row r=\"1\">");
+		for (i = 0; i < 64; i++) {
+			o += sprintf(o, "<c t=\"inlineStr\"><is><t>");
+			memset(o, 'a' + (int)(i % 26), 102400);
+			o += 102400;
+			o += sprintf(o, "</t></is></c>");
+		}
+		sprintf(o, "</row></sheetData></worksheet>");
+		p.text = s;
+		p.len = 0;
+		book(path, sizeof path, &p, 1);
+		free(s);
+		read_path(path, NULL, &r);
+		fails(&r, path, IMP_EXIT_DATAERR, "row 1 is longer than a row "
+		    "can be (4194304 bytes)", "a row of 6.4 MiB");
+		unlink(path);
+	}
+
 	/* columns */
 	memset(&opts, 0, sizeof opts);
 	opts.max_cols = 3;
