@@ -95,6 +95,8 @@ struct xlsxin {
 
 	char			*warn[MAX_WARNINGS];
 	size_t			 nwarn;
+	size_t			 kept;		/* bytes of names, relationships
+						   and formats kept */
 
 	/* Set by a handler that stops its parser. */
 	struct imp_err		*err;
@@ -331,6 +333,25 @@ warn(struct xlsxin *in, const char *fmt, ...)
 	va_end(ap);
 	utf8_trim(msg);
 	in->warn[in->nwarn++] = xstrdup(msg);
+}
+
+/*
+ * Counts n bytes more kept from the workbook's small parts (names,
+ * relationships, number formats); past XLSXIN_MAX_KEPT the part is
+ * stopped and -1 returned. Each is a tag's attribute expat takes whole,
+ * and there may be thousands.
+ */
+static int
+keep(struct xlsxin *in, size_t n)
+{
+	if (in->kept + n <= XLSXIN_MAX_KEPT) {
+		in->kept += n;
+		return 0;
+	}
+	stop(in, "%s in the workbook holds more than %zu MiB of names, "
+	    "relationships and number formats: not a workbook someone saved",
+	    in->part, XLSXIN_MAX_KEPT >> 20);
+	return -1;
 }
 
 /* --- reading a part ---------------------------------------------------- */
@@ -603,6 +624,8 @@ rels_start(void *arg, const XML_Char *name, const XML_Char **atts)
 		stop(in, "%s holds too many relationships", in->part);
 		return;
 	}
+	if (keep(in, strlen(id) + strlen(type) + strlen(target) + 3) == -1)
+		return;
 	in->rels = xreallocarray(in->rels, in->nrels + 1, sizeof *in->rels);
 	r = &in->rels[in->nrels++];
 	r->id = xstrdup(id);
@@ -709,7 +732,7 @@ static void XMLCALL
 wb_start(void *arg, const XML_Char *name, const XML_Char **atts)
 {
 	struct xlsxin	*in = arg;
-	const char	*n = local(name), *v;
+	const char	*n = local(name), *v, *sname, *rid;
 	struct sheet	*s;
 
 	if (strcmp(n, "workbookPr") == 0) {
@@ -722,12 +745,18 @@ wb_start(void *arg, const XML_Char *name, const XML_Char **atts)
 		stop(in, "the workbook holds too many sheets");
 		return;
 	}
+	if ((sname = attr(atts, "name")) == NULL)
+		sname = "";
+	if ((rid = attr(atts, "id")) == NULL)
+		rid = "";
+	if (keep(in, strlen(sname) + strlen(rid) + 2) == -1)
+		return;
 	in->sheets = xreallocarray(in->sheets, in->nsheets + 1,
 	    sizeof *in->sheets);
 	s = &in->sheets[in->nsheets++];
 	memset(s, 0, sizeof *s);
-	s->name = xstrdup((v = attr(atts, "name")) != NULL ? v : "");
-	s->rid = xstrdup((v = attr(atts, "id")) != NULL ? v : "");
+	s->name = xstrdup(sname);
+	s->rid = xstrdup(rid);
 	v = attr(atts, "state");
 	s->hidden = v != NULL && strcmp(v, "visible") != 0;
 }
@@ -858,6 +887,8 @@ st_start(void *arg, const XML_Char *name, const XML_Char **atts)
 			stop(in, "the workbook holds too many number formats");
 			return;
 		}
+		if (keep(in, strlen(code) + 1) == -1)
+			return;
 		in->codes = xreallocarray(in->codes, in->ncodes + 1,
 		    sizeof *in->codes);
 		in->codes[in->ncodes].id = (unsigned)strtoul(id, NULL, 10);

@@ -28,6 +28,8 @@
 #define XLSXIN_MAX_ROW		1048576		/* and its row limit */
 #define XLSXIN_MAX_TOKEN	((size_t)4 << 20)	/* one tag or comment */
 #define XLSXIN_MAX_DEPTH	256		/* elements open at once */
+#define XLSXIN_MAX_KEPT		((size_t)16 << 20)	/* names, relationships
+							   and number formats */
 
 /* What a field's flags say (csvin_record.flags). */
 #define XLSXIN_ERROR	0x01	/* an error value (#N/A, ...), as text */

@@ -1716,6 +1716,37 @@ test_markup(void)
 	    "the same, max_token 256 KiB");
 	unlink(path);
 
+	/*
+	 * What the small parts hold is kept in memory: number formats of
+	 * 512 KiB each (expat takes them whole, under max_token) were kept
+	 * by the thousand, up to the inflated-bytes limit.
+	 */
+	{
+		char	*s, *o;
+		size_t	 k;
+
+		p.name = "xl/styles.xml";
+		s = o = xmalloc(40 * (524288 + 64) + 1024);
+		o += sprintf(o, "<styleSheet xmlns=\"" NS_MAIN "\"><numFmts>");
+		for (k = 0; k < 40; k++) {
+			o += sprintf(o, "<numFmt numFmtId=\"%zu\" "
+			    "formatCode=\"", 164 + k);
+			memset(o, '0', 524288);
+			o += 524288;
+			o += sprintf(o, "\"/>");
+		}
+		sprintf(o, "</numFmts></styleSheet>");
+		p.text = s;
+		p.len = 0;
+		book(path, sizeof path, &p, 1);
+		free(s);
+		read_path(path, NULL, &r);
+		fails(&r, path, IMP_EXIT_DATAERR, "xl/styles.xml in the workbook "
+		    "holds more than 16 MiB of names", "40 number formats of "
+		    "512 KiB");
+		unlink(path);
+	}
+
 	/* Nesting: as deep as a workbook's parts go, and a million deep. */
 	p.name = "xl/worksheets/sheet1.xml";
 	p.text = nested("<worksheet xmlns=\"" NS_MAIN "\"><sheetData><row>"
