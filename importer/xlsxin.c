@@ -1314,6 +1314,7 @@ struct sheet_ctx {
 	unsigned char	*flags;
 	const char	**fields;
 	size_t		 ncells, cap, width;	/* width: the header's */
+	size_t		 dimcols;	/* the columns <dimension> spans */
 	size_t		 used;		/* cells up to the last nonblank */
 	int		 nonblank;
 	const char	**blank;	/* width "" for the rows between */
@@ -1428,9 +1429,20 @@ end_row(struct sheet_ctx *c)
 
 	if (!c->nonblank && c->header == 0)
 		return;
+	n = c->used > c->width ? c->used : c->width;
+	/* The header spans the sheet's used range, as a CSV export's
+	 * does: a note typed past its last name is a column without one. */
+	if (c->header == 0 && c->dimcols > n)
+		n = c->dimcols;
+	row_grow(c, n);
+	for (i = c->ncells; i < n; i++) {
+		c->offs[i] = (size_t)-1;
+		c->lens[i] = 0;
+		c->flags[i] = 0;
+	}
 	if (c->header == 0) {
 		c->header = c->row;
-		c->width = c->used;
+		c->width = n;
 		c->header_text = xcalloc(c->width, sizeof *c->header_text);
 		c->blank = xcalloc(c->width + 1, sizeof *c->blank);
 		c->zlens = xcalloc(c->width + 1, sizeof *c->zlens);
@@ -1449,13 +1461,6 @@ end_row(struct sheet_ctx *c)
 		if (c->hidden_rows < MAX_LISTED)
 			c->hidden_list[c->hidden_rows] = c->row;
 		c->hidden_rows++;
-	}
-	n = c->used > c->width ? c->used : c->width;
-	row_grow(c, n);
-	for (i = c->ncells; i < n; i++) {
-		c->offs[i] = (size_t)-1;
-		c->lens[i] = 0;
-		c->flags[i] = 0;
 	}
 	c->last = c->row;
 	if (emit(c, c->row, n, 0) == -1)
@@ -1674,6 +1679,13 @@ ws_start(void *arg, const XML_Char *name, const XML_Char **atts)
 		c->nonblank = 0;
 	} else if (strcmp(n, "sheetData") == 0)
 		c->in_data = 1;
+	else if (strcmp(n, "dimension") == 0 && !c->in_data &&
+	    (v = attr(atts, "ref")) != NULL) {
+		if (strchr(v, ':') != NULL)
+			v = strchr(v, ':') + 1;
+		if (cellref(v, &col, &row) == 0 && col < in->o.max_cols)
+			c->dimcols = col + 1;
+	}
 	else if (strcmp(n, "col") == 0 && truthy(attr(atts, "hidden")) &&
 	    c->nhcols < MAX_HIDDEN_COLS) {
 		c->hcols[c->nhcols].min = (v = attr(atts, "min")) != NULL ?

@@ -349,6 +349,29 @@ is "$(sqlite3 "$TMP/errors.db" "select r.line || ':' || p.rule from row_problem 
 like "$err" "row 2, customer 44444444-4444-4444-8444-444444444444: column City: '#PYTHON!': excel-error" \
     "... named by its row, customer, column, value and rule"
 
+# 2026-12-06: a note typed in a column past the header's last one (a
+# common habit) is what Excel's CSV export holds as a column without a
+# name: the row stages as the CSV's does, the note kept for the report,
+# not a field-count error with a CSV's hint.
+"$PY" - "$TMP/note.xlsx" <<'EOF'
+import sys, openpyxl
+wb = openpyxl.Workbook()
+ws = wb.active
+ws.append(["Customer ID", "Email", "City", "Country"])
+ws.append(["44444444-4444-4444-8444-444444444444", "c@example.com", "Austin", "US", None, "call back Tuesday"])
+ws.append(["55555555-5555-4555-8555-555555555555", "d@example.com", "Austin", "US"])
+wb.save(sys.argv[1])
+EOF
+calc --convert-to "$AS_SHOWN" --outdir "$TMP/note" "$TMP/note.xlsx"
+run --db "$TMP/note-csv.db" stage "$TMP/note/note.csv"
+is "$rc" 0 "a note past the header's last column: its CSV export stages (0)"
+csv_out=$out
+run --db "$TMP/note.db" stage "$TMP/note.xlsx"
+is "$rc" 0 "... and so does the workbook, both rows valid"
+is "$(printf '%s\n' "$out" | grep -E 'rows:|unknown columns')" \
+    "$(printf '%s\n' "$csv_out" | grep -E 'rows:|unknown columns')" \
+    "... counted as the CSV's are, the note's column kept for the report"
+
 # What is not a workbook importer reads, each with what to do.
 IMPORTER_DB=$TMP/refused.db
 export IMPORTER_DB

@@ -525,6 +525,33 @@ test_rows(void)
 	char		path[1100];
 
 	memset(&r, 0, sizeof r);
+	/*
+	 * 2026-12-06: the header spans the sheet's <dimension>, as a CSV
+	 * export's does, so that a note past the header's last name is a
+	 * column without a name, not a row wider than its header.
+	 */
+	book_sheet(path, sizeof path, SHEET2("<dimension ref=\"A1:D3\"/>",
+	    "<row>" IS("A1", "a") IS("B1", "b") "</row>"
+	    "<row>" IS("A2", "x") IS("B2", "y") IS("D2", "note") "</row>"
+	    "<row>" IS("A3", "z") "</row>", ""), NULL);
+	read_book(path, NULL, &r);
+	read_ok(&r, 3, "a <dimension> wider than the header");
+	rec_is(&r, 0, 1, "a|b||", NULL, "the header as wide as A1:D3");
+	rec_is(&r, 1, 2, "x|y||note", NULL, "the note in D, no wider");
+	rec_is(&r, 2, 3, "z|||", NULL, "a short row as wide as the header");
+	unlink(path);
+	/* One that is not a range, or lower case: the header's own width. */
+	book_sheet(path, sizeof path, SHEET2("<dimension ref=\"c1\"/>",
+	    "<row>" IS("A1", "a") IS("B1", "b") "</row>", ""), NULL);
+	read_book(path, NULL, &r);
+	read_ok(&r, 1, "a <dimension> of c1");
+	rec_is(&r, 0, 1, "a|b", NULL, "the header as wide as its names");
+	unlink(path);
+	book_sheet(path, sizeof path, SHEET2("<dimension ref=\"C1\"/>",
+	    "<row>" IS("A1", "a") "</row>", ""), NULL);
+	read_book(path, NULL, &r);
+	rec_is(&r, 0, 1, "a||", NULL, "a <dimension> of one cell, C1");
+	unlink(path);
 	book_sheet(path, sizeof path, SHEET(
 	    /* leading rows without a value: skipped */
 	    "<row r=\"1\" ht=\"30\" customHeight=\"1\"/>"
