@@ -65,7 +65,8 @@ static const char rules_phone_required[] =
 static const char *const rules_excel_errors[] = {
 	"#N/A", "#VALUE!", "#REF!", "#NAME?", "#DIV/0!", "#NULL!", "#NUM!",
 	"#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!",
-	"#UNKNOWN!", "#GETTING_DATA", "#N/A!",
+	"#UNKNOWN!", "#GETTING_DATA", "#N/A!", "#PYTHON!", "#TIMEOUT!",
+	"#EXTERNAL!",
 };
 
 struct rules *

@@ -20,6 +20,7 @@
 #include "cellpack.h"
 #include "colmap.h"
 #include "dupindex.h"
+#include "norm.h"
 #include "pipe.h"
 #include "rules.h"
 #include "xmalloc.h"
@@ -168,10 +169,25 @@ check_flagged(struct staging *sg, struct rules_row *rr)
 		    sg->flagged[lo].value, strlen(sg->flagged[lo].value));
 }
 
+/* Nonzero if rules already held input cell i as an error value. */
+static int
+held_as_error(const struct rules_row *rr, size_t i)
+{
+	size_t	k;
+
+	for (k = 0; k < rr->nprobs; k++)
+		if (rr->probs[k].input == i &&
+		    strcmp(rr->probs[k].rule, "excel-error") == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * What a workbook's cells say that their text cannot: a formula saved
- * without its result, a number whose format cannot be shown exactly. Only
- * cells that reach the billing profile count.
+ * without its result, a number whose format cannot be shown exactly, an
+ * error value whatever its text (rules know Excel's errors by name; an
+ * error cell is one by its type). Only cells that reach the billing
+ * profile count.
  */
 static void
 check_cells(struct staging *sg, const struct csvin_record *rec,
@@ -181,10 +197,18 @@ check_cells(struct staging *sg, const struct csvin_record *rec,
 	int	col;
 
 	for (i = 0; i < rec->nfields; i++) {
-		if (!(rec->flags[i] & (XLSXIN_NOVALUE | XLSXIN_UNSURE)) ||
-		    (col = colmap_column(sg->cm, i)) < 0)
+		if (!(rec->flags[i] & (XLSXIN_NOVALUE | XLSXIN_UNSURE |
+		    XLSXIN_ERROR)) || (col = colmap_column(sg->cm, i)) < 0)
 			continue;
-		if (rec->flags[i] & XLSXIN_NOVALUE)
+		if (rec->flags[i] & XLSXIN_ERROR) {
+			if (!held_as_error(rr, i))
+				rules_add(rr, i, col, "excel-error", "fix the "
+				    "formula in the workbook, or paste the "
+				    "column as values, and stage it again",
+				    "'%.*s' is a spreadsheet's error value, "
+				    "not data", (int)norm_cut(rec->fields[i],
+				    rec->lens[i], 40), rec->fields[i]);
+		} else if (rec->flags[i] & XLSXIN_NOVALUE)
 			rules_add(rr, i, col, "formula-no-result", "open the "
 			    "workbook in Excel or LibreOffice, let it "
 			    "calculate, save it and stage it again",

@@ -95,12 +95,19 @@ struct xlsxin {
 
 	char			*warn[MAX_WARNINGS];
 	size_t			 nwarn;
+	size_t			 kept;		/* bytes of names, relationships
+						   and formats kept */
 
 	/* Set by a handler that stops its parser. */
 	struct imp_err		*err;
 	int			 failed;
 	XML_Parser		 parser;
 	const char		*part;		/* being parsed */
+	/* The part's own handlers, behind the ones that count how deep
+	 * its elements go. */
+	XML_StartElementHandler	 start;
+	XML_EndElementHandler	 end;
+	size_t			 depth;
 };
 
 /* --- small things ------------------------------------------------------ */
@@ -328,6 +335,25 @@ warn(struct xlsxin *in, const char *fmt, ...)
 	in->warn[in->nwarn++] = xstrdup(msg);
 }
 
+/*
+ * Counts n bytes more kept from the workbook's small parts (names,
+ * relationships, number formats); past XLSXIN_MAX_KEPT the part is
+ * stopped and -1 returned. Each is a tag's attribute expat takes whole,
+ * and there may be thousands.
+ */
+static int
+keep(struct xlsxin *in, size_t n)
+{
+	if (in->kept + n <= XLSXIN_MAX_KEPT) {
+		in->kept += n;
+		return 0;
+	}
+	stop(in, "%s in the workbook holds more than %zu MiB of names, "
+	    "relationships and number formats: not a workbook someone saved",
+	    in->part, XLSXIN_MAX_KEPT >> 20);
+	return -1;
+}
+
 /* --- reading a part ---------------------------------------------------- */
 
 static void XMLCALL
@@ -341,6 +367,33 @@ on_doctype(void *arg, const XML_Char *name, const XML_Char *sysid,
 	    in->part);
 }
 
+/*
+ * expat keeps every open element: elements nested without end would
+ * take memory without bound, so each part is stopped past max_depth.
+ */
+static void XMLCALL
+depth_start(void *arg, const XML_Char *name, const XML_Char **atts)
+{
+	struct xlsxin	*in = *(struct xlsxin **)arg;
+
+	if (++in->depth > in->o.max_depth) {
+		stop(in, "%s in the workbook nests elements more than %zu "
+		    "deep: not a workbook someone saved", in->part,
+		    in->o.max_depth);
+		return;
+	}
+	in->start(arg, name, atts);
+}
+
+static void XMLCALL
+depth_end(void *arg, const XML_Char *name)
+{
+	struct xlsxin	*in = *(struct xlsxin **)arg;
+
+	in->depth--;
+	in->end(arg, name);
+}
+
 static XML_Parser
 parser_new(struct xlsxin *in, XML_StartElementHandler start,
     XML_EndElementHandler end, XML_CharacterDataHandler text)
@@ -350,7 +403,10 @@ parser_new(struct xlsxin *in, XML_StartElementHandler start,
 	if ((p = XML_ParserCreate("UTF-8")) == NULL)
 		return NULL;
 	XML_SetUserData(p, in);
-	XML_SetElementHandler(p, start, end);
+	in->start = start;
+	in->end = end;
+	in->depth = 0;
+	XML_SetElementHandler(p, depth_start, depth_end);
 	XML_SetCharacterDataHandler(p, text);
 	XML_SetStartDoctypeDeclHandler(p, on_doctype);
 	in->parser = p;
@@ -374,6 +430,27 @@ count_inflated(struct xlsxin *in, zip_int64_t n, struct imp_err *err)
 	    "to more than %llu MiB (a zip bomb, or not a spreadsheet someone "
 	    "saved): not read", in->path,
 	    (unsigned long long)(in->o.max_total >> 20));
+}
+
+/*
+ * Fails if p holds more than max_token bytes of what it was given without
+ * parsing them: one piece of markup (a tag with its attributes, a
+ * comment) it keeps whole until it ends, scanning it again with every
+ * chunk. fed: the bytes given to p so far.
+ */
+static int
+held_too_much(struct xlsxin *in, const char *name, XML_Parser p,
+    uint64_t fed)
+{
+	XML_Index	at = XML_GetCurrentByteIndex(p);
+
+	if (at < 0 || fed - (uint64_t)at <= in->o.max_token)
+		return 0;
+	in->failed = 1;
+	return imp_errf(in->err, IMP_EXIT_DATAERR, "%s: %s in the workbook "
+	    "holds one piece of markup (a tag, a comment) longer than %zu "
+	    "KiB: not a workbook someone saved", in->path, name,
+	    in->o.max_token >> 10);
 }
 
 static int
@@ -447,6 +524,7 @@ parse_part(struct xlsxin *in, const char *name, XML_Parser p, int threaded)
 	struct pipe	 pp;
 	zip_file_t	*zf;
 	zip_int64_t	 idx, n;
+	uint64_t	 fed = 0;
 	pthread_t	 t;
 	void		*bp[ICHUNKS];
 	int		 rc = 0, i, stopped = 0;
@@ -474,6 +552,9 @@ parse_part(struct xlsxin *in, const char *name, XML_Parser p, int threaded)
 				rc = xml_failed(in, name, p);
 				break;
 			}
+			fed += (uint64_t)n;
+			if ((rc = held_too_much(in, name, p, fed)) == -1)
+				break;
 			if (n == 0)
 				break;
 		}
@@ -499,6 +580,12 @@ parse_part(struct xlsxin *in, const char *name, XML_Parser p, int threaded)
 			if (!stopped && XML_Parse(p, b->buf, (int)b->n,
 			    b->n == 0) == XML_STATUS_ERROR) {
 				rc = xml_failed(in, name, p);
+				stopped = 1;
+				pipe_fail(&pp, in->err);
+			}
+			fed += (uint64_t)b->n;
+			if (!stopped && held_too_much(in, name, p, fed) == -1) {
+				rc = -1;
 				stopped = 1;
 				pipe_fail(&pp, in->err);
 			}
@@ -537,6 +624,8 @@ rels_start(void *arg, const XML_Char *name, const XML_Char **atts)
 		stop(in, "%s holds too many relationships", in->part);
 		return;
 	}
+	if (keep(in, strlen(id) + strlen(type) + strlen(target) + 3) == -1)
+		return;
 	in->rels = xreallocarray(in->rels, in->nrels + 1, sizeof *in->rels);
 	r = &in->rels[in->nrels++];
 	r->id = xstrdup(id);
@@ -643,7 +732,7 @@ static void XMLCALL
 wb_start(void *arg, const XML_Char *name, const XML_Char **atts)
 {
 	struct xlsxin	*in = arg;
-	const char	*n = local(name), *v;
+	const char	*n = local(name), *v, *sname, *rid;
 	struct sheet	*s;
 
 	if (strcmp(n, "workbookPr") == 0) {
@@ -656,12 +745,18 @@ wb_start(void *arg, const XML_Char *name, const XML_Char **atts)
 		stop(in, "the workbook holds too many sheets");
 		return;
 	}
+	if ((sname = attr(atts, "name")) == NULL)
+		sname = "";
+	if ((rid = attr(atts, "id")) == NULL)
+		rid = "";
+	if (keep(in, strlen(sname) + strlen(rid) + 2) == -1)
+		return;
 	in->sheets = xreallocarray(in->sheets, in->nsheets + 1,
 	    sizeof *in->sheets);
 	s = &in->sheets[in->nsheets++];
 	memset(s, 0, sizeof *s);
-	s->name = xstrdup((v = attr(atts, "name")) != NULL ? v : "");
-	s->rid = xstrdup((v = attr(atts, "id")) != NULL ? v : "");
+	s->name = xstrdup(sname);
+	s->rid = xstrdup(rid);
 	v = attr(atts, "state");
 	s->hidden = v != NULL && strcmp(v, "visible") != 0;
 }
@@ -792,6 +887,8 @@ st_start(void *arg, const XML_Char *name, const XML_Char **atts)
 			stop(in, "the workbook holds too many number formats");
 			return;
 		}
+		if (keep(in, strlen(code) + 1) == -1)
+			return;
 		in->codes = xreallocarray(in->codes, in->ncodes + 1,
 		    sizeof *in->codes);
 		in->codes[in->ncodes].id = (unsigned)strtoul(id, NULL, 10);
@@ -1123,7 +1220,10 @@ xlsxin_open(const char *path, const struct xlsxin_opts *opts,
 	DEF(max_strings, XLSXIN_MAX_STRINGS);
 	DEF(max_sst_bytes, XLSXIN_MAX_SST_BYTES);
 	DEF(max_cell, XLSXIN_MAX_CELL);
+	DEF(max_record, XLSXIN_MAX_RECORD);
 	DEF(max_cols, XLSXIN_MAX_COLS);
+	DEF(max_token, XLSXIN_MAX_TOKEN);
+	DEF(max_depth, XLSXIN_MAX_DEPTH);
 #undef DEF
 	if (in->o.max_sst_bytes > UINT32_MAX)
 		in->o.max_sst_bytes = UINT32_MAX;
@@ -1214,6 +1314,7 @@ struct sheet_ctx {
 	unsigned char	*flags;
 	const char	**fields;
 	size_t		 ncells, cap, width;	/* width: the header's */
+	size_t		 dimcols;	/* the columns <dimension> spans */
 	size_t		 used;		/* cells up to the last nonblank */
 	int		 nonblank;
 	const char	**blank;	/* width "" for the rows between */
@@ -1328,9 +1429,20 @@ end_row(struct sheet_ctx *c)
 
 	if (!c->nonblank && c->header == 0)
 		return;
+	n = c->used > c->width ? c->used : c->width;
+	/* The header spans the sheet's used range, as a CSV export's
+	 * does: a note typed past its last name is a column without one. */
+	if (c->header == 0 && c->dimcols > n)
+		n = c->dimcols;
+	row_grow(c, n);
+	for (i = c->ncells; i < n; i++) {
+		c->offs[i] = (size_t)-1;
+		c->lens[i] = 0;
+		c->flags[i] = 0;
+	}
 	if (c->header == 0) {
 		c->header = c->row;
-		c->width = c->used;
+		c->width = n;
 		c->header_text = xcalloc(c->width, sizeof *c->header_text);
 		c->blank = xcalloc(c->width + 1, sizeof *c->blank);
 		c->zlens = xcalloc(c->width + 1, sizeof *c->zlens);
@@ -1349,13 +1461,6 @@ end_row(struct sheet_ctx *c)
 		if (c->hidden_rows < MAX_LISTED)
 			c->hidden_list[c->hidden_rows] = c->row;
 		c->hidden_rows++;
-	}
-	n = c->used > c->width ? c->used : c->width;
-	row_grow(c, n);
-	for (i = c->ncells; i < n; i++) {
-		c->offs[i] = (size_t)-1;
-		c->lens[i] = 0;
-		c->flags[i] = 0;
 	}
 	c->last = c->row;
 	if (emit(c, c->row, n, 0) == -1)
@@ -1468,6 +1573,14 @@ end_cell(struct sheet_ctx *c)
 		    where, c->row, in->o.max_cell);
 		return;
 	}
+	/* A row in memory is bounded as a CSV record is: its cells and a
+	 * NUL between each two. */
+	if (c->arena.len + n > in->o.max_record) {
+		colname(c->col, where, sizeof where);
+		stop(in, "row %lu is longer than a row can be (%zu bytes) at "
+		    "cell %s%lu", c->row, in->o.max_record, where, c->row);
+		return;
+	}
 	row_put(c, c->col, s, n, flags);
 }
 
@@ -1566,6 +1679,13 @@ ws_start(void *arg, const XML_Char *name, const XML_Char **atts)
 		c->nonblank = 0;
 	} else if (strcmp(n, "sheetData") == 0)
 		c->in_data = 1;
+	else if (strcmp(n, "dimension") == 0 && !c->in_data &&
+	    (v = attr(atts, "ref")) != NULL) {
+		if (strchr(v, ':') != NULL)
+			v = strchr(v, ':') + 1;
+		if (cellref(v, &col, &row) == 0 && col < in->o.max_cols)
+			c->dimcols = col + 1;
+	}
 	else if (strcmp(n, "col") == 0 && truthy(attr(atts, "hidden")) &&
 	    c->nhcols < MAX_HIDDEN_COLS) {
 		c->hcols[c->nhcols].min = (v = attr(atts, "min")) != NULL ?

@@ -22,8 +22,14 @@
 #define XLSXIN_MAX_STRINGS	(16u << 20)		/* shared strings */
 #define XLSXIN_MAX_SST_BYTES	((size_t)1 << 30)	/* their text */
 #define XLSXIN_MAX_CELL		(32767 * 4)	/* an Excel cell in UTF-8 */
+#define XLSXIN_MAX_RECORD	(4 * 1024 * 1024)	/* a row's text, as
+							   CSVIN_MAX_RECORD */
 #define XLSXIN_MAX_COLS		16384		/* Excel's column limit */
 #define XLSXIN_MAX_ROW		1048576		/* and its row limit */
+#define XLSXIN_MAX_TOKEN	((size_t)4 << 20)	/* one tag or comment */
+#define XLSXIN_MAX_DEPTH	256		/* elements open at once */
+#define XLSXIN_MAX_KEPT		((size_t)16 << 20)	/* names, relationships
+							   and number formats */
 
 /* What a field's flags say (csvin_record.flags). */
 #define XLSXIN_ERROR	0x01	/* an error value (#N/A, ...), as text */
@@ -41,7 +47,10 @@ struct xlsxin_opts {
 	size_t		 max_strings;
 	size_t		 max_sst_bytes;
 	size_t		 max_cell;
+	size_t		 max_record;
 	size_t		 max_cols;
+	size_t		 max_token;	/* input the XML parser holds */
+	size_t		 max_depth;
 	size_t		 sst_memory;	/* shared strings kept in memory
 					   before they go to a temporary
 					   file; 0: STRTAB_MEMORY */

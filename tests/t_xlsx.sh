@@ -319,6 +319,59 @@ run --json stage "$TMP/hidden.xlsx" --sheet 2 --force
 is "$(printf '%s' "$out" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["sheet"])')" \
     December "--sheet 2: the second sheet"
 
+# 2026-12-06: an error cell is an error whatever its text: a formula's
+# cached error that rules' list of Excel's errors does not hold (Python in
+# Excel's #PYTHON!, or one a later Excel adds) is held, never sent.
+"$PY" - "$TMP/errors.xlsx" <<'EOF'
+import sys, zipfile, io, openpyxl
+wb = openpyxl.Workbook()
+ws = wb.active
+ws.append(["Customer ID", "Email", "City", "Country"])
+ws.append(["44444444-4444-4444-8444-444444444444", "c@example.com", "#N/A", "US"])
+ws.append(["55555555-5555-4555-8555-555555555555", "d@example.com", "Austin", "US"])
+buf = io.BytesIO()
+wb.save(buf)
+src = zipfile.ZipFile(buf)
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    for i in src.infolist():
+        data = src.read(i.filename)
+        if i.filename == "xl/worksheets/sheet1.xml":
+            assert b't="e"><v>#N/A</v>' in data
+            data = data.replace(b"<v>#N/A</v>", b"<v>#PYTHON!</v>")
+        z.writestr(i, data)
+EOF
+run --db "$TMP/errors.db" stage "$TMP/errors.xlsx"
+is "$("$XLSXDUMP" "$TMP/errors.xlsx" | sed -n 2p)" \
+    '2,"44444444-4444-4444-8444-444444444444","c@example.com","#PYTHON!	1","US"' \
+    "an error cell the rules do not know (#PYTHON!) is read with its error flag"
+is "$(sqlite3 "$TMP/errors.db" "select r.line || ':' || p.rule from row_problem p join run_row r on r.id = p.row")" \
+    "2:excel-error" "... and its row is held (excel-error), the other one not"
+like "$err" "row 2, customer 44444444-4444-4444-8444-444444444444: column City: '#PYTHON!': excel-error" \
+    "... named by its row, customer, column, value and rule"
+
+# 2026-12-06: a note typed in a column past the header's last one (a
+# common habit) is what Excel's CSV export holds as a column without a
+# name: the row stages as the CSV's does, the note kept for the report,
+# not a field-count error with a CSV's hint.
+"$PY" - "$TMP/note.xlsx" <<'EOF'
+import sys, openpyxl
+wb = openpyxl.Workbook()
+ws = wb.active
+ws.append(["Customer ID", "Email", "City", "Country"])
+ws.append(["44444444-4444-4444-8444-444444444444", "c@example.com", "Austin", "US", None, "call back Tuesday"])
+ws.append(["55555555-5555-4555-8555-555555555555", "d@example.com", "Austin", "US"])
+wb.save(sys.argv[1])
+EOF
+calc --convert-to "$AS_SHOWN" --outdir "$TMP/note" "$TMP/note.xlsx"
+run --db "$TMP/note-csv.db" stage "$TMP/note/note.csv"
+is "$rc" 0 "a note past the header's last column: its CSV export stages (0)"
+csv_out=$out
+run --db "$TMP/note.db" stage "$TMP/note.xlsx"
+is "$rc" 0 "... and so does the workbook, both rows valid"
+is "$(printf '%s\n' "$out" | grep -E 'rows:|unknown columns')" \
+    "$(printf '%s\n' "$csv_out" | grep -E 'rows:|unknown columns')" \
+    "... counted as the CSV's are, the note's column kept for the report"
+
 # What is not a workbook importer reads, each with what to do.
 IMPORTER_DB=$TMP/refused.db
 export IMPORTER_DB

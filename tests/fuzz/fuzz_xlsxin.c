@@ -121,6 +121,9 @@ read_once(const uint8_t *data, size_t size)
 	opts.max_sst_bytes = 64 << 10;
 	opts.max_cell = 1024;
 	opts.max_cols = 64;
+	opts.max_record = 4096;
+	opts.max_token = 8 << 10;
+	opts.max_depth = 16;
 	memset(&err, 0, sizeof err);
 	memset(&st, 0, sizeof st);
 

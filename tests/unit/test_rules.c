@@ -372,6 +372,20 @@ test_excel(void)
 	ok(only("excel-error", COL_CITY), "'#N/A' in city: excel-error");
 	ok(row.norm[COL_CITY] == NULL, "the error value is not kept");
 
+	/* Excel 365's newer ones: Python in Excel, external data. */
+	reset();
+	set(COL_CITY, "#PYTHON!");
+	check();
+	ok(only("excel-error", COL_CITY), "'#PYTHON!' in city: excel-error");
+	reset();
+	set(COL_CITY, "#TIMEOUT!");
+	check();
+	ok(only("excel-error", COL_CITY), "'#TIMEOUT!' in city: excel-error");
+	reset();
+	set(COL_CITY, "#EXTERNAL!");
+	check();
+	ok(only("excel-error", COL_CITY), "'#EXTERNAL!' in city: excel-error");
+
 	reset();
 	set(COL_COMPANY_NAME, " #VALUE! ");
 	check();

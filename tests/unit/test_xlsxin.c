@@ -525,6 +525,33 @@ test_rows(void)
 	char		path[1100];
 
 	memset(&r, 0, sizeof r);
+	/*
+	 * 2026-12-06: the header spans the sheet's <dimension>, as a CSV
+	 * export's does, so that a note past the header's last name is a
+	 * column without a name, not a row wider than its header.
+	 */
+	book_sheet(path, sizeof path, SHEET2("<dimension ref=\"A1:D3\"/>",
+	    "<row>" IS("A1", "a") IS("B1", "b") "</row>"
+	    "<row>" IS("A2", "x") IS("B2", "y") IS("D2", "note") "</row>"
+	    "<row>" IS("A3", "z") "</row>", ""), NULL);
+	read_book(path, NULL, &r);
+	read_ok(&r, 3, "a <dimension> wider than the header");
+	rec_is(&r, 0, 1, "a|b||", NULL, "the header as wide as A1:D3");
+	rec_is(&r, 1, 2, "x|y||note", NULL, "the note in D, no wider");
+	rec_is(&r, 2, 3, "z|||", NULL, "a short row as wide as the header");
+	unlink(path);
+	/* One that is not a range, or lower case: the header's own width. */
+	book_sheet(path, sizeof path, SHEET2("<dimension ref=\"c1\"/>",
+	    "<row>" IS("A1", "a") IS("B1", "b") "</row>", ""), NULL);
+	read_book(path, NULL, &r);
+	read_ok(&r, 1, "a <dimension> of c1");
+	rec_is(&r, 0, 1, "a|b", NULL, "the header as wide as its names");
+	unlink(path);
+	book_sheet(path, sizeof path, SHEET2("<dimension ref=\"C1\"/>",
+	    "<row>" IS("A1", "a") "</row>", ""), NULL);
+	read_book(path, NULL, &r);
+	rec_is(&r, 0, 1, "a||", NULL, "a <dimension> of one cell, C1");
+	unlink(path);
 	book_sheet(path, sizeof path, SHEET(
 	    /* leading rows without a value: skipped */
 	    "<row r=\"1\" ht=\"30\" customHeight=\"1\"/>"
@@ -1546,6 +1573,47 @@ test_limits(void)
 	read_ok(&r, 1, "max_sst_bytes, as many as they take with NULs");
 	unlink(path);
 
+	/*
+	 * 2026-12-06: a row's text, bounded as a CSV record's is: 16384
+	 * cells of max_cell bytes each were 2 GiB of one row in memory.
+	 */
+	memset(&opts, 0, sizeof opts);
+	opts.max_record = 16;
+	book_sheet(path, sizeof path, SHEET("<row>" IS("A1", "12345678")
+	    IS("B1", "1234567") "</row><row>" IS("A2", "12345678")
+	    IS("B2", "12345678") "</row>"), NULL);
+	read_path(path, &opts, &r);
+	fails(&r, path, IMP_EXIT_DATAERR, "row 2 is longer than a row can be "
+	    "(16 bytes) at cell B2", "max_record");
+	is_int(r.n, 1, "a row of max_record bytes, the NULs between its cells counted, was read");
+	unlink(path);
+	{
+		struct part	 p;
+		char		*s, *o;
+		size_t		 i;
+
+		/* 64 cells of 100 KiB: 6.4 MiB in one row, at the default */
+		p.name = "xl/worksheets/sheet1.xml";
+		s = o = xmalloc(64 * (102400 + 64) + 1024);
+		o += sprintf(o, "<worksheet xmlns=\"" NS_MAIN "\"><sheetData>"
+		    "<row r=\"1\">");
+		for (i = 0; i < 64; i++) {
+			o += sprintf(o, "<c t=\"inlineStr\"><is><t>");
+			memset(o, 'a' + (int)(i % 26), 102400);
+			o += 102400;
+			o += sprintf(o, "</t></is></c>");
+		}
+		sprintf(o, "</row></sheetData></worksheet>");
+		p.text = s;
+		p.len = 0;
+		book(path, sizeof path, &p, 1);
+		free(s);
+		read_path(path, NULL, &r);
+		fails(&r, path, IMP_EXIT_DATAERR, "row 1 is longer than a row "
+		    "can be (4194304 bytes)", "a row of 6.4 MiB");
+		unlink(path);
+	}
+
 	/* columns */
 	memset(&opts, 0, sizeof opts);
 	opts.max_cols = 3;
@@ -1563,6 +1631,176 @@ test_limits(void)
 	    "a column past XFD");
 	ok(r.n == 1 && r.nf[0] == 16384, "XFD is column 16384");
 	unlink(path);
+	result_free(&r);
+}
+
+/*
+ * 2026-12-06: one piece of markup (a comment, a tag's attributes) is
+ * kept whole by expat until it ends, and scanned again with every chunk;
+ * and every open element is kept too. A small zip of either took GiBs
+ * and minutes, in any part. Both are bounded.
+ */
+static char *
+markup(const char *pre, char fill, size_t n, const char *post, size_t *len)
+{
+	size_t	 lp = strlen(pre), lq = strlen(post);
+	char	*s = xmalloc(lp + n + lq + 1);
+
+	memcpy(s, pre, lp);
+	memset(s + lp, fill, n);
+	memcpy(s + lp + n, post, lq + 1);
+	*len = lp + n + lq;
+	return s;
+}
+
+/* Nested n deep: n times open, then n times close, around mid. */
+static char *
+nested(const char *pre, size_t n, const char *mid, const char *post,
+    size_t *len)
+{
+	size_t	 lp = strlen(pre), lm = strlen(mid), lq = strlen(post), i;
+	char	*s = xmalloc(lp + n * 7 + lm + lq + 1), *o = s;
+
+	memcpy(o, pre, lp);
+	o += lp;
+	for (i = 0; i < n; i++, o += 3)
+		memcpy(o, "<x>", 3);
+	memcpy(o, mid, lm);
+	o += lm;
+	for (i = 0; i < n; i++, o += 4)
+		memcpy(o, "</x>", 4);
+	memcpy(o, post, lq + 1);
+	*len = (size_t)(o - s) + lq;
+	return s;
+}
+
+static void
+test_markup(void)
+{
+	static const struct {
+		const char	*part, *pre, *post, *what;
+		char		 fill;
+	} big[] = {
+		{ "xl/workbook.xml", "<!--", "-->" WORKBOOK("", "<sheet "
+		  "name=\"Sheet1\" sheetId=\"1\" r:id=\"rId1\"/>"),
+		  "a comment in workbook.xml", ' ' },
+		{ "xl/styles.xml", "<styleSheet xmlns=\"" NS_MAIN "\">"
+		  "<numFmts><numFmt numFmtId=\"170\" formatCode=\"",
+		  "\"/></numFmts></styleSheet>",
+		  "an attribute in styles.xml", '0' },
+		{ "xl/sharedStrings.xml", "<sst xmlns=\"" NS_MAIN "\"><?pi ",
+		  "?></sst>", "a processing instruction in sharedStrings.xml",
+		  'p' },
+		{ "xl/worksheets/sheet1.xml", "<worksheet xmlns=\"" NS_MAIN
+		  "\"><sheetData><row>" IS("A1", "h") "</row><!--",
+		  "--></sheetData></worksheet>", "a comment in the sheet", ' ' },
+	};
+	static const char *deep[] = {
+		"xl/workbook.xml", "xl/styles.xml", "xl/sharedStrings.xml",
+		"xl/worksheets/sheet1.xml",
+	};
+	struct xlsxin_opts	 opts;
+	struct result		 r;
+	struct part		 p;
+	char			 path[1100], what[128];
+	double			 t0;
+	size_t			 i;
+
+	memset(&r, 0, sizeof r);
+	memset(&opts, 0, sizeof opts);
+	for (i = 0; i < sizeof big / sizeof big[0]; i++) {
+		p.name = big[i].part;
+		p.text = markup(big[i].pre, big[i].fill, 32 << 20,
+		    big[i].post, &p.len);
+		book(path, sizeof path, &p, 1);
+		free((char *)p.text);
+		t0 = now();
+		read_path(path, NULL, &r);
+		snprintf(what, sizeof what, "%s of 32 MiB", big[i].what);
+		fails(&r, path, IMP_EXIT_DATAERR, "holds one piece of markup "
+		    "(a tag, a comment) longer than", what);
+		ok(strstr(r.err.msg, big[i].part) != NULL, "%s: the message "
+		    "names the part", what);
+		if (!ok(now() - t0 < 5.0, "%s: refused at once", what))
+			printf("# %.3f s\n", now() - t0);
+		unlink(path);
+	}
+
+	/* Below the limit and past it (it is checked between the chunks
+	 * a part is inflated in, 256 KiB for a sheet). */
+	p.name = "xl/worksheets/sheet1.xml";
+	p.text = markup("<worksheet xmlns=\"" NS_MAIN "\"><sheetData><row>"
+	    IS("A1", "h") "</row><!--", ' ', 600000, "--></sheetData>"
+	    "</worksheet>", &p.len);
+	book(path, sizeof path, &p, 1);
+	free((char *)p.text);
+	opts.max_token = 1 << 20;
+	read_path(path, &opts, &r);
+	read_ok(&r, 1, "a comment of 600000 bytes, max_token 1 MiB");
+	opts.max_token = 1 << 18;
+	read_path(path, &opts, &r);
+	fails(&r, path, IMP_EXIT_DATAERR, "longer than 256 KiB",
+	    "the same, max_token 256 KiB");
+	unlink(path);
+
+	/*
+	 * What the small parts hold is kept in memory: number formats of
+	 * 512 KiB each (expat takes them whole, under max_token) were kept
+	 * by the thousand, up to the inflated-bytes limit.
+	 */
+	{
+		char	*s, *o;
+		size_t	 k;
+
+		p.name = "xl/styles.xml";
+		s = o = xmalloc(40 * (524288 + 64) + 1024);
+		o += sprintf(o, "<styleSheet xmlns=\"" NS_MAIN "\"><numFmts>");
+		for (k = 0; k < 40; k++) {
+			o += sprintf(o, "<numFmt numFmtId=\"%zu\" "
+			    "formatCode=\"", 164 + k);
+			memset(o, '0', 524288);
+			o += 524288;
+			o += sprintf(o, "\"/>");
+		}
+		sprintf(o, "</numFmts></styleSheet>");
+		p.text = s;
+		p.len = 0;
+		book(path, sizeof path, &p, 1);
+		free(s);
+		read_path(path, NULL, &r);
+		fails(&r, path, IMP_EXIT_DATAERR, "xl/styles.xml in the workbook "
+		    "holds more than 16 MiB of names", "40 number formats of "
+		    "512 KiB");
+		unlink(path);
+	}
+
+	/* Nesting: as deep as a workbook's parts go, and a million deep. */
+	p.name = "xl/worksheets/sheet1.xml";
+	p.text = nested("<worksheet xmlns=\"" NS_MAIN "\"><sheetData><row>"
+	    IS("A1", "h") "</row></sheetData><extLst>", 40, "",
+	    "</extLst></worksheet>", &p.len);
+	book(path, sizeof path, &p, 1);
+	free((char *)p.text);
+	read_path(path, NULL, &r);
+	read_ok(&r, 1, "elements nested 43 deep");
+	unlink(path);
+	for (i = 0; i < sizeof deep / sizeof deep[0]; i++) {
+		p.name = deep[i];
+		p.text = nested("<root>", 1000000, "", "</root>", &p.len);
+		book(path, sizeof path, &p, 1);
+		free((char *)p.text);
+		t0 = now();
+		read_path(path, NULL, &r);
+		snprintf(what, sizeof what, "%s nested a million deep",
+		    deep[i]);
+		fails(&r, path, IMP_EXIT_DATAERR, "nests elements more than "
+		    "256 deep", what);
+		ok(strstr(r.err.msg, deep[i]) != NULL, "%s: the message "
+		    "names the part", what);
+		if (!ok(now() - t0 < 5.0, "%s: refused at once", what))
+			printf("# %.3f s\n", now() - t0);
+		unlink(path);
+	}
 	result_free(&r);
 }
 
@@ -1618,6 +1856,7 @@ main(void)
 	test_ole();
 	test_bomb();
 	test_limits();
+	test_markup();
 	test_sha256();
 	rmdir(tmpdir_path);
 	return done_testing();
