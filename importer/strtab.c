@@ -1,8 +1,11 @@
 /*
  * strtab.c: strings by number. In memory: one arena of NUL-terminated
- * strings and their offsets. Spilled: the same two arrays in two unlinked
- * temporary files (mode 0600: the strings are personal data), read with
- * pread through a set-associative cache of 64 KiB blocks.
+ * strings and their offsets. Past the budget the strings that follow go to
+ * two unlinked temporary files, the same two arrays (mode 0600: the strings
+ * are personal data), read with pread through a set-associative cache of
+ * 4 KiB blocks; the first ones stay in memory, and they are the ones a
+ * sheet asks for again and again (a workbook numbers its strings as they
+ * first appear, so the values rows share come early).
  */
 #include "config.h"
 
@@ -17,9 +20,9 @@
 
 #include "xmalloc.h"
 
-#define BLOCK	(64 * 1024)
+#define BLOCK	4096
 #define WAYS	4
-#define SETS	32		/* 128 blocks: 8 MiB */
+#define SETS	256		/* 1024 blocks: 4 MiB */
 
 enum { F_DATA, F_INDEX };
 
@@ -41,6 +44,7 @@ struct spill {
 struct strtab {
 	size_t		 memory;
 	size_t		 n;
+	size_t		 nmem;		/* strings in memory, once spilled */
 	char		*arena;		/* in memory */
 	size_t		 alen, acap;
 	uint32_t	*offs;
@@ -136,30 +140,17 @@ disk_error(struct imp_err *err, const char *what)
 	    "strings: cannot %s a temporary file: %s", what, strerror(errno));
 }
 
-/* Moves the table to its files. */
+/* The strings from here on go to files; those so far stay. */
 static int
 spill(struct strtab *t, struct imp_err *err)
 {
 	struct spill	*sp;
-	size_t		 i;
 
 	sp = t->sp = xcalloc(1, sizeof *sp);
 	if ((sp->fp[F_DATA] = temp_file()) == NULL ||
 	    (sp->fp[F_INDEX] = temp_file()) == NULL)
 		return disk_error(err, "create");
-	if (t->alen > 0 && fwrite(t->arena, 1, t->alen, sp->fp[F_DATA]) !=
-	    t->alen)
-		return disk_error(err, "write");
-	sp->len[F_DATA] = t->alen;
-	for (i = 0; i < t->n; i++)
-		if (put_offset(sp, t->offs[i]) == -1)
-			return disk_error(err, "write");
-	sp->dirty = 1;
-	free(t->arena);
-	free(t->offs);
-	t->arena = NULL;
-	t->offs = NULL;
-	t->alen = t->acap = t->ocap = 0;
+	t->nmem = t->n;
 	return 0;
 }
 
@@ -272,12 +263,14 @@ strtab_get(struct strtab *t, size_t i, size_t *len, struct imp_err *err)
 		    "workbook holds %zu)", i, t->n);
 		return NULL;
 	}
-	if (sp == NULL) {
+	if (sp == NULL || i < t->nmem) {
 		start = t->offs[i];
-		end = i + 1 < t->n ? t->offs[i + 1] : t->alen;
+		end = i + 1 < (sp == NULL ? t->n : t->nmem) ? t->offs[i + 1] :
+		    t->alen;
 		*len = (size_t)(end - start - 1);
 		return t->arena + start;
 	}
+	i -= t->nmem;
 	if (sp->dirty) {
 		if (fflush(sp->fp[F_DATA]) != 0 ||
 		    fflush(sp->fp[F_INDEX]) != 0) {
@@ -290,7 +283,7 @@ strtab_get(struct strtab *t, size_t i, size_t *len, struct imp_err *err)
 			if (sp->cache[n].len < BLOCK)
 				sp->cache[n].valid = 0;
 	}
-	n = i + 1 < t->n ? 16 : 8;
+	n = i + 1 < t->n - t->nmem ? 16 : 8;
 	if (cached_read(sp, F_INDEX, (uint64_t)i * 8, (char *)ix, n) == -1)
 		goto fail;
 	start = get_offset(ix);
@@ -308,7 +301,8 @@ strtab_get(struct strtab *t, size_t i, size_t *len, struct imp_err *err)
 	return t->out;
 fail:
 	imp_errf(err, IMP_EXIT_SOFTWARE, "the workbook's shared strings: "
-	    "cannot read back string %zu from the temporary file: %s", i,
+	    "cannot read back string %zu from the temporary file: %s",
+	    i + t->nmem,
 	    errno != 0 ? strerror(errno) : "short read");
 	return NULL;
 }

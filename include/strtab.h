@@ -12,7 +12,7 @@
 
 #include "importer.h"
 
-#define STRTAB_MEMORY	(16u << 20)	/* bytes kept before spilling */
+#define STRTAB_MEMORY	(8u << 20)	/* bytes kept before spilling */
 
 struct strtab;
 

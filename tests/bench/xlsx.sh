@@ -5,7 +5,7 @@
 # are the CSV written by libxlsxwriter (tests/csv2xlsx -t: digits typed as
 # numbers, ZIPs with a leading zero formatted 00000) in two shapes: every
 # string inline (constant-memory mode), and every string in the shared-
-# string table, as Excel writes them (-S; past 16 MiB the table goes to a
+# string table, as Excel writes them (-S; past 8 MiB the table goes to a
 # temporary file). Targets: <= 1.5, <= 64 MiB. And the floor under them:
 # inflating the sheet (libzip) and parsing it (expat) with empty handlers
 # on one thread (tests/bench/xlsxfloor), which no reader built on the two
