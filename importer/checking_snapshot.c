@@ -35,6 +35,7 @@
 
 #include "pipe.h"
 #include "plan.h"
+#include "tempfile.h"
 #include "xmalloc.h"
 
 #define SPILL_BUF		(64 * 1024)	/* a bucket's write buffer */
@@ -47,8 +48,6 @@
 #define BATCH_ROWS		1024		/* planned rows a batch */
 #define BATCH_COUNT		4
 #define NONE			((size_t)-1)
-/* mkstemp's six placeholder characters. */
-#define CHECK_TEMPLATE	"X" "X" "X" "X" "X" "X"
 
 struct chunk {
 	uint64_t	off;		/* in the file */
@@ -144,23 +143,6 @@ struct check {
 	struct batch			 batches[BATCH_COUNT];
 	struct checking_rules		 rules;	/* this thread's */
 };
-
-static int
-tmp_open(struct imp_err *err)
-{
-	char		 tmp[4096];
-	const char	*dir = getenv("TMPDIR");
-	int		 fd;
-
-	snprintf(tmp, sizeof tmp, "%s/importer-check.%s",
-	    dir != NULL && *dir != '\0' ? dir : "/tmp", CHECK_TEMPLATE);
-	fd = mkstemp(tmp);
-	if (fd == -1)
-		return imp_errf(err, IMP_EXIT_SOFTWARE, "%s: %s", tmp,
-		    strerror(errno));
-	unlink(tmp);
-	return fd;
-}
 
 static int
 write_all(int fd, const void *buf, size_t len, struct imp_err *err)
@@ -769,8 +751,8 @@ checking_snapshot(struct store *st, const struct store_runinfo *ri,
 	ck->rows.cap = ROWS_BUF;
 	ck->rows.buf = xmalloc(ck->rows.cap);
 
-	if ((ck->sp.fd = tmp_open(err)) == -1 ||
-	    (ck->rows.fd = tmp_open(err)) == -1 ||
+	if ((ck->sp.fd = tempfile_open("check", err)) == -1 ||
+	    (ck->rows.fd = tempfile_open("check", err)) == -1 ||
 	    checking_wants(st, ri, 1, &ck->ws, err) == -1 ||
 	    checking_rules_init(&ck->rules, st, err) == -1 ||
 	    pass1(ck, err) == -1)

@@ -39,6 +39,7 @@
 #include "report.h"
 #include "service.h"
 #include "store.h"
+#include "tempfile.h"
 #include "xmalloc.h"
 
 static int	cmd_evidence_exec(int, char **);
@@ -515,7 +516,6 @@ write_pack(struct store *st, int64_t run, const char *out, int redact)
 	struct pass			 p;
 	struct trail_out		 ta, tt;
 	json_t				*man, *trail, *appr, *lo, *in, *d;
-	const char			*tmp;
 	char				*dir = NULL, *xlsx = NULL, *csv = NULL;
 	char				*text, now[32], msha[65], isha[65];
 	void				*buf;
@@ -555,9 +555,7 @@ write_pack(struct store *st, int64_t run, const char *out, int redact)
 	/* The report and the fix-up, by their own modules, in a folder only
 	 * we can read; not in a redacted pack. */
 	if (!redact) {
-		tmp = getenv("TMPDIR");
-		dir = xasprintf("%s/importer-evidence.XXXXXX", tmp != NULL &&
-		    *tmp != '\0' ? tmp : "/tmp");
+		dir = tempfile_template("evidence");
 		if (mkdtemp(dir) == NULL) {
 			imp_errf(&err, IMP_EXIT_SOFTWARE, "%s: %s", dir,
 			    strerror(errno));

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tempfile.h"
 #include "xmalloc.h"
 
 #define BLOCK	4096
@@ -98,26 +99,18 @@ strtab_spilled(const struct strtab *t)
 	return t->sp != NULL;
 }
 
-/* An unlinked temporary file, 0600, in $TMPDIR (else /tmp). */
+/* An unlinked temporary file, 0600 (tempfile.h). */
 static FILE *
 temp_file(void)
 {
-	const char	*dir = getenv("TMPDIR");
-	char		*path;
+	struct imp_err	 err;
 	FILE		*fp;
 	int		 fd;
 
-	path = xasprintf("%s/importer-strings.XXXXXX",
-	    dir != NULL && *dir != '\0' ? dir : "/tmp");
-	fd = mkstemp(path);
-	if (fd != -1)
-		unlink(path);
-	free(path);
-	if (fd == -1 || (fp = fdopen(fd, "w+b")) == NULL) {
-		if (fd != -1)
-			close(fd);
+	if ((fd = tempfile_open("strings", &err)) == -1)
 		return NULL;
-	}
+	if ((fp = fdopen(fd, "w+b")) == NULL)
+		close(fd);
 	return fp;
 }
 
