@@ -1305,21 +1305,16 @@ struct sheet_ctx {
 
 	int		 in_data, in_row;
 	unsigned long	 row, last, header;	/* sheet row numbers */
-	unsigned long	 index;			/* records passed */
 	int		 row_hidden;
 
 	/* The row being read: its cells' text in one arena. */
 	struct buf	 arena;
 	size_t		*offs, *lens;
 	unsigned char	*flags;
-	const char	**fields;
 	size_t		 ncells, cap, width;	/* width: the header's */
 	size_t		 dimcols;	/* the columns <dimension> spans */
 	size_t		 used;		/* cells up to the last nonblank */
 	int		 nonblank;
-	const char	**blank;	/* width "" for the rows between */
-	size_t		*zlens;
-	unsigned char	*zflags;
 
 	/* The cell being read. */
 	int		 in_c, in_v, in_is, in_t, rph, have_v, have_f;
@@ -1348,7 +1343,6 @@ row_grow(struct sheet_ctx *c, size_t n)
 	c->offs = xreallocarray(c->offs, c->cap, sizeof *c->offs);
 	c->lens = xreallocarray(c->lens, c->cap, sizeof *c->lens);
 	c->flags = xreallocarray(c->flags, c->cap, sizeof *c->flags);
-	c->fields = xreallocarray(c->fields, c->cap, sizeof *c->fields);
 }
 
 /* Puts text into the row at column col, empty cells before it. */
@@ -1444,14 +1438,9 @@ end_row(struct sheet_ctx *c)
 		c->header = c->row;
 		c->width = n;
 		c->header_text = xcalloc(c->width, sizeof *c->header_text);
-		c->blank = xcalloc(c->width + 1, sizeof *c->blank);
-		c->zlens = xcalloc(c->width + 1, sizeof *c->zlens);
-		c->zflags = xcalloc(c->width + 1, sizeof *c->zflags);
-		for (i = 0; i < c->width; i++) {
+		for (i = 0; i < c->width; i++)
 			c->header_text[i] = xstrdup(c->offs[i] ==
 			    (size_t)-1 ? "" : c->arena.s + c->offs[i]);
-			c->blank[i] = "";
-		}
 	} else {
 		for (r = c->last + 1; r < c->row; r++)
 			if (emit(c, r, c->width, 1) == -1)
@@ -1922,10 +1911,6 @@ xlsxin_read(struct xlsxin *in, csvin_fn fn, void *arg, struct imp_err *err)
 	free(c.offs);
 	free(c.lens);
 	free(c.flags);
-	free(c.fields);
-	free(c.blank);
-	free(c.zlens);
-	free(c.zflags);
 	for (i = 0; c.header_text != NULL && i < c.width; i++)
 		free(c.header_text[i]);
 	free(c.header_text);
