@@ -59,47 +59,71 @@ add_want(int64_t id, const char *customer_id, void *arg)
 	return 0;
 }
 
-/*
- * GUIDs are mostly random: spread by their top 16 bits, then each bucket
- * sorted on its own (a few entries each), in linear time where one qsort
- * of them all would take n log n. The spreading is done in place (each
- * entry swapped straight into its bucket), so that the index is never
- * held twice: at a million rows that copy was a third of check's peak.
- */
-void
-checking_sort_wants(struct want *w, size_t n)
+/* Byte k (0: the most significant) of a GUID as the index orders it. */
+static unsigned
+guid_byte(const struct want *w, int k)
 {
-	size_t		*at, *next, i, b, d;
-	struct want	 v, t;
+	return (unsigned)(w->guid[k >> 3] >> (56 - 8 * (k & 7))) & 0xff;
+}
 
-	at = xcalloc(65536 + 1, sizeof *at);
-	next = xcalloc(65536, sizeof *next);
+/*
+ * Sorts w in place by GUID: an American flag sort, spreading the entries
+ * by one byte at a time into 256 buckets (each entry swapped straight
+ * into its bucket, so the index is never held twice: at a million rows a
+ * copy was a third of check's peak), and a few entries by insertion.
+ * With 256 buckets the swaps write 256 runs in step, which the cache
+ * keeps; 65,536 buckets, as before, missed it at every swap (four times
+ * slower at a million). GUIDs that share their first bytes are spread by
+ * the next ones, so crowded ones cost no more than random ones.
+ */
+static void
+sort_wants(struct want *w, size_t n, int k)
+{
+	size_t		at[257], next[256], i, j;
+	unsigned	b, d;
+	struct want	v, t;
+
+	if (k == 16)
+		return;			/* all equal */
+	if (n <= 32) {
+		for (i = 1; i < n; i++) {
+			v = w[i];
+			for (j = i; j > 0 && cmp_want(&v, &w[j - 1]) < 0; j--)
+				w[j] = w[j - 1];
+			w[j] = v;
+		}
+		return;
+	}
+	memset(at, 0, sizeof at);
 	for (i = 0; i < n; i++)
-		at[(w[i].guid[0] >> 48) + 1]++;
-	for (b = 1; b <= 65536; b++)
+		at[guid_byte(&w[i], k) + 1]++;
+	for (b = 1; b <= 256; b++)
 		at[b] += at[b - 1];
 	/* at[b] is where bucket b starts, at[b + 1] where it ends. */
-	memcpy(next, at, 65536 * sizeof *next);
-	for (b = 0; b < 65536; b++) {
+	memcpy(next, at, sizeof next);
+	for (b = 0; b < 256; b++) {
 		while (next[b] < at[b + 1]) {
 			v = w[next[b]];
-			d = v.guid[0] >> 48;
+			d = guid_byte(&v, k);
 			/* Follow the cycle until an entry of bucket b. */
 			while (d != b) {
 				t = w[next[d]];
 				w[next[d]++] = v;
 				v = t;
-				d = v.guid[0] >> 48;
+				d = guid_byte(&v, k);
 			}
 			w[next[b]++] = v;
 		}
 	}
-	for (b = 0; b < 65536; b++)
+	for (b = 0; b < 256; b++)
 		if (at[b + 1] - at[b] > 1)
-			qsort(w + at[b], at[b + 1] - at[b], sizeof *w,
-			    cmp_want);
-	free(next);
-	free(at);
+			sort_wants(w + at[b], at[b + 1] - at[b], k + 1);
+}
+
+void
+checking_sort_wants(struct want *w, size_t n)
+{
+	sort_wants(w, n, 0);
 }
 
 /*

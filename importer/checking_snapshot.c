@@ -12,6 +12,8 @@
  * row with its account (not_found where none); this one stores the plan,
  * judging each row that changes its account by the country's rules (those
  * an earlier online check kept, else the bundled fallback) as it goes.
+ * The accounts themselves are not stored: the plan holds the values it
+ * changes, and submit reads each account again (store_plan_offline).
  *
  * The accounts are spilled sorted roughly by row: the run's rows are cut
  * into buckets of neighbouring rows, each with its own write buffer, and
@@ -107,6 +109,7 @@ struct accbatch {
 struct planned {
 	int64_t		id;
 	int		found;
+	int		company;	/* the row gives a company name */
 	struct row_plan	rp;
 	size_t		want[COL_COUNT], cur[COL_COUNT];
 };
@@ -555,6 +558,8 @@ plan_rows(void *arg)
 				p += strlen(p) + 1;
 			}
 			checking_compare(want, cur, &pr->rp);
+			pr->company = want[COL_COMPANY_NAME] != NULL &&
+			    *want[COL_COMPANY_NAME] != '\0';
 			if (ck->pf->send_country_changes)
 				pr->rp.review &= ~CHECK_REVIEW_COUNTRY;
 			for (col = 0; col < COL_COUNT; col++) {
@@ -586,7 +591,6 @@ static int
 store_batch(struct check *ck, const struct batch *b, struct imp_err *err)
 {
 	const struct planned	*pr;
-	struct store_account	 sa;
 	const char		*want[COL_COUNT], *cur[COL_COUNT];
 	size_t			 i;
 	int			 col, rc;
@@ -617,15 +621,12 @@ store_batch(struct check *ck, const struct batch *b, struct imp_err *err)
 		if (checking_store_row(ck->st, ck->ri->id, pr->id, want, cur,
 		    &pr->rp, err) == -1)
 			return -1;
-		if (pr->rp.changed == 0)
+		/* A row that lost characters is invalid: nothing to send. */
+		if (pr->rp.changed == 0 || pr->rp.lost != 0)
 			continue;
-		/* The account as it was, for the rows that change it. */
-		memset(&sa, 0, sizeof sa);
-		sa.customer_id = want[COL_CUSTOMER_ID];
-		for (col = 1; col < COL_COUNT; col++)
-			sa.value[col] = cur[col];
-		if (store_plan_account(ck->st, ck->ri->id, pr->id, &sa,
-		    err) == -1)
+		if (store_plan_offline(ck->st, ck->ri->id, pr->id,
+		    want[COL_CUSTOMER_ID], pr->company ? NULL :
+		    cur[COL_COMPANY_NAME], err) == -1)
 			return -1;
 	}
 	return 0;

@@ -344,6 +344,20 @@ fail:
 	return -1;
 }
 
+/* What a PUT is built from and sent to (store_plan_hash). */
+static void
+hash_target(struct store *st, int64_t row, const char *customer_id,
+    const char *etag, const char *body)
+{
+	if (st->hash_accounts == NULL)
+		return;
+	hash_int(st->hash_accounts, row);
+	hash_value(st->hash_accounts, customer_id, 0);
+	hash_value(st->hash_accounts, etag, etag == NULL || *etag == '\0');
+	hash_value(st->hash_accounts, body, body == NULL || *body == '\0');
+	hash_add(st->hash_accounts, "\x1e", 1);
+}
+
 int
 store_plan_account(struct store *st, int64_t run, int64_t row,
     const struct store_account *a, struct imp_err *err)
@@ -357,16 +371,7 @@ store_plan_account(struct store *st, int64_t run, int64_t row,
 	    STORE_PROFILE_PARAMS ")", err);
 	if (s == NULL)
 		return -1;
-	if (st->hash_accounts != NULL) {
-		/* What a PUT is built from and sent to (store_plan_hash). */
-		hash_int(st->hash_accounts, row);
-		hash_value(st->hash_accounts, a->customer_id, 0);
-		hash_value(st->hash_accounts, a->etag, a->etag == NULL ||
-		    *a->etag == '\0');
-		hash_value(st->hash_accounts, a->body, a->body == NULL ||
-		    *a->body == '\0');
-		hash_add(st->hash_accounts, "\x1e", 1);
-	}
+	hash_target(st, row, a->customer_id, a->etag, a->body);
 	sqlite3_bind_int64(s, 1, row);
 	sqlite3_bind_int64(s, 2, run);
 	sqlite3_bind_text(s, 3, a->customer_id, -1, SQLITE_STATIC);
@@ -376,6 +381,33 @@ store_plan_account(struct store *st, int64_t run, int64_t row,
 	store_bind_opt(s, 7, a->body);
 	for (i = 1; i < COL_COUNT; i++)
 		store_bind_opt(s, 7 + i, a->value[i]);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return store_db_err(st, err, "account");
+	return 0;
+}
+
+int
+store_plan_offline(struct store *st, int64_t run, int64_t row,
+    const char *customer_id, const char *company, struct imp_err *err)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	hash_target(st, row, customer_id, NULL, NULL);
+	if (company == NULL || *company == '\0')
+		return 0;
+	s = store_cached(st, STORE_PLAN_OFFLINE, "INSERT INTO account"
+	    " (row, run, customer_id, fetched_at, company_name)"
+	    " VALUES (?, ?, ?, ?, ?)", err);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, row);
+	sqlite3_bind_int64(s, 2, run);
+	sqlite3_bind_text(s, 3, customer_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, st->now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, company, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
@@ -782,7 +814,8 @@ store_plan_hash(struct store *st, const struct store_runinfo *ri,
 	 * changes is 'planned' whatever submit has made of it since, the
 	 * others keep the state check gave them); what each PUT is built
 	 * from and where it goes (the URL's customer ID is the row's, the
-	 * body and etag the account's).
+	 * body and etag the account's), for each row with changes or an
+	 * account (an offline check keeps none: store_plan_offline).
 	 */
 	if (hash_query(st, ri, "SELECT row, col, old, new FROM plan_change"
 	    " WHERE row BETWEEN ?1 AND ?2 ORDER BY row, col", mc, err) == -1 ||
@@ -790,9 +823,11 @@ store_plan_hash(struct store *st, const struct store_runinfo *ri,
 	    " FROM plan_change c WHERE c.row = o.row) THEN 'planned' ELSE"
 	    " o.state END, o.review FROM outcome o"
 	    " WHERE o.row BETWEEN ?1 AND ?2 ORDER BY o.row", mo, err) == -1 ||
-	    hash_query(st, ri, "SELECT a.row, r.customer_id, a.etag, a.body"
-	    " FROM account a JOIN run_row r ON r.id = a.row"
-	    " WHERE a.row BETWEEN ?1 AND ?2 ORDER BY a.row", ma, err) == -1)
+	    hash_query(st, ri, "SELECT r.id, r.customer_id, a.etag, a.body"
+	    " FROM run_row r LEFT JOIN account a ON a.row = r.id"
+	    " WHERE r.id BETWEEN ?1 AND ?2 AND (a.row IS NOT NULL"
+	    " OR EXISTS (SELECT 1 FROM plan_change c WHERE c.row = r.id))"
+	    " ORDER BY r.id", ma, err) == -1)
 		goto out;
 	hash_final(mc, mo, ma, hash);
 	rc = 0;

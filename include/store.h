@@ -213,10 +213,10 @@ int	store_check_reset(struct store *st, const struct store_runinfo *ri,
 int	store_sent_count(struct store *st, const struct store_runinfo *ri,
 	    int64_t *n, struct imp_err *err);
 
-/* An account as fetched or read from a snapshot. Borrowed strings. */
+/* An account as fetched from the service. Borrowed strings. */
 struct store_account {
 	const char	*customer_id;
-	const char	*etag;		/* NULL for a snapshot */
+	const char	*etag;
 	const char	*profile_id;
 	const char	*body;		/* the JSON as received, or NULL */
 	const char	*value[COL_COUNT];	/* NULL: empty */
@@ -225,7 +225,8 @@ struct store_account {
 /*
  * Writing a plan: store_plan_begin opens a bulk transaction and forgets
  * the run's earlier check; accounts, changes and outcomes are added (in
- * row order they are appends, the fastest); store_plan_finish hashes the
+ * row order they are appends, the fastest; each row with changes is given
+ * its account, store_plan_account or store_plan_offline); store_plan_finish hashes the
  * plan (the hash in hash), marks the run checked against source, commits
  * and gives the run's counts as store_counts() would (counts may be
  * NULL). On failure everything is rolled back.
@@ -236,6 +237,16 @@ int	store_plan_begin(struct store *st, const struct store_runinfo *ri,
 	    int ordered, struct imp_err *err);
 int	store_plan_account(struct store *st, int64_t run, int64_t row,
 	    const struct store_account *a, struct imp_err *err);
+/*
+ * A row with changes planned against a snapshot's account. The snapshot's
+ * values are not kept: the plan holds those it changes, and submit reads
+ * the account again before any write. Only its company name is, where
+ * the row gives none (company NULL: nothing stored), for the plan and the
+ * report to show. Hashed as store_plan_account hashes an account without
+ * etag or body, so the plan's hash is the one it always was.
+ */
+int	store_plan_offline(struct store *st, int64_t run, int64_t row,
+	    const char *customer_id, const char *company, struct imp_err *err);
 int	store_plan_change(struct store *st, int64_t row, int col,
 	    const char *old, const char *new, struct imp_err *err);
 /*

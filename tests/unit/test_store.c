@@ -25,6 +25,7 @@
 		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define SHA_B	"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" \
 		"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+#define GUID_A	"6f46114c-b741-4bd9-817a-fe071e83b92f"
 
 static char	dir[1024];
 
@@ -579,6 +580,7 @@ test_plan_counts(void)
 	struct store_run_info	 ri;
 	struct store_runinfo	 info;
 	struct outcome_counts	 wrote, read;
+	struct store_account	 sa;
 	struct store_row	 row;
 	struct imp_err		 err;
 	char			 path[1100], h1[65], h2[65];
@@ -594,6 +596,8 @@ test_plan_counts(void)
 	store_begin(st, &err);
 	store_run_create(st, &ri, &run, &err);
 	memset(&row, 0, sizeof row);
+	row.norm[COL_CUSTOMER_ID] = GUID_A;
+	row.normlen[COL_CUSTOMER_ID] = strlen(GUID_A);
 	for (i = 0; i < 9; i++) {
 		row.line = 2 + i;
 		row.state = i == 8 ? OUTCOME_INVALID : OUTCOME_PENDING;
@@ -615,6 +619,19 @@ test_plan_counts(void)
 		}
 		store_plan_outcome(st, run, id[i], states[i], i == 0, 0, 0,
 		    NULL, &err);
+		/* The accounts: read online (0), from a snapshot without
+		 * (1) and with (5) a company name to keep. */
+		if (i == 0) {
+			memset(&sa, 0, sizeof sa);
+			sa.customer_id = GUID_A;
+			sa.etag = "W/\"1\"";
+			sa.body = "{\"companyName\":\"Contoso\"}";
+			sa.value[COL_COMPANY_NAME] = "Contoso";
+			ok(store_plan_account(st, run, id[i], &sa, &err) == 0,
+			    "an account read online");
+		} else if (states[i] == OUTCOME_PENDING)
+			ok(store_plan_offline(st, run, id[i], GUID_A, i == 5 ?
+			    "Fabrikam" : NULL, &err) == 0, "a snapshot's");
 	}
 	/* id[7]: valid, left without an outcome (pending); id[8]: invalid. */
 	ok(store_plan_finish(st, &info, "test", NULL, h1, &wrote, &err) == 0,
@@ -633,6 +650,12 @@ test_plan_counts(void)
 	    read.n[OUTCOME_INVALID] == 1, "and those are the plan's");
 	ok(store_plan_hash(st, &info, h2, &err) == 0, "hash recomputed");
 	is_str(h1, h2, "the hash written on the way is the hash of the tables");
+	is_int(query_int(path, "SELECT count(*) FROM account"), 2,
+	    "accounts kept: the one read online, and a snapshot's company");
+	is_int(query_int(path, "SELECT count(*) FROM account WHERE etag IS"
+	    " NULL AND body IS NULL AND company_name = 'Fabrikam' AND"
+	    " coalesce(email, city, country) IS NULL"), 1,
+	    "a snapshot's: its company name and nothing else");
 
 	ok(store_sent_count(st, &info, &sent, &err) == 0 && sent == 0,
 	    "rows sent: none (check's failed read sent nothing)");

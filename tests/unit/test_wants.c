@@ -139,6 +139,7 @@ main(void)
 	check_kind("random", 200000);
 	check_kind("crowded", 50000);
 	check_kind("same-half", 5000);
+	check_kind("same-half", 200000);	/* never quadratic */
 	check_kind("ends", 3000);
 	check_kind("random", 63);
 	check_kind("random", 64);
