@@ -288,7 +288,7 @@ checking_compare(const char *const *want, const char *const *cur,
 static int
 store_lost(struct store *st, int64_t run, int64_t row,
     const char *const *want, const char *const *cur, uint32_t lost,
-    struct imp_err *err)
+    const char *company, struct imp_err *err)
 {
 	struct store_problem	sp;
 	char			msg[512], first[600];
@@ -316,20 +316,21 @@ store_lost(struct store *st, int64_t run, int64_t row,
 			    column_info[col].name, msg);
 	}
 	return store_plan_outcome(st, run, row, OUTCOME_INVALID, 0, 0, 0,
-	    first, err);
+	    first, company, err);
 }
 
 int
 checking_store_row(struct store *st, int64_t run, int64_t row,
     const char *const *want, const char *const *cur,
-    const struct row_plan *rp, struct imp_err *err)
+    const struct row_plan *rp, const char *company, struct imp_err *err)
 {
 	char	msg[1024], why[256];
 	size_t	o = 0;
 	int	col;
 
 	if (rp->lost != 0)
-		return store_lost(st, run, row, want, cur, rp->lost, err);
+		return store_lost(st, run, row, want, cur, rp->lost, company,
+		    err);
 	for (col = 1; col < COL_COUNT; col++)
 		if ((rp->changed & (1u << col)) && store_plan_change(st, row,
 		    col, cur[col], want[col], err) == -1)
@@ -357,7 +358,7 @@ checking_store_row(struct store *st, int64_t run, int64_t row,
 		    want[COL_COUNTRY]);
 	return store_plan_outcome(st, run, row, rp->changed ? OUTCOME_PENDING :
 	    OUTCOME_UNCHANGED, rp->review != 0, rp->normalized, 0,
-	    rp->review != 0 ? msg : NULL, err);
+	    rp->review != 0 ? msg : NULL, rp->changed ? company : NULL, err);
 }
 
 /* An answer of the service an earlier check kept. */
@@ -524,7 +525,7 @@ checking_country(struct store *st, const struct country_rules *rules,
 	if (!invalid)
 		return 0;
 	if (store_plan_outcome(st, run, row, OUTCOME_INVALID, 0, 0, 0, first,
-	    err) == -1)
+	    NULL, err) == -1)
 		return -1;
 	return 1;
 }
@@ -648,7 +649,7 @@ plan_account(struct online *on, struct fetch *f, int64_t row,
 		billing_clear(&bp);
 		return store_plan_outcome(on->ck.st, on->ck.ri->id, row,
 		    OUTCOME_FAILED, 0, 0, 200, "the service's reply is not a "
-		    "billing profile; check again", &on->err);
+		    "billing profile; check again", NULL, &on->err);
 	}
 	json_decref(o);
 	if (store_row_get(on->ck.st, row, &r) == -1) {
@@ -699,7 +700,7 @@ plan_account(struct online *on, struct fetch *f, int64_t row,
 		return rc;
 	}
 	rc = checking_store_row(on->ck.st, on->ck.ri->id, row, want,
-	    (const char *const *)bp.field, &rp, &on->err);
+	    (const char *const *)bp.field, &rp, NULL, &on->err);
 	if (rc == 0 && rp.changed != 0) {
 		/* What submit will PUT back, with the planned fields set. */
 		memset(&sa, 0, sizeof sa);
@@ -788,7 +789,7 @@ fetched(struct client_req *q, void *arg)
 	} else if (q->status == 404)
 		rc = store_plan_outcome(on->ck.st, on->ck.ri->id, f->row,
 		    OUTCOME_NOT_FOUND, 0, 0, 404, "no such customer (HTTP 404)",
-		    &on->err);
+		    NULL, &on->err);
 	else {
 		/* Nothing was sent: check may run again. */
 		if (q->status == 0)
@@ -799,7 +800,7 @@ fetched(struct client_req *q, void *arg)
 			    "HTTP %ld; nothing was sent: check again",
 			    q->status);
 		rc = store_plan_outcome(on->ck.st, on->ck.ri->id, f->row,
-		    OUTCOME_FAILED, 0, 0, q->status, msg, &on->err);
+		    OUTCOME_FAILED, 0, 0, q->status, msg, NULL, &on->err);
 	}
 	/* The read's MS-RequestId, for a question to the service about a
 	 * row it did not give. */
@@ -963,7 +964,7 @@ validated(struct client_req *q, void *arg)
 			    q->status);
 		rc = store_plan_outcome(on->ck.st, on->ck.ri->id, a->row,
 		    OUTCOME_FAILED, 0, 0, q->status > 0 ? q->status : 0, msg,
-		    &on->err);
+		    NULL, &on->err);
 		if (rc == 0 && q->request_id[0] != '\0')
 			rc = store_plan_request_id(on->ck.st, a->row,
 			    q->request_id, &on->err);

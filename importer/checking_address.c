@@ -217,5 +217,5 @@ checking_address_store(struct store *st, int64_t run, int64_t row,
 	}
 	norm_fit(first);
 	return store_plan_outcome(st, run, row, OUTCOME_INVALID, 0, 0, 0,
-	    first, err);
+	    first, NULL, err);
 }

@@ -61,10 +61,13 @@ struct row_plan {
 
 void	checking_compare(const char *const *want, const char *const *cur,
 	    struct row_plan *rp);
-/* Stores the row's changes and outcome as rp says. */
+/* Stores the row's changes and outcome as rp says; company: the
+ * account's company name to keep with a row with changes that keeps no
+ * account (store_plan_outcome), or NULL. */
 int	checking_store_row(struct store *st, int64_t run, int64_t row,
 	    const char *const *want, const char *const *cur,
-	    const struct row_plan *rp, struct imp_err *err);
+	    const struct row_plan *rp, const char *company,
+	    struct imp_err *err);
 
 /*
  * The country rules a check judges by: the service's answers read by this

@@ -600,7 +600,7 @@ store_batch(struct check *ck, const struct batch *b, struct imp_err *err)
 		if (!pr->found) {
 			if (store_plan_outcome(ck->st, ck->ri->id, pr->id,
 			    OUTCOME_NOT_FOUND, 0, 0, 0, "no such customer in the "
-			    "snapshot", err) == -1)
+			    "snapshot", NULL, err) == -1)
 				return -1;
 			continue;
 		}
@@ -619,15 +619,13 @@ store_batch(struct check *ck, const struct batch *b, struct imp_err *err)
 		if (rc == 1)
 			continue;	/* invalid by the country's rules */
 		if (checking_store_row(ck->st, ck->ri->id, pr->id, want, cur,
-		    &pr->rp, err) == -1)
+		    &pr->rp, pr->company ? NULL : cur[COL_COMPANY_NAME],
+		    err) == -1)
 			return -1;
 		/* A row that lost characters is invalid: nothing to send. */
-		if (pr->rp.changed == 0 || pr->rp.lost != 0)
-			continue;
-		if (store_plan_offline(ck->st, ck->ri->id, pr->id,
-		    want[COL_CUSTOMER_ID], pr->company ? NULL :
-		    cur[COL_COMPANY_NAME], err) == -1)
-			return -1;
+		if (pr->rp.changed != 0 && pr->rp.lost == 0)
+			store_plan_offline(ck->st, pr->id,
+			    want[COL_CUSTOMER_ID]);
 	}
 	return 0;
 }

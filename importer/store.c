@@ -239,6 +239,14 @@ static const char *const store_migrations[] = {
 	 * file); its fix-up is a workbook too.
 	 */
 	"ALTER TABLE run ADD COLUMN sheet TEXT;",
+
+	/*
+	 * 10: an offline check keeps no account (the plan holds the values
+	 * it changes; submit reads the account again): the snapshot's
+	 * company name of a row with changes that gives none is kept with
+	 * its outcome, for plan and report to show.
+	 */
+	"ALTER TABLE outcome ADD COLUMN company TEXT;",
 };
 
 int

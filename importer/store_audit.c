@@ -262,7 +262,8 @@ store_purge(struct store *st, const char *date, int dry, int64_t *runs,
 		/* A message may quote a value: the rule stays. */
 		"UPDATE row_problem SET value = NULL, hint = NULL,"
 		    " message = 'removed by purge' WHERE row IN " PURGED_ROWS,
-		"UPDATE outcome SET message = NULL WHERE row IN " PURGED_ROWS,
+		"UPDATE outcome SET message = NULL, company = NULL"
+		    " WHERE row IN " PURGED_ROWS,
 		"UPDATE verify_row SET record = NULL WHERE run IN " PURGED,
 
 		"UPDATE run SET purged_at = strftime('%Y-%m-%dT%H:%M:%SZ',"

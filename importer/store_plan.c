@@ -388,31 +388,10 @@ store_plan_account(struct store *st, int64_t run, int64_t row,
 	return 0;
 }
 
-int
-store_plan_offline(struct store *st, int64_t run, int64_t row,
-    const char *customer_id, const char *company, struct imp_err *err)
+void
+store_plan_offline(struct store *st, int64_t row, const char *customer_id)
 {
-	sqlite3_stmt	*s;
-	int		 rc;
-
 	hash_target(st, row, customer_id, NULL, NULL);
-	if (company == NULL || *company == '\0')
-		return 0;
-	s = store_cached(st, STORE_PLAN_OFFLINE, "INSERT INTO account"
-	    " (row, run, customer_id, fetched_at, company_name)"
-	    " VALUES (?, ?, ?, ?, ?)", err);
-	if (s == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, row);
-	sqlite3_bind_int64(s, 2, run);
-	sqlite3_bind_text(s, 3, customer_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, st->now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, company, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return store_db_err(st, err, "account");
-	return 0;
 }
 
 int
@@ -567,14 +546,14 @@ store_plan_request_id(struct store *st, int64_t row, const char *request_id,
 int
 store_plan_outcome(struct store *st, int64_t run, int64_t row,
     enum outcome state, int review, uint32_t normalized, long http_status,
-    const char *message, struct imp_err *err)
+    const char *message, const char *company, struct imp_err *err)
 {
 	sqlite3_stmt	*s;
 	int		 rc;
 
 	s = store_cached(st, STORE_PLAN_OUTCOME, "INSERT INTO outcome"
 	    " (row, run, state, review, normalized, message, updated_at,"
-	    " http_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", err);
+	    " http_status, company) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", err);
 	if (s == NULL)
 		return -1;
 	if (st->hash_outcomes != NULL) {
@@ -596,6 +575,7 @@ store_plan_outcome(struct store *st, int64_t run, int64_t row,
 		sqlite3_bind_int64(s, 8, http_status);
 	else
 		sqlite3_bind_null(s, 8);
+	store_bind_opt(s, 9, company);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
@@ -848,7 +828,8 @@ store_changes_each(struct store *st, const struct store_runinfo *ri,
 	int			 rc;
 
 	if (store_prepare(st, "SELECT c.row, r.line, r.customer_id,"
-	    " coalesce(r.company_name, a.company_name), c.col, c.old, c.new,"
+	    " coalesce(r.company_name, o.company, a.company_name), c.col,"
+	    " c.old, c.new,"
 	    " coalesce(o.review, 0), CASE WHEN o.review THEN o.message END"
 	    " FROM plan_change c"
 	    " JOIN run_row r ON r.id = c.row"

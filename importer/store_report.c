@@ -167,7 +167,8 @@ report_widths(struct store *st, const struct store_report_run *rr,
 		{ { STORE_W_COMPANY, -1 }, "SELECT max((SELECT "
 		    W("company_name") " FROM run_row WHERE id BETWEEN ?1"
 		    " AND ?2), (SELECT " W("company_name") " FROM account"
-		    " WHERE row BETWEEN ?1 AND ?2))" },
+		    " WHERE row BETWEEN ?1 AND ?2), (SELECT " W("company")
+		    " FROM outcome WHERE row BETWEEN ?1 AND ?2))" },
 		{ { STORE_W_OLD, STORE_W_NEW, -1 }, "SELECT " W("old") ", "
 		    W("new") " FROM plan_change WHERE row BETWEEN ?1 AND ?2" },
 		{ { STORE_W_CONFLICT, -1 }, "SELECT max(" W("at_check") ", "
@@ -409,7 +410,8 @@ store_report_rows(struct store *st, const struct store_report_run *rr,
 	snprintf(sql, sizeof sql, "SELECT r.id, r.line, r.state, o.state,"
 	    " o.review, o.attempts, o.http_status, o.error_code, o.message,"
 	    " o.request_id, CASE WHEN r.company_name IS NULL THEN"
-	    "  (SELECT a.company_name FROM account a WHERE a.row = r.id) END,"
+	    "  coalesce(o.company,"
+	    "  (SELECT a.company_name FROM account a WHERE a.row = r.id)) END,"
 	    " (SELECT d.line FROM run_row d WHERE d.id = r.dup_of),"
 	    " r.raw, r.extra" STORE_R_COLUMNS
 	    " FROM run_row r LEFT JOIN outcome o ON o.row = r.id"

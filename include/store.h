@@ -14,7 +14,7 @@
 #include "importer.h"
 #include "outcome.h"
 
-#define STORE_SCHEMA_VERSION	9
+#define STORE_SCHEMA_VERSION	10
 
 struct store;
 
@@ -238,25 +238,27 @@ int	store_plan_begin(struct store *st, const struct store_runinfo *ri,
 int	store_plan_account(struct store *st, int64_t run, int64_t row,
 	    const struct store_account *a, struct imp_err *err);
 /*
- * A row with changes planned against a snapshot's account. The snapshot's
- * values are not kept: the plan holds those it changes, and submit reads
- * the account again before any write. Only its company name is, where
- * the row gives none (company NULL: nothing stored), for the plan and the
- * report to show. Hashed as store_plan_account hashes an account without
- * etag or body, so the plan's hash is the one it always was.
+ * A row with changes planned against a snapshot's account: nothing is
+ * stored (the plan holds the values it changes, and submit reads the
+ * account again before any write; its company name, where the row gives
+ * none, goes with the outcome). Hashed as store_plan_account hashes an
+ * account without etag or body, so the plan's hash is the one it was
+ * when the snapshot's accounts were kept.
  */
-int	store_plan_offline(struct store *st, int64_t run, int64_t row,
-	    const char *customer_id, const char *company, struct imp_err *err);
+void	store_plan_offline(struct store *st, int64_t row,
+	    const char *customer_id);
 int	store_plan_change(struct store *st, int64_t row, int col,
 	    const char *old, const char *new, struct imp_err *err);
 /*
  * A row's outcome as check decides it. A failure at check is one to read
  * the account, which retry may read again: it is recorded as retryable.
- * message may be NULL.
+ * message may be NULL; company is the account's company name for a row
+ * that gives none and keeps no account (store_plan_offline), else NULL.
  */
 int	store_plan_outcome(struct store *st, int64_t run, int64_t row,
 	    enum outcome state, int review, uint32_t normalized,
-	    long http_status, const char *message, struct imp_err *err);
+	    long http_status, const char *message, const char *company,
+	    struct imp_err *err);
 /*
  * A problem check found in the row's value of column col (p->column is
  * not used: the run's header names it), listed with the staged ones

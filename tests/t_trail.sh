@@ -39,6 +39,18 @@ chmod 644 "$TMP/r.xlsx" "$TMP/r-fixup.csv"
 run report -o "$TMP/r.xlsx"
 is "$(stat -c %a "$TMP/r.xlsx"):$(stat -c %a "$TMP/r-fixup.csv")" \
     "600:600" "a report written over a 0644 one is 0600 again"
+# The update has no company column: the report shows the snapshot's
+# company names (kept with the outcomes) for the rows with changes.
+if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
+	is "$(/usr/bin/python3 -c 'import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1], read_only=True)["All rows"]
+rows = list(ws.iter_rows(values_only=True))
+c = rows[0].index("Company")
+print("|".join(str(r[c] or "") for r in rows[1:]))' "$TMP/r.xlsx")" \
+	    "Company 1|Company 2|" "the report shows the snapshot's company names"
+else
+	ok 0 "# SKIP report company names: no openpyxl"
+fi
 
 # --- history --audit ---------------------------------------------------------------
 run history --audit
@@ -94,6 +106,8 @@ for w in $PERSONAL; do
 done
 grep -qaF Quackenbush "$IMPORTER_DB"
 ok $? "the database holds the personal data before purge"
+is "$(sql "select group_concat(company, '|') from outcome where company is not null")" \
+    "Company 1|Company 2" "and the accounts' company names of the rows with changes"
 run purge --before 2999-01-01 --yes
 is "$rc" 64 "a date after today: 64 (it would purge today's runs too)"
 like "$err" "after today" "saying so"
@@ -118,6 +132,8 @@ done
 is "$found" "" "the database file holds none of the purged rows' personal strings"
 is "$(sql "select count(*) from row_problem p join run_row r on r.id = p.row where p.message like '%4.25551E+09%'")$(sql "select count(*) from outcome where message like '%purge-me%'")" \
     00 "no problem or outcome message quotes a purged value"
+is "$(sql "select count(company) from outcome")" 0 \
+    "no outcome keeps an account's company name"
 run history
 is "$out" "$before" "history shows the same counts"
 is "$(sql "select group_concat(r.line || ':' || o.state || ':' || coalesce(o.http_status, '-'), ' ') from outcome o join run_row r on r.id = o.row")" \
