@@ -56,8 +56,8 @@ main(int argc, char **argv)
 	cat[4] = workbook_add_worksheet(wb, "Pending");
 
 	sqlite3_prepare_v2(db, "SELECT r.line, r.customer_id,"
-	    " coalesce(r.company_name, (SELECT company_name FROM account a"
-	    "  WHERE a.row = r.id)),"
+	    " coalesce(r.company_name, o.company, (SELECT company_name"
+	    "  FROM account a WHERE a.row = r.id)),"
 	    " CASE WHEN r.state IN ('invalid', 'duplicate') THEN r.state"
 	    "  ELSE coalesce(o.state, 'pending') END, o.message, o.request_id,"
 	    " o.attempts, (SELECT group_concat(col) FROM plan_change"
@@ -117,9 +117,11 @@ main(int argc, char **argv)
 	sqlite3_finalize(s);
 
 	sqlite3_prepare_v2(db, "SELECT r.line, r.customer_id,"
-	    " coalesce(r.company_name, a.company_name), c.col, c.old, c.new"
+	    " coalesce(r.company_name, o.company, a.company_name), c.col,"
+	    " c.old, c.new"
 	    " FROM run ru JOIN plan_change c ON c.row BETWEEN ru.row_first"
 	    " AND ru.row_last JOIN run_row r ON r.id = c.row"
+	    " LEFT JOIN outcome o ON o.row = c.row"
 	    " LEFT JOIN account a ON a.row = c.row WHERE ru.id = ?"
 	    " ORDER BY c.row, c.col", -1, &s, NULL);
 	sqlite3_bind_int64(s, 1, atoll(argv[2]));
