@@ -226,10 +226,11 @@ struct store_account {
  * Writing a plan: store_plan_begin opens a bulk transaction and forgets
  * the run's earlier check; accounts, changes and outcomes are added (in
  * row order they are appends, the fastest; each row with changes is given
- * its account, store_plan_account or store_plan_offline); store_plan_finish hashes the
- * plan (the hash in hash), marks the run checked against source, commits
- * and gives the run's counts as store_counts() would (counts may be
- * NULL). On failure everything is rolled back.
+ * its account: store_plan_account or store_plan_offline);
+ * store_plan_finish hashes the plan (the hash in hash), marks the run
+ * checked against source, commits and gives the run's counts as
+ * store_counts() would (counts may be NULL). On failure everything is
+ * rolled back.
  */
 /* ordered: rows will come in row order (each row's changes in column
  * order, before its outcome), so the plan is hashed as it is written. */

@@ -154,8 +154,9 @@ main(int argc, char **argv)
 		for (c = 0; c < cols; c++)
 			cell(v[c], sizeof v[c], c, r);
 		/* A sheet holds 1,048,576 rows: the rest on the next one. */
-		if (r > 0 && r % XMIN_SHEET_ROWS == 0)
-			ws = workbook_add_worksheet(wb, NULL);
+		if (r > 0 && r % XMIN_SHEET_ROWS == 0 &&
+		    (ws = workbook_add_worksheet(wb, NULL)) == NULL)
+			return 70;
 		for (c = 0; c < cols; c++) {
 			if (worksheet_write_string(ws, (lxw_row_t)(r %
 			    XMIN_SHEET_ROWS), (lxw_col_t)c, v[c], f) !=
