@@ -22,6 +22,7 @@
 #include <openssl/evp.h>
 #include <zip.h>
 
+#include "norm.h"
 #include "numfmt.h"
 #include "pipe.h"
 #include "strtab.h"
@@ -163,37 +164,11 @@ buf_put(struct buf *b, const char *s, size_t n)
 	b->s[b->len] = '\0';
 }
 
-/* How many of s's first max bytes hold whole UTF-8 characters. */
+/* How many of s's first max bytes hold whole UTF-8 characters, for %.*s. */
 static int
 utf8_cut(const char *s, size_t max)
 {
-	size_t	n = strlen(s);
-
-	if (n <= max)
-		return (int)n;
-	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
-		max--;
-	return (int)max;
-}
-
-/*
- * Drops a character cut short at the end of s, as a message cut to its
- * buffer can end: what the file holds is UTF-8, so the message stays so.
- */
-static void
-utf8_trim(char *s)
-{
-	size_t		n = strlen(s), i = n, need;
-	unsigned char	c;
-
-	while (i > 0 && n - i < 3 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
-		i--;
-	if (i == 0)
-		return;
-	c = (unsigned char)s[i - 1];
-	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-	if (n - (i - 1) < need)
-		s[i - 1] = '\0';
+	return (int)norm_cut(s, strlen(s), max);
 }
 
 /* Stops the part being parsed with a message (code 65). */
@@ -208,7 +183,7 @@ stop(struct xlsxin *in, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	utf8_trim(msg);
+	norm_fit(msg);
 	imp_errf(in->err, IMP_EXIT_DATAERR, "%s: %s", in->path, msg);
 	in->failed = 1;
 	XML_StopParser(in->parser, XML_FALSE);
@@ -331,7 +306,7 @@ warn(struct xlsxin *in, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	utf8_trim(msg);
+	norm_fit(msg);
 	in->warn[in->nwarn++] = xstrdup(msg);
 }
 
@@ -1266,7 +1241,7 @@ xlsxin_open(const char *path, const struct xlsxin_opts *opts,
 		    "because --sheet named it", in->sheets[in->pick].name);
 	return in;
 fail:
-	utf8_trim(err->msg);
+	norm_fit(err->msg);
 	xlsxin_close(in);
 	return NULL;
 }
@@ -1915,7 +1890,7 @@ xlsxin_read(struct xlsxin *in, csvin_fn fn, void *arg, struct imp_err *err)
 		free(c.header_text[i]);
 	free(c.header_text);
 	if (rc == -1)
-		utf8_trim(err->msg);
+		norm_fit(err->msg);
 	return rc;
 }
 
