@@ -285,6 +285,26 @@ put_cell(struct fixup *fx, lxw_col_t col, const char *s, size_t len)
 	free(z);
 }
 
+/*
+ * Creates fx->tmp for writing, 0600 like the database whatever the umask
+ * (and whatever an earlier temp file's mode): it holds personal data.
+ */
+static int
+open_private(struct fixup *fx, struct imp_err *err)
+{
+	int	fd;
+
+	fd = open(fx->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd != -1 && fchmod(fd, 0600) == -1) {
+		close(fd);
+		fd = -1;
+	}
+	if (fd == -1)
+		imp_errf(err, IMP_EXIT_SOFTWARE, "%s: %s", fx->tmp,
+		    strerror(errno));
+	return fd;
+}
+
 static int
 open_xlsx(struct fixup *fx, const struct store_report_run *rr,
     struct imp_err *err)
@@ -292,15 +312,10 @@ open_xlsx(struct fixup *fx, const struct store_report_run *rr,
 	lxw_workbook_options	 wo = { .constant_memory = LXW_TRUE };
 	int			 fd;
 
-	/* Personal data: the file exists 0600 before libxlsxwriter
-	 * truncates and writes it. */
-	fd = open(fx->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd == -1 || fchmod(fd, 0600) == -1) {
-		if (fd != -1)
-			close(fd);
-		return imp_errf(err, IMP_EXIT_SOFTWARE, "%s: %s", fx->tmp,
-		    strerror(errno));
-	}
+	/* The file exists 0600 before libxlsxwriter truncates and writes
+	 * it. */
+	if ((fd = open_private(fx, err)) == -1)
+		return -1;
 	close(fd);
 	if ((fx->wb = workbook_new_opt(fx->tmp, &wo)) == NULL)
 		return imp_errf(err, IMP_EXIT_SOFTWARE, "%s: cannot create "
@@ -362,16 +377,12 @@ fixup_open(const char *path, const struct store_report_run *rr,
 		if (open_xlsx(fx, rr, err) == -1)
 			goto fail;
 	} else {
-		/* Personal data: 0600 like the database, whatever the umask
-		 * (and whatever an earlier temp file's mode). */
-		fd = open(fx->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		    0600);
-		if (fd != -1 && (fchmod(fd, 0600) == -1 ||
-		    (fx->fp = fdopen(fd, "wb")) == NULL))
-			close(fd);
-		if (fx->fp == NULL) {
+		if ((fd = open_private(fx, err)) == -1)
+			goto fail;
+		if ((fx->fp = fdopen(fd, "wb")) == NULL) {
 			imp_errf(err, IMP_EXIT_SOFTWARE, "%s: %s", fx->tmp,
 			    strerror(errno));
+			close(fd);
 			goto fail;
 		}
 		if (bomlen > 0 && fwrite(bom, 1, bomlen, fx->fp) != bomlen)
