@@ -28,8 +28,8 @@ static const struct option cmd_run_options[] = {
 
 const struct cmd_entry cmd_run_entry = {
 	"run",
-	"run FILE [--sheet NAME] [--snapshot FILE.csv] [--yes] [--dry-run] [--allow-flagged] "
-	"[--endpoint URL]",
+	"run FILE [--sheet NAME] [--snapshot FILE.csv] [--yes] [--dry-run] "
+	"[--allow-flagged] [--endpoint URL]",
 	"stage, check, submit and report a file in one go (asks before "
 	"sending unless --yes)",
 	"  --snapshot FILE  check against a current-accounts CSV instead of "
