@@ -101,7 +101,7 @@ personal(int col)
 /* One CSV field, quoted when it must be; values as they are (no guard:
  * this is evidence, not a sheet to edit). */
 static void
-csv_field(struct fixup_buf *b, const char *s, int last)
+csv_field(struct buf *b, const char *s, int last)
 {
 	size_t	n, need;
 	int	q;
@@ -177,7 +177,7 @@ static char *
 mask_message(const struct evidence_mask *mk, const char *msg,
     struct quoted *q, size_t nq)
 {
-	struct fixup_buf	 b;
+	struct buf	 b;
 	const unsigned char	*s = (const unsigned char *)msg;
 	char			*m;
 	size_t			 i, k, ml;
@@ -238,7 +238,7 @@ struct pass {
 	struct fixup			*fx;
 	const struct evidence_mask	*mk;	/* NULL: not redacted */
 	const char			*corr;
-	struct fixup_buf		 plan, ledger;
+	struct buf		 plan, ledger;
 	int64_t				 changes;
 	struct imp_err			*err;
 };
@@ -762,8 +762,8 @@ out:
 	free(dir);
 	free(xlsx);
 	free(csv);
-	fixup_buf_free(&p.plan);
-	fixup_buf_free(&p.ledger);
+	buf_free(&p.plan);
+	buf_free(&p.ledger);
 	evidence_pack_free(&pk);
 	json_decref(man);
 	json_decref(trail);

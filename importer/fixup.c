@@ -47,7 +47,7 @@ struct fixup {
 						 * of an earlier fix-up (dropped:
 						 * a new one is written) */
 	char			 clear[64];
-	struct fixup_buf	 line, err;
+	struct buf	 line, err;
 	const char		**cells;
 	size_t			*lens;
 	size_t			 capcells;
@@ -55,27 +55,8 @@ struct fixup {
 	char			 obuf[65536];
 };
 
-void
-fixup_buf_free(struct fixup_buf *b)
-{
-	free(b->s);
-	memset(b, 0, sizeof *b);
-}
-
 static void
-buf_add(struct fixup_buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->s = xreallocarray(b->s, b->cap, 1);
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void
-buf_ch(struct fixup_buf *b, int c)
+buf_ch(struct buf *b, int c)
 {
 	char	ch = c;
 
@@ -83,11 +64,11 @@ buf_ch(struct fixup_buf *b, int c)
 }
 
 static void
-buf_addf(struct fixup_buf *b, const char *fmt, ...)
+buf_addf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
-buf_addf(struct fixup_buf *b, const char *fmt, ...)
+buf_addf(struct buf *b, const char *fmt, ...)
 {
 	va_list	ap;
 	int	n;
@@ -121,7 +102,7 @@ fixup_needs_guard(const char *s, size_t len)
 }
 
 void
-fixup_field(struct fixup_buf *b, const char *s, size_t len, int delim)
+fixup_field(struct buf *b, const char *s, size_t len, int delim)
 {
 	int	guard, quote;
 	size_t	i, from;
@@ -424,7 +405,7 @@ fail:
 
 /* Why the row needs a person, in one cell. */
 static void
-error_text(struct fixup_buf *b, const struct store_report_row *r)
+error_text(struct buf *b, const struct store_report_row *r)
 {
 	size_t	i, n;
 
@@ -579,8 +560,8 @@ fixup_free(struct fixup *fx)
 {
 	if (fx->cd != (iconv_t)-1)
 		iconv_close(fx->cd);
-	fixup_buf_free(&fx->line);
-	fixup_buf_free(&fx->err);
+	buf_free(&fx->line);
+	buf_free(&fx->err);
 	free(fx->cells);
 	free(fx->lens);
 	free(fx->map);

@@ -22,6 +22,7 @@
 #include <openssl/evp.h>
 #include <zip.h>
 
+#include "buf.h"
 #include "norm.h"
 #include "numfmt.h"
 #include "pipe.h"
@@ -37,11 +38,6 @@
 #define REL_WORKSHEET	"/worksheet"
 #define REL_SST		"/sharedStrings"
 #define REL_STYLES	"/styles"
-
-struct buf {
-	char	*s;
-	size_t	 len, cap;
-};
 
 struct sheet {
 	char	*name, *rid, *target;
@@ -142,26 +138,6 @@ static int
 truthy(const char *v)
 {
 	return v != NULL && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
-}
-
-static void
-buf_free(struct buf *b)
-{
-	free(b->s);
-	memset(b, 0, sizeof *b);
-}
-
-static void
-buf_put(struct buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->s = xreallocarray(b->s, b->cap, 1);
-	}
-	if (n > 0)
-		memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
 }
 
 /* How many of s's first max bytes hold whole UTF-8 characters, for %.*s. */
@@ -1002,7 +978,7 @@ sst_text(void *arg, const XML_Char *s, int len)
 		    "(%zu bytes)", c->in->nsst + 1, c->in->o.max_cell);
 		return;
 	}
-	buf_put(&c->b, s, (size_t)len);
+	buf_add(&c->b, s, (size_t)len);
 }
 
 static void XMLCALL
@@ -1027,7 +1003,7 @@ sst_end(void *arg, const XML_Char *name)
 	if (strcmp(n, "si") != 0)
 		return;
 	c->in_si = 0;
-	buf_put(&c->b, "", 0);
+	buf_add(&c->b, "", 0);
 	len = unescape(c->b.s, c->b.len);
 	if (in->nsst >= in->o.max_strings ||
 	    in->sstlen + len + 1 > in->o.max_sst_bytes) {
@@ -1334,7 +1310,7 @@ row_put(struct sheet_ctx *c, unsigned long col, const char *s, size_t n,
 	c->offs[col] = c->arena.len;
 	c->lens[col] = n;
 	c->flags[col] = flags;
-	buf_put(&c->arena, s, n);
+	buf_add(&c->arena, s, n);
 	c->arena.len++;		/* keeps its NUL */
 	if (n > 0 || (flags & (XLSXIN_ERROR | XLSXIN_NOVALUE))) {
 		c->nonblank = 1;
@@ -1377,7 +1353,7 @@ emit(struct sheet_ctx *c, unsigned long row, size_t n, int blank)
 		b->offs[k] = b->arena.len;
 		b->lens[k] = c->lens[i];
 		b->flags[k] = c->flags[i];
-		buf_put(&b->arena, c->arena.s + c->offs[i], c->lens[i]);
+		buf_add(&b->arena, c->arena.s + c->offs[i], c->lens[i]);
 		b->arena.len++;		/* keeps its NUL */
 	}
 	if (b->nrecs == XBATCH_RECS || b->arena.len > XBATCH_BYTES) {
@@ -1595,7 +1571,7 @@ ws_start(void *arg, const XML_Char *name, const XML_Char **atts)
 		c->have_v = c->have_f = c->in_v = c->in_is = c->in_t = 0;
 		c->rph = 0;
 		c->v.len = 0;
-		buf_put(&c->v, "", 0);
+		buf_add(&c->v, "", 0);
 		col = c->ncells;
 		if ((v = r) != NULL &&
 		    (cellref(v, &col, &row) == -1 || (row != 0 &&
@@ -1685,7 +1661,7 @@ ws_text(void *arg, const XML_Char *s, int len)
 		    "bytes)", where, c->row, c->in->o.max_cell);
 		return;
 	}
-	buf_put(&c->v, s, (size_t)len);
+	buf_add(&c->v, s, (size_t)len);
 }
 
 static void XMLCALL

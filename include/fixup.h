@@ -14,25 +14,18 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "importer.h"
 #include "store.h"
 
 #define FIXUP_ERROR_COLUMN	"error"
-
-/* A growable byte buffer. */
-struct fixup_buf {
-	char	*s;
-	size_t	 len, cap;
-};
-void	fixup_buf_free(struct fixup_buf *b);
 
 /* Nonzero if a spreadsheet would take s[0..len) for a formula, or for a
  * number it shows as another text (norm_changed_number): the apostrophe
  * keeps it text in Calc and Excel, and staging takes it off again. */
 int	fixup_needs_guard(const char *s, size_t len);
 /* Appends s[0..len) as one CSV field (guarded, quoted when needed). */
-void	fixup_field(struct fixup_buf *b, const char *s, size_t len,
-	    int delim);
+void	fixup_field(struct buf *b, const char *s, size_t len, int delim);
 /* Nonzero if path names a workbook (.xlsx): fixup_open writes one. */
 int	fixup_is_xlsx(const char *path);
 /* Nonzero if a row in this state goes to the fix-up CSV. */

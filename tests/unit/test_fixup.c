@@ -16,7 +16,7 @@
 static const char *
 field(const char *s, int delim)
 {
-	static struct fixup_buf	b;
+	static struct buf	b;
 
 	b.len = 0;
 	fixup_field(&b, s, strlen(s), delim);
@@ -27,7 +27,7 @@ field(const char *s, int delim)
 static void
 round_trip(const char *v)
 {
-	struct fixup_buf	 b = { NULL, 0, 0 };
+	struct buf	 b = { NULL, 0, 0 };
 	struct norm_buf		 nb = { NULL, 0 };
 	const char		*r, *cell;
 	size_t			 n, len;
@@ -43,7 +43,7 @@ round_trip(const char *v)
 	r = norm_text(cell, len, &nb, &n, &f);
 	ok(n == strlen(v) && memcmp(r, v, n) == 0,
 	    "round trip of '%s'", v);
-	fixup_buf_free(&b);
+	buf_free(&b);
 	norm_buf_free(&nb);
 }
 
