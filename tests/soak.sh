@@ -25,7 +25,8 @@
 #   SOAK_KILL_MAX    (2, 30)
 #   SOAK_SEED        faults and kill moments (default: time and pid; printed)
 #   SOAK_CHECK_503   the 503 rate while checking (0.02; see below)
-#   SOAK_RSS_MAX_KB  the bound on the peak RSS of every submit (65536)
+#   SOAK_RSS_MAX_KB  the bound on the peak RSS of every submit (65536;
+#                    4x under AddressSanitizer: lib.sh's rss_bound)
 #   SOAK_TIMEOUT     seconds any one importer command may take (3600)
 #
 # The check runs against the sandbox with the same faults but a lower 503
@@ -44,7 +45,7 @@ TESTS_SRCDIR=${TESTS_SRCDIR:-$(cd "$(dirname "$0")" && pwd)}
 : "${SOAK_KILL_MAX:=30}"
 : "${SOAK_SEED:=$(( $(date +%s) % 100000 + $$ % 1000 ))}"
 : "${SOAK_CHECK_503:=0.02}"
-: "${SOAK_RSS_MAX_KB:=65536}"
+: "${SOAK_RSS_MAX_KB:=$(rss_bound 65536)}"
 : "${SOAK_TIMEOUT:=3600}"
 
 require curl python3 sqlite3 timeout

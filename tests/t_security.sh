@@ -25,7 +25,7 @@ require curl python3 sqlite3 openssl unzip timeout
 require_openpyxl
 
 token_set security
-RSS_MAX_KB=${RSS_MAX_KB:-102400}
+RSS_MAX_KB=${RSS_MAX_KB:-$(rss_bound 102400)}
 
 todo() {	# todo STATUS DESCRIPTION BUG: a known bug, not a failure
 	tap_n=$((tap_n + 1))
