@@ -14,6 +14,8 @@
 
 #include <openssl/evp.h>
 
+#include "hex.h"
+
 static int
 field(EVP_MD_CTX *md, const char *name, const char *v)
 {
@@ -36,10 +38,9 @@ field(EVP_MD_CTX *md, const char *name, const char *v)
 int
 audit_entry_hash(const struct audit_entry *e, char hash[65])
 {
-	static const char	 hex[] = "0123456789abcdef";
 	EVP_MD_CTX		*md;
 	unsigned char		 d[EVP_MAX_MD_SIZE];
-	unsigned int		 n = 0, i;
+	unsigned int		 n = 0;
 	char			 run[32];
 	int			 rc = -1;
 
@@ -59,11 +60,7 @@ audit_entry_hash(const struct audit_entry *e, char hash[65])
 	    field(md, "prev", e->prev) == -1 ||
 	    EVP_DigestFinal_ex(md, d, &n) != 1 || n != 32)
 		goto out;
-	for (i = 0; i < n; i++) {
-		hash[2 * i] = hex[d[i] >> 4];
-		hash[2 * i + 1] = hex[d[i] & 0xf];
-	}
-	hash[64] = '\0';
+	hex_encode(d, 32, hash);
 	rc = 0;
 out:
 	EVP_MD_CTX_free(md);

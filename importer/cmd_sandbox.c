@@ -21,6 +21,7 @@
 #include <jansson.h>
 
 #include "cmd.h"
+#include "hex.h"
 #include "importer.h"
 #include "isodata.h"
 #include "sandbox.h"
@@ -216,8 +217,9 @@ write_port_file(const char *path, unsigned port, struct imp_err *err)
 	return 0;
 }
 
+/* 32 random hex digits and a NUL into buf[33]. */
 static void
-random_token(char *buf, size_t size)
+random_token(char buf[33])
 {
 	unsigned char	r[16];
 	size_t		i;
@@ -227,8 +229,7 @@ random_token(char *buf, size_t size)
 		for (i = 0; i < sizeof r; i++)
 			r[i] = (unsigned char)(rand() ^ (int)time(NULL));
 	}
-	for (i = 0; i < sizeof r && 2 * i + 2 < size; i++)
-		snprintf(buf + 2 * i, size - 2 * i, "%02x", r[i]);
+	hex_encode(r, sizeof r, buf);
 }
 
 static int
@@ -411,7 +412,7 @@ cmd_sandbox_exec(int argc, char **argv)
 	if (fo->rate > 0 && fo->burst == 0)
 		fo->burst = fo->rate;
 	if (so.token == NULL) {
-		random_token(token, sizeof token);
+		random_token(token);
 		so.token = token;
 		generated = 1;
 	}

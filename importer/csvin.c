@@ -21,6 +21,7 @@
 #include <openssl/evp.h>
 
 #include "charset.h"
+#include "hex.h"
 #include "xmalloc.h"
 
 #define CSVIN_CHUNK	(256 * 1024)
@@ -692,7 +693,7 @@ int
 csvin_read(struct csvin *in, csvin_fn fn, void *arg, struct imp_err *err)
 {
 	unsigned char	 md[EVP_MAX_MD_SIZE];
-	unsigned int	 mdlen, i;
+	unsigned int	 mdlen;
 	const char	*data;
 	size_t		 len, bad, skip;
 	ssize_t		 n;
@@ -817,8 +818,7 @@ csvin_read(struct csvin *in, csvin_fn fn, void *arg, struct imp_err *err)
 		goto out;
 
 	EVP_DigestFinal_ex(in->md, md, &mdlen);
-	for (i = 0; i < mdlen && i < 32; i++)
-		snprintf(in->sha256 + 2 * i, 3, "%02x", md[i]);
+	hex_encode(md, mdlen < 32 ? mdlen : 32, in->sha256);
 	rc = 0;
 out:
 	csv_free(&in->parser);

@@ -25,21 +25,8 @@
 #include <zip.h>
 
 #include "audit.h"
+#include "hex.h"
 #include "xmalloc.h"
-
-static const char	hexdig[] = "0123456789abcdef";
-
-static void
-tohex(const unsigned char *d, size_t n, char *out)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hexdig[d[i] >> 4];
-		out[2 * i + 1] = hexdig[d[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
 
 int
 evidence_sha256(const void *p, size_t len, char hex[65])
@@ -49,7 +36,7 @@ evidence_sha256(const void *p, size_t len, char hex[65])
 
 	if (EVP_Digest(p, len, d, &dn, EVP_sha256(), NULL) != 1 || dn != 32)
 		return -1;
-	tohex(d, 32, hex);
+	hex_encode(d, 32, hex);
 	return 0;
 }
 
@@ -193,7 +180,7 @@ evidence_mask(const struct evidence_mask *mk, const char *kind,
 	if (HMAC(EVP_sha256(), mk->key, (int)sizeof mk->key,
 	    (const unsigned char *)value, strlen(value), d, &dn) == NULL)
 		return xstrdup("[masked]");
-	tohex(d, 6, hex);
+	hex_encode(d, 6, hex);
 	return xasprintf("[%s:%s]", kind, hex);
 }
 
@@ -276,7 +263,7 @@ zip_hash(zip_t *z, const char *name, char hex[65])
 			goto out;
 	if (n < 0 || EVP_DigestFinal_ex(md, d, &dn) != 1 || dn != 32)
 		goto out;
-	tohex(d, 32, hex);
+	hex_encode(d, 32, hex);
 	rc = 0;
 out:
 	free(buf);

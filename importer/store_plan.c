@@ -19,6 +19,7 @@
 
 #include "cellpack.h"
 #include "colmap.h"
+#include "hex.h"
 #include "store_int.h"
 #include "xmalloc.h"
 
@@ -742,7 +743,7 @@ hash_final(struct hasher *changes, struct hasher *outcomes,
 {
 	EVP_MD_CTX	*md = sha256_new();
 	unsigned char	 d[EVP_MAX_MD_SIZE];
-	unsigned int	 dl, i;
+	unsigned int	 dl;
 
 	hasher_digest(changes, d, &dl);
 	EVP_DigestUpdate(md, d, dl);
@@ -751,8 +752,7 @@ hash_final(struct hasher *changes, struct hasher *outcomes,
 	hasher_digest(accounts, d, &dl);
 	EVP_DigestUpdate(md, d, dl);
 	EVP_DigestFinal_ex(md, d, &dl);
-	for (i = 0; i < dl && i < 32; i++)
-		snprintf(hash + 2 * i, 3, "%02x", d[i]);
+	hex_encode(d, dl < 32 ? dl : 32, hash);
 	EVP_MD_CTX_free(md);
 }
 

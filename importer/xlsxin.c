@@ -23,6 +23,7 @@
 #include <zip.h>
 
 #include "buf.h"
+#include "hex.h"
 #include "norm.h"
 #include "numfmt.h"
 #include "pipe.h"
@@ -1093,10 +1094,9 @@ xlsxin_refuse_ole(const char *path, const unsigned char *head, size_t n,
 static int
 hash_file(struct xlsxin *in)
 {
-	static const char	 hex[] = "0123456789abcdef";
 	EVP_MD_CTX		*md;
 	unsigned char		 d[32];
-	unsigned		 dl = 0, i;
+	unsigned		 dl = 0;
 	FILE			*f;
 	size_t			 n;
 	int			 rc = 0;
@@ -1116,11 +1116,7 @@ hash_file(struct xlsxin *in)
 	EVP_DigestFinal_ex(md, d, &dl);
 	EVP_MD_CTX_free(md);
 	fclose(f);
-	for (i = 0; i < dl && i < 32; i++) {
-		in->sha[2 * i] = hex[d[i] >> 4];
-		in->sha[2 * i + 1] = hex[d[i] & 15];
-	}
-	in->sha[64] = '\0';
+	hex_encode(d, dl < 32 ? dl : 32, in->sha);
 	return rc;
 }
 

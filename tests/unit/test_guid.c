@@ -1,6 +1,7 @@
 /*
  * test_guid.c: guid.h: parsing the canonical form into words and back,
- * the ways a spreadsheet writes a GUID, random GUIDs.
+ * the ways a spreadsheet writes a GUID, random GUIDs; and hex.h, the hex
+ * every digest is written in.
  */
 #include "config.h"
 
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "guid.h"
+#include "hex.h"
 #include "../tap.h"
 
 static void
@@ -133,11 +135,34 @@ test_format_random(void)
 	ok(strcmp(out, other) != 0, "random: two differ");
 }
 
+static void
+test_hex(void)
+{
+	unsigned char	all[256];
+	char		out[2 * 256 + 2], want[2 * 256 + 1];
+	size_t		i;
+
+	for (i = 0; i < sizeof all; i++) {
+		all[i] = (unsigned char)i;
+		snprintf(want + 2 * i, 3, "%02x", (unsigned)i);
+	}
+	memset(out, '#', sizeof out);
+	hex_encode(all, sizeof all, out);
+	is_str(out, want, "hex: every byte value, two lowercase digits each");
+	ok(out[2 * 256 + 1] == '#', "hex: nothing written past the NUL");
+	hex_encode("\x00\xff\x0a", 3, out);
+	is_str(out, "00ff0a", "hex: leading zeros kept");
+	memset(out, '#', sizeof out);
+	hex_encode(NULL, 0, out);
+	is_str(out, "", "hex: no bytes, an empty string");
+}
+
 int
 main(void)
 {
 	test_parse();
 	test_canonical();
 	test_format_random();
+	test_hex();
 	return done_testing();
 }
