@@ -265,6 +265,19 @@ admin_stat() {
 	json_eval "$TMP/admin.json" "$1"
 }
 
+# log_count FILE PATTERN [AT_LEAST]: how many lines of a sandbox's access
+# log match PATTERN. The sandbox writes a request's line once its answer is
+# sent, which can be just after the client has read it (by far the likeliest
+# under valgrind): with AT_LEAST, waits up to 30 s for that many first.
+log_count() {
+	lc_i=0
+	while [ "$lc_i" -lt 300 ] && [ "$(grep -c "$2" "$1")" -lt "${3:-0}" ]; do
+		sleep 0.1
+		lc_i=$((lc_i + 1))
+	done
+	grep -c "$2" "$1"
+}
+
 # peak_rss FILE CMD...: runs CMD; its peak RSS in KiB goes to FILE (the
 # last line). Never under valgrind: it measures memory.
 peak_rss() {

@@ -33,13 +33,13 @@ xl() {
 	"$PY" "$TMP/xl.py" "$1" "$2" 2>&1
 }
 
-# puts: the PUTs the sandbox has answered; token_posts: the token
-# endpoint's answers in its access log.
+# puts: the PUTs the sandbox has answered; token_posts NAME [AT_LEAST]: the
+# token endpoint's answers in sandbox NAME's access log (lib.sh's log_count).
 puts() {
 	admin_stat 'd["methods"]["PUT"]'
 }
 token_posts() {
-	grep -c 'POST /[^ ]*/oauth2/token' "$TMP/$1.err"
+	log_count "$TMP/$1.err" 'POST /[^ ]*/oauth2/token' "${2:-0}"
 }
 
 # --- 27002: the service names the cells at fault ------------------------
@@ -242,7 +242,7 @@ oauth check
 is "$rc" 77 "no MFA claim (401 900421) at check: exit 77"
 like "$err" "no MFA claim \\(HTTP 401 code 900421\\).*App-only credentials.*multi-factor" \
     "... saying so and what to do"
-is "$(token_posts mfa)" 1 "... no new token asked for (one token request)"
+is "$(token_posts mfa 1)" 1 "... no new token asked for (one token request)"
 n=$(admin_stat 'd["statuses"]["401"]')
 [ "$n" -le 8 ]
 ok $? "... no read retried ($n answers of 401 for $N rows)"
@@ -252,13 +252,13 @@ sandbox_start mfa-put --token "$TOKEN" --client-secret "$SECRET" \
     --state "$TMP/mfa.db" --forbid mfa:put
 oauth check
 is "$rc" 0 "reads allowed: check plans every row"
-t=$(token_posts mfa-put)
+t=$(token_posts mfa-put 1)
 oauth submit --yes --concurrency 1
 is "$rc" 77 "no MFA claim at submit: exit 77 at once"
 like "$err" "no MFA claim.*'importer submit 1' continues" \
     "... saying so, the rest kept"
 is "$(puts)" 1 "... one PUT, not retried"
-is "$(token_posts mfa-put)" $((t + 1)) "... with the one token it had"
+is "$(token_posts mfa-put $((t + 1)))" $((t + 1)) "... with the one token it had"
 is "$(sql "select count(*) from outcome where state = 'pending'")" $N \
     "... every row pending"
 sandbox_stop
