@@ -26,6 +26,7 @@
 #include <curl/curl.h>
 
 #include "billing.h"
+#include "buf.h"
 #include "guid.h"
 #include "xmalloc.h"
 
@@ -39,8 +40,7 @@ struct pending {
 	CURL			*easy;
 	struct curl_slist	*hdrs;
 	char			*url;
-	char			*buf;
-	size_t			 len, cap;
+	struct buf		 body;		/* the reply's, as it comes */
 	double			 not_before;
 	double			 retry_after;	/* from the reply, or 0 */
 	int			 retries;
@@ -234,7 +234,7 @@ pending_free(struct pending *p)
 {
 	curl_slist_free_all(p->hdrs);
 	free(p->url);
-	free(p->buf);
+	buf_free(&p->body);
 	free(p);
 }
 
@@ -360,15 +360,9 @@ on_body(char *data, size_t size, size_t nmemb, void *arg)
 	struct pending	*p = arg;
 	size_t		 n = size * nmemb;
 
-	if (p->len + n > CLIENT_MAX_BODY)
+	if (p->body.len + n > CLIENT_MAX_BODY)
 		return 0;	/* aborts: CURLE_WRITE_ERROR */
-	if (p->len + n + 1 > p->cap) {
-		p->cap = (p->len + n + 1) * 2;
-		p->buf = xreallocarray(p->buf, p->cap, 1);
-	}
-	memcpy(p->buf + p->len, data, n);
-	p->len += n;
-	p->buf[p->len] = '\0';
+	buf_add(&p->body, data, n);
 	return n;
 }
 
@@ -476,7 +470,7 @@ start(struct client *cl, struct pending *p)
 		return -1;
 	}
 	p->easy = e;
-	p->len = 0;
+	p->body.len = 0;
 	p->retry_after = 0;
 	p->errbuf[0] = '\0';
 	req->etag[0] = '\0';
@@ -579,9 +573,7 @@ backoff(struct client *cl, int n)
 static void
 delay(struct client *cl, struct pending *p, double when)
 {
-	free(p->buf);		/* a partial reply: not kept while waiting */
-	p->buf = NULL;
-	p->len = p->cap = 0;
+	buf_free(&p->body);	/* a partial reply: not kept while waiting */
 	p->not_before = when;
 	p->next = cl->delayed;
 	cl->delayed = p;
@@ -595,11 +587,10 @@ deliver(struct client *cl, struct pending *p, enum client_fate fate)
 
 	(void)cl;
 	req->fate = fate;
-	if (p->len > 0) {
-		req->resp = p->buf;
-		req->resplen = p->len;
-		p->buf = NULL;
-		p->cap = p->len = 0;
+	if (p->body.len > 0) {
+		req->resp = p->body.s;
+		req->resplen = p->body.len;
+		memset(&p->body, 0, sizeof p->body);
 	}
 	p->done(req, p->arg);
 	pending_free(p);
@@ -681,9 +672,7 @@ finish(struct client *cl, struct pending *p, CURLcode cc, int early)
 		/* Larger than any billing profile: not worth a retry. */
 		snprintf(req->error, sizeof req->error, "the reply is larger "
 		    "than %d MiB", CLIENT_MAX_BODY / (1024 * 1024));
-		free(p->buf);
-		p->buf = NULL;
-		p->len = p->cap = 0;
+		buf_free(&p->body);
 		deliver(cl, p, req->method == CLIENT_PUT ? CLIENT_UNKNOWN :
 		    CLIENT_DONE);
 		return;
@@ -722,7 +711,7 @@ finish(struct client *cl, struct pending *p, CURLcode cc, int early)
 	if (status == 401) {
 		/* A token without an MFA claim: a new one would be the
 		 * same, so none is asked for. */
-		if (billing_refusal(status, p->buf, p->len, req->error,
+		if (billing_refusal(status, p->body.s, p->body.len, req->error,
 		    sizeof req->error) == BILLING_REFUSAL_MFA) {
 			deliver(cl, p, CLIENT_AUTH);
 			return;

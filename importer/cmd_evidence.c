@@ -103,18 +103,12 @@ personal(int col)
 static void
 csv_field(struct buf *b, const char *s, int last)
 {
-	size_t	n, need;
 	int	q;
 
 	if (s == NULL)
 		s = "";
-	n = strlen(s);
 	q = strpbrk(s, ",\"\r\n") != NULL;
-	need = b->len + 2 * n + 4;
-	if (need > b->cap) {
-		b->cap = need * 2;
-		b->s = xreallocarray(b->s, b->cap, 1);
-	}
+	buf_reserve(b, 2 * strlen(s) + 4);
 	if (q)
 		b->s[b->len++] = '"';
 	for (; *s != '\0'; s++) {
@@ -129,6 +123,7 @@ csv_field(struct buf *b, const char *s, int last)
 		b->s[b->len++] = '\n';
 	} else
 		b->s[b->len++] = ',';
+	b->s[b->len] = '\0';
 }
 
 /* A value as the pack shows it: masked when the column is personal. */
@@ -177,16 +172,14 @@ static char *
 mask_message(const struct evidence_mask *mk, const char *msg,
     struct quoted *q, size_t nq)
 {
-	struct buf	 b;
+	struct buf		 b;
 	const unsigned char	*s = (const unsigned char *)msg;
 	char			*m;
-	size_t			 i, k, ml;
+	size_t			 i, k, from;
 
 	memset(&b, 0, sizeof b);
 	qsort(q, nq, sizeof *q, quoted_cmp);
-	b.cap = strlen(msg) + 64;
-	b.s = xmalloc(b.cap);
-	for (i = 0; s[i] != '\0';) {
+	for (i = from = 0; s[i] != '\0';) {
 		for (k = 0; k < nq; k++) {
 			if (strncmp((const char *)s + i, q[k].v,
 			    q[k].len) != 0)
@@ -200,25 +193,16 @@ mask_message(const struct evidence_mask *mk, const char *msg,
 			break;
 		}
 		if (k < nq) {
+			buf_add(&b, s + from, i - from);
 			m = evidence_mask(mk, q[k].kind, q[k].v);
-			ml = strlen(m);
-			if (b.len + ml + 1 > b.cap) {
-				b.cap = (b.len + ml + 1) * 2;
-				b.s = xreallocarray(b.s, b.cap, 1);
-			}
-			memcpy(b.s + b.len, m, ml);
-			b.len += ml;
+			buf_add(&b, m, strlen(m));
 			free(m);
 			i += q[k].len;
-			continue;
-		}
-		if (b.len + 2 > b.cap) {
-			b.cap *= 2;
-			b.s = xreallocarray(b.s, b.cap, 1);
-		}
-		b.s[b.len++] = (char)s[i++];
+			from = i;
+		} else
+			i++;
 	}
-	b.s[b.len] = '\0';
+	buf_add(&b, s + from, i - from);
 	return b.s;
 }
 
@@ -238,7 +222,7 @@ struct pass {
 	struct fixup			*fx;
 	const struct evidence_mask	*mk;	/* NULL: not redacted */
 	const char			*corr;
-	struct buf		 plan, ledger;
+	struct buf			 plan, ledger;
 	int64_t				 changes;
 	struct imp_err			*err;
 };

@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <iconv.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +46,7 @@ struct fixup {
 						 * of an earlier fix-up (dropped:
 						 * a new one is written) */
 	char			 clear[64];
-	struct buf	 line, err;
+	struct buf		 line, err;
 	const char		**cells;
 	size_t			*lens;
 	size_t			 capcells;
@@ -61,33 +60,6 @@ buf_ch(struct buf *b, int c)
 	char	ch = c;
 
 	buf_add(b, &ch, 1);
-}
-
-static void
-buf_addf(struct buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-buf_addf(struct buf *b, const char *fmt, ...)
-{
-	va_list	ap;
-	int	n;
-
-	/* Whole: a value in a message (a conflict's, the service's) may be
-	 * long, and a cut one would end in half a character. */
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n <= 0)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->s = xreallocarray(b->s, b->cap, 1);
-	}
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, n + 1, fmt, ap);
-	va_end(ap);
-	b->len += n;
 }
 
 int

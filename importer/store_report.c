@@ -15,6 +15,7 @@
 
 #include <sqlite3.h>
 
+#include "buf.h"
 #include "store_int.h"
 #include "xmalloc.h"
 
@@ -228,38 +229,28 @@ store_report_sizes(struct store *st, const struct store_report_run *rr,
 }
 
 /* The strings of one row's children, copied out of SQLite's buffers. */
-struct arena {
-	char	*buf;
-	size_t	 len, cap;
-};
-
 #define ARENA_NULL	((size_t)-1)
 
 static size_t
-arena_add(struct arena *a, const unsigned char *s, int n)
+arena_add(struct buf *a, const unsigned char *s, int n)
 {
 	size_t	off = a->len;
 
 	if (s == NULL)
 		return ARENA_NULL;
-	if (a->len + n + 1 > a->cap) {
-		a->cap = (a->len + n + 1) * 2;
-		a->buf = xreallocarray(a->buf, a->cap, 1);
-	}
-	memcpy(a->buf + off, s, n);
-	a->buf[off + n] = '\0';
-	a->len += n + 1;
+	buf_add(a, s, (size_t)n);
+	a->len++;		/* keeps its NUL */
 	return off;
 }
 
 static const char *
-arena_str(const struct arena *a, size_t off)
+arena_str(const struct buf *a, size_t off)
 {
-	return off == ARENA_NULL ? NULL : a->buf + off;
+	return off == ARENA_NULL ? NULL : a->s + off;
 }
 
 static size_t
-arena_col(struct arena *a, sqlite3_stmt *s, int i)
+arena_col(struct buf *a, sqlite3_stmt *s, int i)
 {
 	return arena_add(a, sqlite3_column_text(s, i),
 	    sqlite3_column_bytes(s, i));
@@ -287,7 +278,7 @@ cursor_at(struct cursor *c, int64_t id)
 }
 
 struct row_kids {
-	struct arena			 a;
+	struct buf			 a;
 	struct store_report_change	*ch;
 	size_t				 nch, capch;
 	size_t				(*choff)[2];
@@ -302,7 +293,7 @@ struct row_kids {
 static void
 kids_free(struct row_kids *k)
 {
-	free(k->a.buf);
+	buf_free(&k->a);
 	free(k->ch);
 	free(k->choff);
 	free(k->pr);
