@@ -57,10 +57,25 @@ static const char *const cultures[] = { "en-US", "en-GB", "de-DE", "zh-CN",
 static const char *const states_out[] = { "pending", "unchanged",
 	"not_found", "invalid" };
 
+/* The columns whose value is one of a list's. */
+#define LIST(a)	{ a, sizeof a / sizeof a[0] }
+static const struct {
+	const char *const	*v;
+	size_t			 n;
+} lists[XMIN_COLS] = {
+	[1] = LIST(companies), [2] = LIST(firsts), [3] = LIST(lasts),
+	[7] = LIST(cities), [8] = LIST(states), [10] = LIST(countries),
+	[11] = LIST(cultures), [12] = LIST(states_out),
+};
+
 /* The value of column c of row r. */
 static void
 cell(char *v, size_t len, int c, unsigned long r)
 {
+	if (lists[c].n > 0) {
+		snprintf(v, len, "%s", lists[c].v[rnd() % lists[c].n]);
+		return;
+	}
 	switch (c) {
 	case 0:
 		snprintf(v, len, "%08lx-%04lx-4%03lx-8%03lx-%012lx",
@@ -68,15 +83,6 @@ cell(char *v, size_t len, int c, unsigned long r)
 		    (unsigned long)(rnd() & 0xffff),
 		    (unsigned long)(rnd() & 0xfff),
 		    (unsigned long)(r >> 12 & 0xfff), r);
-		break;
-	case 1:
-		snprintf(v, len, "%s", PICK(companies));
-		break;
-	case 2:
-		snprintf(v, len, "%s", PICK(firsts));
-		break;
-	case 3:
-		snprintf(v, len, "%s", PICK(lasts));
 		break;
 	case 4:
 		snprintf(v, len, "billing%lu@contoso.example", r);
@@ -88,23 +94,8 @@ cell(char *v, size_t len, int c, unsigned long r)
 		snprintf(v, len, "%u %s", (unsigned)(rnd() % 999 + 1),
 		    PICK(streets));
 		break;
-	case 7:
-		snprintf(v, len, "%s", PICK(cities));
-		break;
-	case 8:
-		snprintf(v, len, "%s", PICK(states));
-		break;
 	case 9:
 		snprintf(v, len, "%05u", (unsigned)(rnd() % 89999 + 10000));
-		break;
-	case 10:
-		snprintf(v, len, "%s", PICK(countries));
-		break;
-	case 11:
-		snprintf(v, len, "%s", PICK(cultures));
-		break;
-	case 12:
-		snprintf(v, len, "%s", PICK(states_out));
 		break;
 	default:
 		snprintf(v, len, "email, phone_number");
